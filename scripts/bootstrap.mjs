@@ -1,0 +1,111 @@
+#!/usr/bin/env node
+// The one entry point behind `npm start`, `npm test`, `npm run bench|faults|lint`.
+// A fresh Debian machine has only Node 20 and npm: this script installs what each command needs
+// (system packages through apt when run as root, npm packages through pnpm), builds, then runs.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const PNPM_VERSION = '10.34.9';
+const ci = process.env.CI === 'true' || process.env.CI === '1';
+const command = process.argv[2] ?? 'start';
+const extra = process.argv.slice(3);
+
+/** Debian packages the test suite and benchmarks drive for real (SPEC §9). */
+const TEST_SYSTEM_PACKAGES = ['gcc', 'libc6-dev', 'librdkafka-dev', 'kcat', 'prometheus', 'prometheus-alertmanager'];
+
+function step(message) {
+  console.log(`\n▶ ${message}`);
+}
+
+function run(cmd, args, options = {}) {
+  const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...options });
+  if (result.error) throw result.error;
+  if (result.status !== 0) {
+    console.error(`✖ ${cmd} ${args.join(' ')} exited with ${result.status ?? result.signal}`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+function has(cmd) {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+}
+
+function pnpm(args) {
+  if (has('pnpm')) return run('pnpm', args);
+  return run('npx', ['--yes', `pnpm@${PNPM_VERSION}`, ...args]);
+}
+
+function missingDebianPackages(packages) {
+  return packages.filter(
+    (pkg) =>
+      spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' }).stdout?.includes('install ok installed') !==
+      true,
+  );
+}
+
+function installSystemPackages(packages) {
+  const missing = missingDebianPackages(packages);
+  if (missing.length === 0) return;
+  if (process.getuid?.() !== 0) {
+    const message = `missing Debian packages: ${missing.join(' ')} (run as root, or: sudo apt-get install -y ${missing.join(' ')})`;
+    if (ci) {
+      console.error(`✖ ${message}`);
+      process.exit(1);
+    }
+    console.warn(`⚠ ${message}`);
+    return;
+  }
+  step(`apt-get install ${missing.join(' ')}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  run('apt-get', ['update', '-q'], { env });
+  run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], { env });
+}
+
+function installNodePackages() {
+  step('pnpm install');
+  const frozen = ci && existsSync(join(root, 'pnpm-lock.yaml'));
+  pnpm(['install', frozen ? '--frozen-lockfile' : '--prefer-offline']);
+}
+
+function build() {
+  step('build (turbo)');
+  pnpm(['exec', 'turbo', 'run', 'build', '--output-logs=errors-only']);
+}
+
+switch (command) {
+  case 'start':
+    installNodePackages();
+    build();
+    step('starting the monitor');
+    run(process.execPath, ['services/monitor/dist/main.js', ...extra]);
+    break;
+  case 'build':
+    installNodePackages();
+    build();
+    break;
+  case 'lint':
+    installNodePackages();
+    pnpm(['exec', 'turbo', 'run', 'lint']);
+    break;
+  case 'test':
+    installSystemPackages(TEST_SYSTEM_PACKAGES);
+    installNodePackages();
+    build();
+    pnpm(['exec', 'turbo', 'run', 'lint', '--output-logs=errors-only']);
+    step('vitest (unit, integration, end-to-end)');
+    pnpm(['exec', 'vitest', 'run', ...extra]);
+    break;
+  case 'bench':
+  case 'faults':
+    installSystemPackages(TEST_SYSTEM_PACKAGES);
+    installNodePackages();
+    build();
+    run(process.execPath, [`test/dist/${command === 'bench' ? 'bench' : 'faults'}/main.js`, ...extra]);
+    break;
+  default:
+    console.error(`unknown command ${command}: use start | test | build | lint | bench | faults`);
+    process.exit(2);
+}
