@@ -1,0 +1,70 @@
+import { chinaDate } from './calendar.js';
+import type { EgressEvent } from './event.js';
+import type { Certificate } from './scope.js';
+import { withinValidity } from './scope.js';
+
+/**
+ * Why a transfer made under a certificate is out of its declared scope (SPEC §4). Scope
+ * inconsistency obliges the certification body to suspend the certificate (Order No. 20 Art. 10).
+ */
+export type OutOfScopeReason =
+  | 'recipient_not_in_scope'
+  | 'country_not_in_scope'
+  | 'purpose_not_in_scope'
+  | 'category_not_in_scope'
+  | 'important_data'
+  | 'certificate_not_active'
+  | 'outside_validity'
+  | 'unknown_certificate';
+
+/** All reasons, in the order {@link outOfScopeReasons} reports them. */
+export const OUT_OF_SCOPE_REASONS: readonly OutOfScopeReason[] = Object.freeze([
+  'unknown_certificate',
+  'certificate_not_active',
+  'outside_validity',
+  'important_data',
+  'recipient_not_in_scope',
+  'country_not_in_scope',
+  'purpose_not_in_scope',
+  'category_not_in_scope',
+] as const);
+
+type ScopeEvent = Pick<EgressEvent, 'mechanism' | 'certificateId' | 'processorId' | 'occurredAt' | 'recipient' | 'purpose' | 'categories'> & {
+  importantData?: boolean | undefined;
+  subjects?: ReadonlyArray<{ categories?: readonly string[] | undefined }>;
+};
+
+/** Every category code the event uses: the transfer's and any subject's own. */
+export function eventCategoryCodes(event: Pick<ScopeEvent, 'categories' | 'subjects'>): string[] {
+  const codes = new Set(event.categories);
+  for (const s of event.subjects ?? []) for (const c of s.categories ?? []) codes.add(c);
+  return [...codes];
+}
+
+/**
+ * Reasons the event is outside the certificate's scope; empty when in scope. Applies only to
+ * mechanism 'certification' (other mechanisms return []). `unknown_certificate` when the
+ * certificate is missing or belongs to another id/processor. Validity is judged by the China date
+ * of `occurredAt` within validFrom..validTo inclusive.
+ */
+export function outOfScopeReasons(event: ScopeEvent, certificate: Certificate | undefined): OutOfScopeReason[] {
+  if (event.mechanism !== 'certification') return [];
+  if (!certificate || certificate.certificateId !== event.certificateId || certificate.processorId !== event.processorId) {
+    return event.importantData ? ['unknown_certificate', 'important_data'] : ['unknown_certificate'];
+  }
+  const reasons: OutOfScopeReason[] = [];
+  if (certificate.status !== 'active') reasons.push('certificate_not_active');
+  if (!withinValidity(certificate, chinaDate(event.occurredAt))) reasons.push('outside_validity');
+  // Important data may never go under certification.
+  if (event.importantData) reasons.push('important_data');
+
+  const declared = certificate.recipients.filter((r) => r.id === event.recipient.id);
+  if (declared.length === 0) reasons.push('recipient_not_in_scope');
+  const countries = declared.length > 0 ? declared : certificate.recipients;
+  if (!countries.some((r) => r.country === event.recipient.country)) reasons.push('country_not_in_scope');
+
+  if (!certificate.purposes.includes(event.purpose)) reasons.push('purpose_not_in_scope');
+  const scopeCategories = new Set(certificate.categories);
+  if (eventCategoryCodes(event).some((c) => !scopeCategories.has(c))) reasons.push('category_not_in_scope');
+  return reasons;
+}

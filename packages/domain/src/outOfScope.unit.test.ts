@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import type { EgressEvent } from './event.js';
+import { eventCategoryCodes, OUT_OF_SCOPE_REASONS, outOfScopeReasons } from './outOfScope.js';
+import type { Certificate } from './scope.js';
+import { validateCertificate } from './scope.js';
+
+function certificate(patch: Partial<Certificate> = {}): Certificate {
+  const r = validateCertificate({
+    certificateId: 'CERT-1',
+    processorId: 'acme-cn',
+    issuedBy: 'CCRC',
+    validFrom: '2026-01-01',
+    validTo: '2028-12-31',
+    limits: { nonSensitive: 500_000, sensitive: 5_000 },
+    recipients: [
+      { id: 'acme-gmbh', country: 'DE' },
+      { id: 'acme-sg', country: 'SG' },
+    ],
+    categories: ['name', 'email', 'health'],
+    purposes: ['hr_administration'],
+  });
+  if (!r.ok) throw new Error(r.errors.join('; '));
+  return { ...r.certificate, ...patch };
+}
+
+function event(patch: Partial<EgressEvent> = {}): EgressEvent {
+  return {
+    eventId: 'evt-1',
+    occurredAt: '2026-06-01T12:00:00+08:00',
+    processorId: 'acme-cn',
+    certificateId: 'CERT-1',
+    mechanism: 'certification',
+    recipient: { id: 'acme-gmbh', country: 'DE' },
+    purpose: 'hr_administration',
+    categories: ['name', 'email'],
+    importantData: false,
+    subjects: [{ idHash: 'a'.repeat(64) }],
+    ...patch,
+  };
+}
+
+describe('outOfScopeReasons', () => {
+  it('is empty for an in-scope transfer', () => {
+    expect(outOfScopeReasons(event(), certificate())).toEqual([]);
+  });
+
+  it('applies only to mechanism certification', () => {
+    const wild = { recipient: { id: 'x', country: 'US' }, importantData: true, certificateId: undefined } as const;
+    expect(outOfScopeReasons(event({ ...wild, mechanism: 'standard_contract' }), undefined)).toEqual([]);
+    expect(outOfScopeReasons(event({ ...wild, mechanism: 'security_assessment' }), undefined)).toEqual([]);
+    expect(outOfScopeReasons(event({ ...wild, mechanism: 'exempt', exemptionBasis: 'emergency' }), undefined)).toEqual([]);
+  });
+
+  it('unknown_certificate when missing, another id, or another processor', () => {
+    expect(outOfScopeReasons(event(), undefined)).toEqual(['unknown_certificate']);
+    expect(outOfScopeReasons(event({ certificateId: 'CERT-2' }), certificate())).toEqual(['unknown_certificate']);
+    expect(outOfScopeReasons(event(), certificate({ processorId: 'other-cn' }))).toEqual(['unknown_certificate']);
+    expect(outOfScopeReasons(event({ importantData: true }), undefined)).toEqual(['unknown_certificate', 'important_data']);
+  });
+
+  it('recipient_not_in_scope (country still declared for another recipient)', () => {
+    expect(outOfScopeReasons(event({ recipient: { id: 'acme-inc', country: 'DE' } }), certificate())).toEqual(['recipient_not_in_scope']);
+  });
+
+  it('recipient and country both outside the scope', () => {
+    expect(outOfScopeReasons(event({ recipient: { id: 'acme-inc', country: 'US' } }), certificate())).toEqual([
+      'recipient_not_in_scope',
+      'country_not_in_scope',
+    ]);
+  });
+
+  it('country_not_in_scope for a declared recipient in another country', () => {
+    expect(outOfScopeReasons(event({ recipient: { id: 'acme-gmbh', country: 'SG' } }), certificate())).toEqual(['country_not_in_scope']);
+    expect(outOfScopeReasons(event({ recipient: { id: 'acme-gmbh', country: 'US' } }), certificate())).toEqual(['country_not_in_scope']);
+  });
+
+  it('purpose_not_in_scope (exact match)', () => {
+    expect(outOfScopeReasons(event({ purpose: 'marketing' }), certificate())).toEqual(['purpose_not_in_scope']);
+    expect(outOfScopeReasons(event({ purpose: 'HR_administration' }), certificate())).toEqual(['purpose_not_in_scope']);
+  });
+
+  it('category_not_in_scope for a transfer category or a subject category', () => {
+    expect(outOfScopeReasons(event({ categories: ['name', 'biometric'] }), certificate())).toEqual(['category_not_in_scope']);
+    expect(
+      outOfScopeReasons(event({ subjects: [{ idHash: 'a'.repeat(64), categories: ['financial_account'] }] }), certificate()),
+    ).toEqual(['category_not_in_scope']);
+    expect(outOfScopeReasons(event({ subjects: [{ idHash: 'a'.repeat(64), categories: ['health'] }] }), certificate())).toEqual([]);
+  });
+
+  it('important_data: never under certification', () => {
+    expect(outOfScopeReasons(event({ importantData: true }), certificate())).toEqual(['important_data']);
+  });
+
+  it('certificate_not_active for suspended, revoked and expired', () => {
+    for (const status of ['suspended', 'revoked', 'expired'] as const) {
+      expect(outOfScopeReasons(event(), certificate({ status }))).toEqual(['certificate_not_active']);
+    }
+  });
+
+  it('outside_validity by the China date of occurredAt, both ends inclusive', () => {
+    const c = certificate();
+    expect(outOfScopeReasons(event({ occurredAt: '2025-12-31T15:59:59.999Z' }), c)).toEqual(['outside_validity']);
+    expect(outOfScopeReasons(event({ occurredAt: '2025-12-31T16:00:00Z' }), c)).toEqual([]);
+    expect(outOfScopeReasons(event({ occurredAt: '2028-12-31T15:59:59.999Z' }), c)).toEqual([]);
+    expect(outOfScopeReasons(event({ occurredAt: '2028-12-31T16:00:00Z' }), c)).toEqual(['outside_validity']);
+  });
+
+  it('reports several reasons in the canonical order', () => {
+    const reasons = outOfScopeReasons(
+      event({ importantData: true, purpose: 'ads', categories: ['biometric'], recipient: { id: 'z', country: 'US' }, occurredAt: '2030-01-01T00:00:00Z' }),
+      certificate({ status: 'suspended' }),
+    );
+    expect(reasons).toEqual(OUT_OF_SCOPE_REASONS.filter((r) => r !== 'unknown_certificate'));
+  });
+
+  it('lists every category code an event uses', () => {
+    expect(eventCategoryCodes({ categories: ['name'], subjects: [{ categories: ['health', 'name'] }, {}] })).toEqual(['name', 'health']);
+  });
+});

@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import { addMonthsToDate, isValidDate } from './calendar.js';
+import { categoryCodeSchema, identifier, MAX_LONG_ID_LENGTH, purposeSchema, recipientSchema } from './fields.js';
+import { formatIssues, safeErrorMap } from './issues.js';
+import { CEILINGS } from './pathway.js';
+
+/** Declared scope of a certification (SPEC §4; Order No. 20). */
+
+export type CertificateStatus = 'active' | 'suspended' | 'revoked' | 'expired';
+export const CERTIFICATE_STATUSES: readonly CertificateStatus[] = Object.freeze(['active', 'suspended', 'revoked', 'expired'] as const);
+
+/** A certificate is valid at most 3 years. */
+export const MAX_VALIDITY_MONTHS = 36;
+/** A renewal application is due 6 months before expiry. */
+export const RENEWAL_MONTHS_BEFORE_EXPIRY = 6;
+
+export const DEFAULT_ALERTING = Object.freeze({
+  levels: Object.freeze([0.8, 0.9, 0.95]) as readonly number[],
+  forecastHorizonDays: 30,
+  renewalLeadDays: 30,
+});
+
+const dateSchema = z.iso.date({ error: 'must be a calendar date YYYY-MM-DD' });
+
+const alertingSchema = z.strictObject({
+  /** Utilisation levels, strictly ascending, each in (0, 1]. */
+  levels: z.array(z.number().gt(0).lte(1)).min(1).max(10).default([...DEFAULT_ALERTING.levels]),
+  forecastHorizonDays: z.int().min(1).max(366).default(DEFAULT_ALERTING.forecastHorizonDays),
+  renewalLeadDays: z.int().min(0).max(366).default(DEFAULT_ALERTING.renewalLeadDays),
+});
+
+export const certificateSchema = z
+  .strictObject({
+    certificateId: identifier(),
+    processorId: identifier(),
+    groupId: identifier().optional(),
+    issuedBy: identifier(MAX_LONG_ID_LENGTH),
+    validFrom: dateSchema,
+    /** Last day of validity (inclusive). */
+    validTo: dateSchema,
+    status: z.enum(CERTIFICATE_STATUSES as readonly [CertificateStatus, ...CertificateStatus[]]).default('active'),
+    renewalAppliedAt: z.union([dateSchema, z.iso.datetime({ offset: true })]).optional(),
+    /** A CII operator may not use certification (PIPL Art. 40): must be false. */
+    ciiOperator: z.boolean().default(false),
+    /** Declared caps; must not exceed the ceilings N ≤ 999,999 and S ≤ 9,999. */
+    limits: z.strictObject({
+      nonSensitive: z
+        .int()
+        .min(0)
+        .max(CEILINGS.nonSensitive, `must not exceed ${CEILINGS.nonSensitive} (1,000,000 以上 requires a security assessment)`),
+      sensitive: z
+        .int()
+        .min(0)
+        .max(CEILINGS.sensitive, `must not exceed ${CEILINGS.sensitive} (10,000 以上 requires a security assessment)`),
+    }),
+    recipients: z.array(recipientSchema).min(1).max(10_000),
+    categories: z.array(categoryCodeSchema).min(1).max(1_000),
+    purposes: z.array(purposeSchema).min(1).max(1_000),
+    alerting: alertingSchema.default({
+      levels: [...DEFAULT_ALERTING.levels],
+      forecastHorizonDays: DEFAULT_ALERTING.forecastHorizonDays,
+      renewalLeadDays: DEFAULT_ALERTING.renewalLeadDays,
+    }),
+  })
+  // Cross-field rules also run when other fields are invalid, so one response lists every error.
+  .superRefine((c, ctx) => scopeRules(c, ctx), { when: (payload) => typeof payload.value === 'object' && payload.value !== null })
+  .meta({
+    title: 'Certificate',
+    description: 'Declared scope of a PI outbound-transfer certification (PIPL Art. 38(1)(2))',
+  });
+
+/** Rules spanning several fields; defensive because it also sees partly invalid input. */
+function scopeRules(c: { ciiOperator?: unknown; validFrom?: unknown; validTo?: unknown; alerting?: unknown }, ctx: z.RefinementCtx): void {
+  if (c.ciiOperator === true) {
+    ctx.addIssue({ code: 'custom', path: ['ciiOperator'], message: 'must be false: a CII operator may not use certification' });
+  }
+  if (typeof c.validFrom === 'string' && typeof c.validTo === 'string' && isValidDate(c.validFrom) && isValidDate(c.validTo)) {
+    if (c.validTo < c.validFrom) {
+      ctx.addIssue({ code: 'custom', path: ['validTo'], message: 'must not be before validFrom' });
+    } else if (c.validTo > addMonthsToDate(c.validFrom, MAX_VALIDITY_MONTHS)) {
+      ctx.addIssue({ code: 'custom', path: ['validTo'], message: 'must be at most 3 years after validFrom' });
+    }
+  }
+  const levels = typeof c.alerting === 'object' && c.alerting !== null ? (c.alerting as { levels?: unknown }).levels : undefined;
+  if (Array.isArray(levels)) {
+    levels.forEach((level: unknown, i) => {
+      const prev: unknown = levels[i - 1];
+      if (typeof level === 'number' && typeof prev === 'number' && level <= prev) {
+        ctx.addIssue({ code: 'custom', path: ['alerting', 'levels', i], message: 'must be greater than the previous level (levels ascend strictly)' });
+      }
+    });
+  }
+}
+
+export type Certificate = z.infer<typeof certificateSchema>;
+/** Certificate as written by an administrator (defaults not yet applied). */
+export type CertificateInput = z.input<typeof certificateSchema>;
+
+export type CertificateValidation = { ok: true; certificate: Certificate } | { ok: false; errors: string[] };
+
+/**
+ * Validates a declared scope; every error names its field ("limits.nonSensitive: must not exceed
+ * 999999 ..."). When `idFromPath` is given, `certificateId` must equal it.
+ */
+export function validateCertificate(input: unknown, idFromPath?: string): CertificateValidation {
+  const result = certificateSchema.safeParse(input, { error: safeErrorMap });
+  const errors = result.success ? [] : formatIssues(result.error.issues);
+  if (idFromPath !== undefined) {
+    const id = typeof input === 'object' && input !== null ? (input as { certificateId?: unknown }).certificateId : undefined;
+    if (typeof id === 'string' && id !== idFromPath) errors.push('certificateId: must match the id in the path');
+  }
+  if (!result.success || errors.length > 0) return { ok: false, errors };
+  return { ok: true, certificate: result.data };
+}
+
+/** Date a renewal application is due: validTo − 6 months (month-end clamped). */
+export function renewalDueDate(c: Pick<Certificate, 'validTo'>): string {
+  return addMonthsToDate(c.validTo, -RENEWAL_MONTHS_BEFORE_EXPIRY);
+}
+
+/** True when the China date `date` falls within validFrom..validTo inclusive. */
+export function withinValidity(c: Pick<Certificate, 'validFrom' | 'validTo'>, date: string): boolean {
+  return date >= c.validFrom && date <= c.validTo;
+}

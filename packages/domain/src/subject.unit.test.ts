@@ -1,0 +1,80 @@
+import { createHmac } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { normaliseSubjectId, pseudonymise, subjectHash } from './subject.js';
+
+const KEY = 'test-subject-key';
+const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data, 'utf8').digest('hex');
+
+describe('normaliseSubjectId', () => {
+  it('trims', () => {
+    expect(normaliseSubjectId('  customer-42 \n')).toBe('customer-42');
+  });
+
+  it('lower-cases e-mail addresses', () => {
+    expect(normaliseSubjectId(' Alice.Wang@Example.COM ')).toBe('alice.wang@example.com');
+  });
+
+  it('reduces a +-prefixed phone number to E.164', () => {
+    expect(normaliseSubjectId('+86 138-0013-8000')).toBe('+8613800138000');
+    expect(normaliseSubjectId(' +49 (30) 1234.5678 ')).toBe('+493012345678');
+    expect(normaliseSubjectId('+8613800138000')).toBe('+8613800138000');
+  });
+
+  it('leaves a phone number without + and other ids alone apart from trimming', () => {
+    expect(normaliseSubjectId('138 0013 8000')).toBe('138 0013 8000');
+    expect(normaliseSubjectId('11010519491231002X')).toBe('11010519491231002X');
+    expect(normaliseSubjectId('+abc')).toBe('+abc');
+    expect(normaliseSubjectId('User-ABC')).toBe('User-ABC');
+  });
+});
+
+describe('pseudonymise', () => {
+  it('matches HMAC-SHA256 computed independently', () => {
+    expect(pseudonymise('customer-42', KEY)).toBe(hmac(KEY, 'customer-42'));
+    expect(pseudonymise('customer-42', KEY)).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('matches the RFC 4231 test case 2 vector', () => {
+    expect(pseudonymise('what do ya want for nothing?', 'Jefe')).toBe(
+      '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843',
+    );
+  });
+
+  it('hashes the normalised form, so variants of one person meet', () => {
+    expect(pseudonymise(' Alice@Example.com', KEY)).toBe(hmac(KEY, 'alice@example.com'));
+    expect(pseudonymise('+86 138 0013 8000', KEY)).toBe(pseudonymise('+8613800138000', KEY));
+  });
+
+  it('accepts a Buffer key equal to its UTF-8 string', () => {
+    expect(pseudonymise('x', Buffer.from(KEY, 'utf8'))).toBe(pseudonymise('x', KEY));
+  });
+
+  it('depends on the key', () => {
+    expect(pseudonymise('x', 'k1')).not.toBe(pseudonymise('x', 'k2'));
+  });
+
+  it('refuses an empty key', () => {
+    expect(() => pseudonymise('x', '')).toThrow(/must not be empty/);
+    expect(() => pseudonymise('x', Buffer.alloc(0))).toThrow(/must not be empty/);
+  });
+});
+
+describe('subjectHash', () => {
+  it('takes idHash as given, lower-cased', () => {
+    const h = 'AB'.repeat(32);
+    expect(subjectHash({ idHash: h }, KEY)).toBe('ab'.repeat(32));
+  });
+
+  it('pseudonymises a raw id', () => {
+    expect(subjectHash({ id: 'Bob@x.org' }, KEY)).toBe(hmac(KEY, 'bob@x.org'));
+  });
+
+  it('gives the same pseudonym for a raw id and its producer-computed idHash', () => {
+    expect(subjectHash({ idHash: pseudonymise('Bob@x.org', KEY) }, KEY)).toBe(subjectHash({ id: 'bob@x.org' }, KEY));
+  });
+
+  it('rejects a malformed idHash or a subject with neither', () => {
+    expect(() => subjectHash({ idHash: 'xyz' }, KEY)).toThrow(/64 hex/);
+    expect(() => subjectHash({}, KEY)).toThrow(/id or idHash/);
+  });
+});

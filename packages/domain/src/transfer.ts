@@ -1,0 +1,125 @@
+import { yearOf } from './calendar.js';
+import type { CategoryCatalogue, Classification } from './catalogue.js';
+import type { DataClass } from './classes.js';
+import { sortClasses } from './classes.js';
+import type { EgressEvent } from './event.js';
+import type { OutOfScopeReason } from './outOfScope.js';
+import { eventCategoryCodes, outOfScopeReasons } from './outOfScope.js';
+import type { Certificate } from './scope.js';
+import { subjectHash } from './subject.js';
+
+/** Per-processor (legal entity) settings. */
+export interface ProcessorSettings {
+  processorId: string;
+  /** Anti-splitting group (SPEC §2, Art. 5 last para.). */
+  groupId?: string;
+  /** Count exempt transfers toward N/S anyway (SPEC §2 option). */
+  countExempt: boolean;
+  /** CII operators always need a security assessment (PIPL Art. 40). */
+  ciiOperator: boolean;
+}
+
+export interface PreparedSubject {
+  /** Pseudonym; never the raw id. */
+  idHash: string;
+  classes: DataClass[];
+}
+
+/** An accepted event reduced to what is stored and counted. Holds no raw subject id. */
+export interface PreparedTransfer {
+  eventId: string;
+  occurredAt: Date;
+  /** Counting year (China time) of occurredAt. */
+  year: number;
+  processorId: string;
+  /** Set only for mechanism 'certification': the certificate the transfer counts against. */
+  certificateId: string | null;
+  groupId: string | null;
+  mechanism: EgressEvent['mechanism'];
+  exemptionBasis: string | null;
+  system: string | null;
+  recipientId: string;
+  recipientCountry: string;
+  purpose: string;
+  /** Distinct codes used: the transfer's then any subject's own. */
+  categories: string[];
+  importantData: boolean;
+  /** False for exempt transfers unless the processor counts them (SPEC §2). */
+  counted: boolean;
+  unknownCategories: string[];
+  outOfScopeReasons: OutOfScopeReason[];
+  /** Union over subjects. */
+  classes: DataClass[];
+  /** Deduplicated by idHash within the event (classes merged), in first-seen order. */
+  subjects: PreparedSubject[];
+}
+
+export interface PrepareContext {
+  key: string | Buffer;
+  catalogue: CategoryCatalogue;
+  certificate?: Certificate | undefined;
+  processor?: ProcessorSettings | undefined;
+}
+
+/**
+ * Turns a valid event into a {@link PreparedTransfer}: pseudonymises subjects, classifies them via
+ * the catalogue (a subject's own categories replace the transfer's for it; unknown codes count as
+ * sensitive), checks scope, and decides whether the transfer counts. Used by HTTP and Kafka ingest.
+ * `groupId` comes from the processor settings, else from the certificate; settings or a
+ * certificate of another processor are ignored.
+ */
+export function prepareTransfer(event: EgressEvent, ctx: PrepareContext): PreparedTransfer {
+  const { catalogue, certificate } = ctx;
+  // Settings or a certificate of another processor say nothing about this transfer.
+  const processor = ctx.processor?.processorId === event.processorId ? ctx.processor : undefined;
+  const ownCertificate = certificate?.processorId === event.processorId ? certificate : undefined;
+  const transferClassification = catalogue.classify(event.categories);
+  const unknown = new Set(transferClassification.unknown);
+  const ownCache = new Map<string, Classification>();
+
+  const bySubject = new Map<string, Set<DataClass>>();
+  for (const subject of event.subjects) {
+    let classification = transferClassification;
+    if (subject.categories !== undefined) {
+      const cacheKey = subject.categories.join('\u0000');
+      classification = ownCache.get(cacheKey) ?? catalogue.classify(subject.categories);
+      ownCache.set(cacheKey, classification);
+      for (const code of classification.unknown) unknown.add(code);
+    }
+    const idHash = subjectHash(subject, ctx.key);
+    const classes = bySubject.get(idHash) ?? new Set<DataClass>();
+    for (const c of classification.classes) classes.add(c);
+    bySubject.set(idHash, classes);
+  }
+
+  const subjects: PreparedSubject[] = [];
+  const all = new Set<DataClass>();
+  for (const [idHash, classes] of bySubject) {
+    subjects.push({ idHash, classes: sortClasses(classes) });
+    for (const c of classes) all.add(c);
+  }
+
+  const occurredAt = new Date(event.occurredAt);
+  return {
+    eventId: event.eventId,
+    occurredAt,
+    year: yearOf(occurredAt),
+    processorId: event.processorId,
+    // Only a certification transfer is "made under" a certificate and counts against its caps.
+    certificateId: event.mechanism === 'certification' ? (event.certificateId ?? null) : null,
+    groupId: processor?.groupId ?? ownCertificate?.groupId ?? null,
+    mechanism: event.mechanism,
+    exemptionBasis: event.exemptionBasis ?? null,
+    system: event.system ?? null,
+    recipientId: event.recipient.id,
+    recipientCountry: event.recipient.country,
+    purpose: event.purpose,
+    categories: eventCategoryCodes(event),
+    importantData: event.importantData,
+    counted: event.mechanism !== 'exempt' || processor?.countExempt === true,
+    unknownCategories: [...unknown],
+    outOfScopeReasons: outOfScopeReasons(event, certificate),
+    classes: sortClasses(all),
+    subjects,
+  };
+}
