@@ -1,0 +1,51 @@
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65_535);
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+/**
+ * Every setting the monitor reads from the environment, validated once at start-up.
+ * Defaults give the embedded all-in-one monitor; production overrides them.
+ */
+export const envSchema = z.object({
+  EGRESS_HTTP_HOST: z.string().default('0.0.0.0'),
+  EGRESS_HTTP_PORT: port.default(8080),
+  EGRESS_DATA_DIR: z.string().default('./data'),
+  EGRESS_PUBLIC_URL: optionalString,
+  EGRESS_SUBJECT_KEY: optionalString,
+  EGRESS_TOKENS: optionalString,
+  EGRESS_MAX_BODY_BYTES: z.coerce.number().int().positive().default(32 * 1024 * 1024),
+  EGRESS_CATEGORIES_FILE: optionalString,
+  EGRESS_COUNT_SETTLE_MS: z.coerce.number().int().min(0).default(10_000),
+  CLICKHOUSE_URL: optionalString,
+  CLICKHOUSE_USER: z.string().default('default'),
+  CLICKHOUSE_PASSWORD: z.string().default(''),
+  CLICKHOUSE_DATABASE: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a plain identifier')
+    .default('pi_egress'),
+  CLICKHOUSE_CLUSTER: optionalString,
+  KAFKA_BROKERS: optionalString,
+  KAFKA_CLIENT_ID: z.string().default('pi-egress-monitor'),
+  EGRESS_TOPIC: z.string().default('pi.egress.events'),
+  EGRESS_DLQ_TOPIC: z.string().default('pi.egress.events.dlq'),
+  EGRESS_GROUP_ID: z.string().default('pi-egress-monitor'),
+  EGRESS_MAX_MESSAGE_BYTES: z.coerce.number().int().positive().default(16 * 1024 * 1024),
+  ALERTMANAGER_URL: optionalString,
+  EGRESS_EVAL_INTERVAL_MS: z.coerce.number().int().positive().default(5_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+/** Parses the environment; a bad value stops start-up with one line per offending variable. */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = envSchema.safeParse(source);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+  throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+}

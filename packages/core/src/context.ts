@@ -1,0 +1,12 @@
+import type { CategoryCatalogue } from '@pi-egress/domain';
+import type { Store } from '@pi-egress/store';
+
+/** What the application services need: the store, the catalogue, the subject key and a clock. */
+export interface MonitorContext {
+  store: Store;
+  catalogue: CategoryCatalogue;
+  /** HMAC key of the pseudonyms (EGRESS_SUBJECT_KEY). Never logged. */
+  subjectKey: string | Buffer;
+  /** Injectable so tests can stand on any date (year end, renewal dates). */
+  now: () => Date;
+}

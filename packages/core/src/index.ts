@@ -1,0 +1,3 @@
+export * from './context.js';
+export * from './ingest.js';
+export * from './usage.js';

@@ -1,0 +1,10 @@
+DROP TABLE IF EXISTS processors;
+DROP TABLE IF EXISTS scope_activity_mv;
+DROP TABLE IF EXISTS scope_activity;
+DROP TABLE IF EXISTS certificates;
+DROP TABLE IF EXISTS daily_new_individuals;
+DROP TABLE IF EXISTS count_checkpoints;
+DROP TABLE IF EXISTS subject_recent_mv;
+DROP TABLE IF EXISTS subject_recent;
+DROP TABLE IF EXISTS subject_first_seen;
+DROP TABLE IF EXISTS transfers;

@@ -1,0 +1,153 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import { selectRows } from './client.js';
+import { fromClickHouseTime, zeroCounts, type ClassCounts, type ScopeKey } from './scope.js';
+
+/**
+ * Exact distinct counts that stay fast as a year fills up.
+ *
+ * subject_first_seen holds one (possibly not yet merged) row per person, scope, year and class.
+ * Counting it whole is exact but reads the whole year. Instead a count is split at a watermark W:
+ *   count = checkpoint(W)  — exact distinct persons with a row inserted at or before W, stored
+ *         + tail(W)        — distinct persons whose every row was inserted after W, found through
+ *                            subject_recent (ordered by insertion time) and checked by primary key.
+ * Both parts are exact, and no person is in both. W trails the server clock by a settle time
+ * (EGRESS_COUNT_SETTLE_MS) so that an insert still in flight at W is not missed by the checkpoint;
+ * each checkpoint is recomputed from the whole table, so it also repairs anything a tail missed.
+ */
+export interface Usage {
+  counts: ClassCounts;
+  asOf: Date;
+}
+
+const KEY = 'scope_level = {level:String} AND scope_id = {scopeId:String} AND year = {year:UInt16}';
+/** A checkpoint older than this is not trusted: subject_recent keeps only 7 days. */
+const CHECKPOINT_MAX_AGE_MS = 6 * 24 * 3600_000;
+
+function keyParams(key: ScopeKey) {
+  return { level: key.level, scopeId: key.scopeId, year: key.year };
+}
+
+function countsFrom(rows: Array<{ class: string; individuals: number | string }>): ClassCounts {
+  const counts = zeroCounts();
+  for (const row of rows) counts[row.class as keyof ClassCounts] += Number(row.individuals);
+  return counts;
+}
+
+export class UsageStore {
+  constructor(
+    private readonly client: ClickHouseClient,
+    private readonly options: { settleMs: number; minRefreshIntervalMs?: number } = { settleMs: 10_000 },
+  ) {}
+
+  /** Exact distinct individuals per class for one scope and year, as of now. */
+  async individuals(key: ScopeKey): Promise<Usage> {
+    const [checkpoint] = await selectRows<{ watermark: string; now: string }>(
+      this.client,
+      `SELECT max(watermark) AS watermark, toString(now64(6)) AS now FROM count_checkpoints FINAL WHERE ${KEY}`,
+      keyParams(key),
+    );
+    const now = fromClickHouseTime(checkpoint!.now);
+    const watermark = fromClickHouseTime(checkpoint!.watermark);
+    if (watermark.getTime() <= 0 || now.getTime() - watermark.getTime() > CHECKPOINT_MAX_AGE_MS) {
+      return { counts: await this.fullCount(key), asOf: now };
+    }
+    const rows = await selectRows<{ class: string; individuals: string }>(
+      this.client,
+      `SELECT class, sum(individuals) AS individuals FROM (
+         SELECT class, individuals FROM count_checkpoints FINAL
+         WHERE ${KEY} AND watermark = {watermark:DateTime64(6, 'UTC')}
+         UNION ALL
+         SELECT class, count() AS individuals FROM (
+           SELECT class, id_hash FROM subject_first_seen
+           WHERE ${KEY} AND (class, id_hash) IN (
+             SELECT class, id_hash FROM subject_recent
+             WHERE ${KEY} AND inserted_at > {watermark:DateTime64(6, 'UTC')})
+           GROUP BY class, id_hash
+           HAVING min(inserted_at) > {watermark:DateTime64(6, 'UTC')})
+         GROUP BY class)
+       GROUP BY class`,
+      { ...keyParams(key), watermark: checkpoint!.watermark },
+    );
+    return { counts: countsFrom(rows), asOf: now };
+  }
+
+  /** The exact count straight from the truth table (used with no usable checkpoint). */
+  async fullCount(key: ScopeKey): Promise<ClassCounts> {
+    const rows = await selectRows<{ class: string; individuals: string }>(
+      this.client,
+      `SELECT class, count() AS individuals FROM subject_first_seen FINAL WHERE ${KEY} GROUP BY class`,
+      keyParams(key),
+    );
+    return countsFrom(rows);
+  }
+
+  /**
+   * Recomputes the checkpoint (and the per-day new individuals) of every scope that received rows
+   * after its last checkpoint. Safe to run from several processes: a checkpoint is a pure function
+   * of the table and its watermark. Returns the scopes refreshed.
+   */
+  async refreshCheckpoints(): Promise<ScopeKey[]> {
+    const minInterval = this.options.minRefreshIntervalMs ?? 0;
+    const stale = await selectRows<{ scope_level: ScopeKey['level']; scope_id: string; year: number; watermark: string }>(
+      this.client,
+      `SELECT a.scope_level AS scope_level, a.scope_id AS scope_id, a.year AS year,
+              toString(now64(6) - toIntervalMillisecond({settle:UInt64})) AS watermark
+       FROM (SELECT scope_level, scope_id, year, max(last_inserted_at) AS last FROM scope_activity
+             GROUP BY scope_level, scope_id, year) AS a
+       LEFT JOIN (SELECT scope_level, scope_id, year, max(watermark) AS w FROM count_checkpoints
+                  GROUP BY scope_level, scope_id, year) AS c
+       USING (scope_level, scope_id, year)
+       WHERE a.last > c.w AND c.w < now64(6) - toIntervalMillisecond({settle:UInt64} + {minInterval:UInt64})`,
+      { settle: this.options.settleMs, minInterval },
+    );
+    const refreshed: ScopeKey[] = [];
+    for (const row of stale) {
+      const key: ScopeKey = { level: row.scope_level, scopeId: row.scope_id, year: Number(row.year) };
+      await this.checkpoint(key, row.watermark);
+      refreshed.push(key);
+    }
+    return refreshed;
+  }
+
+  private async checkpoint(key: ScopeKey, watermark: string): Promise<void> {
+    const params = { ...keyParams(key), watermark };
+    // One pass over the year gives both the per-day histogram and, summed, the checkpoint.
+    await this.client.command({
+      query: `INSERT INTO daily_new_individuals (scope_level, scope_id, year, class, day, watermark, individuals)
+              SELECT scope_level, scope_id, year, class, toDate(first_seen, 'Asia/Shanghai') AS day,
+                     {watermark:DateTime64(6, 'UTC')}, count()
+              FROM subject_first_seen FINAL
+              WHERE ${KEY} AND inserted_at <= {watermark:DateTime64(6, 'UTC')}
+              GROUP BY scope_level, scope_id, year, class, day`,
+      query_params: params,
+    });
+    await this.client.command({
+      query: `INSERT INTO count_checkpoints (scope_level, scope_id, year, class, watermark, individuals)
+              SELECT {level:String}, {scopeId:String}, {year:UInt16}, c, {watermark:DateTime64(6, 'UTC')},
+                     sumIf(individuals, class = c)
+              FROM (SELECT class, individuals FROM daily_new_individuals FINAL
+                    WHERE ${KEY} AND watermark = {watermark:DateTime64(6, 'UTC')})
+              ARRAY JOIN ['nonSensitive', 'sensitive'] AS c
+              GROUP BY c`,
+      query_params: params,
+    });
+  }
+
+  /** New individuals per China-time day, as of the last checkpoint. */
+  async dailyNewIndividuals(key: ScopeKey): Promise<Array<{ day: string; counts: ClassCounts }>> {
+    const rows = await selectRows<{ day: string; class: string; individuals: string }>(
+      this.client,
+      `SELECT toString(day) AS day, class, individuals FROM daily_new_individuals FINAL
+       WHERE ${KEY} AND watermark = (SELECT max(watermark) FROM count_checkpoints FINAL WHERE ${KEY})
+       ORDER BY day`,
+      keyParams(key),
+    );
+    const byDay = new Map<string, ClassCounts>();
+    for (const row of rows) {
+      const counts = byDay.get(row.day) ?? zeroCounts();
+      counts[row.class as keyof ClassCounts] += Number(row.individuals);
+      byDay.set(row.day, counts);
+    }
+    return [...byDay.entries()].map(([day, counts]) => ({ day, counts }));
+  }
+}
