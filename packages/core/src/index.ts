@@ -1,3 +1,4 @@
 export * from './context.js';
 export * from './ingest.js';
 export * from './usage.js';
+export * from './metrics.js';

@@ -1,0 +1,105 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/**
+ * The metrics of SPEC §7, in one registry per process. Names are fixed by the spec (outside checks
+ * rely on them); labels never carry a subject id.
+ */
+export function createMetrics(registry = new Registry()) {
+  collectDefaultMetrics({ register: registry });
+  const scopeLabels = ['processor_id', 'certificate_id', 'class', 'year'] as const;
+  return {
+    registry,
+    individuals: new Gauge({
+      name: 'pi_egress_individuals',
+      help: 'Distinct individuals whose PI was sent abroad this calendar year (China time), per class',
+      labelNames: scopeLabels,
+      registers: [registry],
+    }),
+    cap: new Gauge({
+      name: 'pi_egress_cap',
+      help: "Declared cap of the certificate's scope, per class",
+      labelNames: scopeLabels,
+      registers: [registry],
+    }),
+    utilization: new Gauge({
+      name: 'pi_egress_utilization_ratio',
+      help: 'Distinct individuals divided by the declared cap, per class',
+      labelNames: scopeLabels,
+      registers: [registry],
+    }),
+    forecastCapDays: new Gauge({
+      name: 'pi_egress_forecast_cap_days',
+      help: 'Days until the cap is reached at the trailing 14-day rate of new individuals (absent when not this year)',
+      labelNames: scopeLabels,
+      registers: [registry],
+    }),
+    events: new Counter({
+      name: 'pi_egress_events_total',
+      help: 'Egress events received, by result (accepted, duplicate, rejected)',
+      labelNames: ['result'] as const,
+      registers: [registry],
+    }),
+    subjects: new Counter({
+      name: 'pi_egress_subjects_total',
+      help: 'Subject records in accepted events',
+      registers: [registry],
+    }),
+    deadLetters: new Counter({
+      name: 'pi_egress_dead_letters_total',
+      help: 'Messages sent to the dead-letter topic, by reason',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    ingestLag: new Gauge({
+      name: 'pi_egress_ingest_lag_seconds',
+      help: 'Age of the newest event written to the store when it was written (event time to stored)',
+      registers: [registry],
+    }),
+    certificateExpiry: new Gauge({
+      name: 'pi_egress_certificate_expiry_timestamp_seconds',
+      help: 'End of the last day of validity of the certificate (China time), Unix seconds',
+      labelNames: ['certificate_id'] as const,
+      registers: [registry],
+    }),
+    alertsFiring: new Gauge({
+      name: 'pi_egress_alerts_firing',
+      help: 'Alerts currently firing, by alert name and severity',
+      labelNames: ['alertname', 'severity'] as const,
+      registers: [registry],
+    }),
+    batchDuration: new Histogram({
+      name: 'pi_egress_ingest_batch_duration_seconds',
+      help: 'Time to validate, pseudonymise and durably write one batch of events',
+      labelNames: ['source'] as const,
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    storeErrors: new Counter({
+      name: 'pi_egress_store_errors_total',
+      help: 'Failed store operations (retried), by operation',
+      labelNames: ['operation'] as const,
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
+
+/** Counts one ingest report into the event and subject counters. */
+export function recordIngest(
+  metrics: Metrics,
+  report: { accepted: number; duplicates: number; rejected: readonly unknown[]; transfers: ReadonlyArray<{ subjects: readonly unknown[]; occurredAt: Date }> },
+  now: Date,
+): void {
+  metrics.events.inc({ result: 'accepted' }, report.accepted);
+  metrics.events.inc({ result: 'duplicate' }, report.duplicates);
+  metrics.events.inc({ result: 'rejected' }, report.rejected.length);
+  let subjects = 0;
+  let newest = 0;
+  for (const transfer of report.transfers) {
+    subjects += transfer.subjects.length;
+    newest = Math.max(newest, transfer.occurredAt.getTime());
+  }
+  metrics.subjects.inc(subjects);
+  if (newest > 0) metrics.ingestLag.set(Math.max(0, (now.getTime() - newest) / 1000));
+}
