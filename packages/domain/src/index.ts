@@ -12,3 +12,8 @@ export * from './transfer.js';
 export * from './utilization.js';
 export * from './lifecycle.js';
 export * from './forecast.js';
+export * from './alert-model.js';
+export * from './alert-lifecycle.js';
+export * from './certificate-alerts.js';
+export * from './ceiling-alerts.js';
+export * from './incident-alerts.js';

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { certificateAlerts, classStandings, lifecycleAlerts } from './certificate-alerts.js';
+import { certificateSchema, type Certificate } from './scope.js';
+
+const certificate = (overrides: Partial<Certificate> = {}): Certificate =>
+  certificateSchema.parse({
+    certificateId: 'CERT-1',
+    processorId: 'P1',
+    issuedBy: 'body',
+    validFrom: '2026-01-01',
+    validTo: '2028-12-31',
+    limits: { nonSensitive: 1_000, sensitive: 100 },
+    recipients: [{ id: 'R1', country: 'DE' }],
+    categories: ['name'],
+    purposes: ['support'],
+    ...overrides,
+  });
+
+const at = (nonSensitive: number, sensitive = 0, dailyNew: Array<{ day: string; counts: { nonSensitive: number; sensitive: number } }> = []) =>
+  certificateAlerts({ certificate: certificate(), counts: { nonSensitive, sensitive }, dailyNew, today: '2026-06-01', year: 2026 });
+
+const names = (alerts: ReturnType<typeof at>) => alerts.map((a) => `${a.labels.alertname}/${a.labels.severity}${a.labels.level ? `@${a.labels.level}` : ''}/${a.labels.class ?? ''}`);
+
+describe('certificate usage alerts', () => {
+  it('fires one ScopeUtilization per level reached, with its severity', () => {
+    expect(names(at(799))).toEqual([]);
+    expect(names(at(800))).toEqual(['ScopeUtilization/warning@0.8/non_sensitive']);
+    expect(names(at(900))).toEqual(['ScopeUtilization/warning@0.8/non_sensitive', 'ScopeUtilization/high@0.9/non_sensitive']);
+    expect(names(at(950, 95))).toEqual([
+      'ScopeUtilization/warning@0.8/non_sensitive',
+      'ScopeUtilization/high@0.9/non_sensitive',
+      'ScopeUtilization/critical@0.95/non_sensitive',
+      'ScopeUtilization/warning@0.8/sensitive',
+      'ScopeUtilization/high@0.9/sensitive',
+      'ScopeUtilization/critical@0.95/sensitive',
+    ]);
+  });
+
+  it('fires ScopeCapExceeded only above the cap, with the SPEC §5 labels', () => {
+    expect(names(at(1_000)).filter((n) => n.startsWith('ScopeCap'))).toEqual([]);
+    const exceeded = at(1_001).find((a) => a.labels.alertname === 'ScopeCapExceeded');
+    expect(exceeded?.labels).toEqual({ alertname: 'ScopeCapExceeded', severity: 'critical', processor_id: 'P1', certificate_id: 'CERT-1', class: 'non_sensitive' });
+  });
+
+  it('forecasts the cap within the horizon at the trailing 14-day rate', () => {
+    // 140 new individuals in the last 14 days = 10/day; 500 left → 50 days: beyond the 30-day horizon.
+    const slow = [{ day: '2026-05-25', counts: { nonSensitive: 140, sensitive: 0 } }];
+    expect(names(at(500, 0, slow))).toEqual([]);
+    // 392 in the window = 28/day; 300 left → 11 days.
+    const fast = [{ day: '2026-05-30', counts: { nonSensitive: 392, sensitive: 0 } }];
+    const alerts = at(700, 0, fast);
+    expect(names(alerts)).toEqual(['ForecastCapBreach/warning/non_sensitive']);
+    expect(alerts[0]?.summary).toContain('2026-06-12');
+  });
+
+  it('does not forecast past 31 December, nor for a zero cap', () => {
+    const late = certificateAlerts({
+      certificate: certificate({ limits: { nonSensitive: 1_000, sensitive: 0 } }),
+      counts: { nonSensitive: 700, sensitive: 0 },
+      dailyNew: [{ day: '2026-12-30', counts: { nonSensitive: 140, sensitive: 0 } }],
+      today: '2026-12-30',
+      year: 2026,
+    });
+    expect(names(late)).toEqual([]);
+  });
+
+  it('exposes the standing of each class for the metrics', () => {
+    const [ns, s] = classStandings({ certificate: certificate(), counts: { nonSensitive: 250, sensitive: 0 }, dailyNew: [], today: '2026-06-01', year: 2026 });
+    expect(ns).toMatchObject({ dataClass: 'nonSensitive', count: 250, cap: 1_000, utilization: 0.25, forecast: null });
+    expect(s).toMatchObject({ dataClass: 'sensitive', count: 0, cap: 100, utilization: 0 });
+  });
+});
+
+describe('certificate lifecycle alerts (validTo 2028-12-31, renewal due 2028-06-30)', () => {
+  const lifecycle = (today: string, overrides: Partial<Certificate> = {}) => names(lifecycleAlerts(certificate(overrides), today));
+  it('warns renewalLeadDays before the due date and is critical after it', () => {
+    expect(lifecycle('2028-05-30')).toEqual([]);
+    expect(lifecycle('2028-05-31')).toEqual(['CertificateRenewalDue/warning/']);
+    expect(lifecycle('2028-06-30')).toEqual(['CertificateRenewalDue/warning/']);
+    expect(lifecycle('2028-07-01')).toEqual(['CertificateRenewalDue/critical/']);
+    expect(lifecycle('2028-07-01', { renewalAppliedAt: '2028-06-15' })).toEqual([]);
+  });
+
+  it('expires the day after validTo, replacing the renewal alert', () => {
+    expect(lifecycle('2028-12-31')).toEqual(['CertificateRenewalDue/critical/']);
+    expect(lifecycle('2029-01-01')).toEqual(['CertificateExpired/critical/']);
+  });
+});

@@ -1,0 +1,51 @@
+import { alertLabels, type AlertCandidate } from './alert-model.js';
+
+/**
+ * Alerts on individual transfers (SPEC §5): out of scope (label `reason`), important data under
+ * certification, unknown category codes. Transfers are summarised per processor, certificate and
+ * kind over a recent window, so a burst of bad events is one alert, not one per event.
+ */
+export type IncidentSummary =
+  | (IncidentCommon & { kind: 'out_of_scope'; reason: string })
+  | (IncidentCommon & { kind: 'important_data' })
+  | (IncidentCommon & { kind: 'unknown_category'; codes: readonly string[] });
+
+interface IncidentCommon {
+  processorId: string;
+  /** Empty or null when the transfer was not made under a certificate. */
+  certificateId: string | null;
+  /** Transfers in the window and the latest of them (event ids are producer ids, never subject ids). */
+  events: number;
+  lastEventId: string;
+}
+
+function transfers(s: IncidentCommon): string {
+  return `${s.events} transfer${s.events === 1 ? '' : 's'} (latest event ${s.lastEventId})`;
+}
+
+export function incidentAlert(s: IncidentSummary): AlertCandidate {
+  const scope = { processor_id: s.processorId, certificate_id: s.certificateId };
+  const under = s.certificateId ? `certificate ${s.certificateId}` : `processor ${s.processorId}`;
+  switch (s.kind) {
+    case 'out_of_scope':
+      return {
+        labels: alertLabels('OutOfScopeTransfer', 'critical', { ...scope, reason: s.reason }),
+        summary: `${under}: transfer out of the declared scope (${s.reason})`,
+        description:
+          `${transfers(s)} of processor ${s.processorId} outside the scope of ${under}: ${s.reason}. ` +
+          'Scope inconsistency obliges the certification body to suspend the certificate (Order No. 20 Art. 10).',
+      };
+    case 'important_data':
+      return {
+        labels: alertLabels('ImportantDataTransfer', 'critical', scope),
+        summary: `${under}: important data sent under certification`,
+        description: `${transfers(s)} of processor ${s.processorId} carried important data under ${under}. Important data may never go under certification: a CAC security assessment is required.`,
+      };
+    case 'unknown_category':
+      return {
+        labels: alertLabels('UnknownCategory', 'warning', scope),
+        summary: `${under}: category codes not in the catalogue`,
+        description: `${transfers(s)} of processor ${s.processorId} used codes missing from the category catalogue (${s.codes.join(', ')}); they are counted as sensitive PI until classified.`,
+      };
+  }
+}
