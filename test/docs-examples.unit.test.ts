@@ -1,0 +1,19 @@
+import { parseEvent, validateCertificate } from '@pi-egress/domain';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+const example = (name: string) => readFileSync(new URL(`../docs/examples/${name}`, import.meta.url), 'utf8');
+
+describe('the README examples', () => {
+  it('declare a valid certificate', () => {
+    const result = validateCertificate(JSON.parse(example('certificate.json')));
+    expect(result.ok ? [] : result.errors).toEqual([]);
+  });
+
+  it('hold only valid events', () => {
+    const lines = example('events.ndjson').trim().split('\n');
+    const reasons = lines.map((line) => parseEvent(JSON.parse(line), new Date('2026-12-01T00:00:00Z'))).filter((r) => !r.ok);
+    expect(reasons).toEqual([]);
+    expect(lines).toHaveLength(3);
+  });
+});
