@@ -1,3 +1,5 @@
+export * from './alerts.js';
+export * from './alert-inputs.js';
 export * from './client.js';
 export * from './migrator.js';
 export * from './scope.js';

@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import { AlertStore } from './alerts.js';
 import { connect, ensureDatabase, type StoreConnection } from './client.js';
 import { migrateUp } from './migrator.js';
 import { ScopeRegistry } from './scope-registry.js';
@@ -18,6 +19,8 @@ export interface Store {
   transfers: TransferQueries;
   usage: UsageStore;
   scopes: ScopeRegistry;
+  /** Alert state, history and the reads behind the rules (SPEC §5). */
+  alerts: AlertStore;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
@@ -35,6 +38,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     transfers: new TransferQueries(client),
     usage: new UsageStore(client, { settleMs: options.settleMs ?? 10_000 }),
     scopes,
+    alerts: new AlertStore(client),
     async ping() {
       try {
         return (await client.ping()).success;
