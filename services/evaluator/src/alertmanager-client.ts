@@ -1,0 +1,119 @@
+/** An alert as Alertmanager's v2 API takes it (`POST /api/v2/alerts`), without its endsAt. */
+export interface OutgoingAlert {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  startsAt: string;
+}
+
+export interface PusherLogger {
+  warn(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+}
+
+export interface AlertmanagerPusherOptions {
+  /** Alertmanager base URL (e.g. http://alertmanager:9093). */
+  url: string;
+  logger: PusherLogger;
+  /** How long a firing alert stays firing in Alertmanager without being re-sent. */
+  firingTtlMs: number;
+  timeoutMs?: number;
+  minBackoffMs?: number;
+  maxBackoffMs?: number;
+}
+
+/**
+ * Delivers alert snapshots to one Alertmanager in the background. Only the latest snapshot of
+ * firing alerts matters (each one replaces the previous); resolved alerts are kept until one
+ * delivery carried them. Failures are retried with exponential backoff; `push` never waits, so
+ * an unreachable Alertmanager never holds up evaluation.
+ */
+export class AlertmanagerPusher {
+  private firing: readonly OutgoingAlert[] = [];
+  private readonly resolved = new Map<string, OutgoingAlert & { endsAt: string }>();
+  private pending = false;
+  private running: Promise<void> | undefined;
+  private stopped = false;
+  private wakeUp: (() => void) | undefined;
+  /** Consecutive failed deliveries (0 after a success). */
+  failures = 0;
+  lastDeliveredAt: Date | undefined;
+
+  constructor(private readonly options: AlertmanagerPusherOptions) {}
+
+  /** Replaces the firing snapshot and queues resolved alerts (keyed by fingerprint); delivers soon. */
+  push(firing: readonly OutgoingAlert[], resolved: ReadonlyMap<string, OutgoingAlert>, now = new Date()): void {
+    if (this.stopped) return;
+    this.firing = firing;
+    for (const [fingerprint, alert] of resolved) this.resolved.set(fingerprint, { ...alert, endsAt: now.toISOString() });
+    this.pending = true;
+    this.running ??= this.deliverLoop().finally(() => {
+      this.running = undefined;
+    });
+  }
+
+  /** Stops retrying; waits for an attempt in flight. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wakeUp?.();
+    await this.running;
+  }
+
+  private async deliverLoop(): Promise<void> {
+    while (this.pending && !this.stopped) {
+      this.pending = false;
+      const resolved = [...this.resolved.entries()];
+      try {
+        await this.post([...this.firingWithEndsAt(), ...resolved.map(([, alert]) => alert)]);
+        for (const [fingerprint, alert] of resolved) if (this.resolved.get(fingerprint) === alert) this.resolved.delete(fingerprint);
+        if (this.failures > 0) this.options.logger.info({ alertmanager: this.options.url, failures: this.failures }, 'Alertmanager reachable again');
+        this.failures = 0;
+        this.lastDeliveredAt = new Date();
+      } catch (err) {
+        this.failures += 1;
+        this.pending = true;
+        const delay = this.backoffMs();
+        this.options.logger.warn({ err, alertmanager: this.options.url, failures: this.failures, retryInMs: delay }, 'alert delivery to Alertmanager failed');
+        await this.sleep(delay);
+      }
+    }
+  }
+
+  /** endsAt is set at send time: Alertmanager resolves an alert not re-sent before it. */
+  private firingWithEndsAt(): Array<OutgoingAlert & { endsAt: string }> {
+    const endsAt = new Date(Date.now() + this.options.firingTtlMs).toISOString();
+    return this.firing.map((alert) => ({ ...alert, endsAt }));
+  }
+
+  private async post(alerts: unknown[]): Promise<void> {
+    const res = await fetch(new URL('api/v2/alerts', withSlash(this.options.url)), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(alerts),
+      signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
+    });
+    await res.arrayBuffer();
+    if (!res.ok) throw new Error(`Alertmanager answered HTTP ${res.status}`);
+  }
+
+  private backoffMs(): number {
+    const min = this.options.minBackoffMs ?? 500;
+    const max = this.options.maxBackoffMs ?? 30_000;
+    const exponential = Math.min(max, min * 2 ** (this.failures - 1));
+    return exponential / 2 + Math.random() * (exponential / 2);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeUp = done;
+    });
+  }
+}
+
+function withSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
+}

@@ -1,0 +1,170 @@
+import type { Metrics, MonitorContext } from '@pi-egress/core';
+import { reconcileAlerts, yearOf, type ActiveAlert } from '@pi-egress/domain';
+import type { FiringAlert, StoredAlert } from '@pi-egress/store';
+import { AlertmanagerPusher, type OutgoingAlert } from './alertmanager-client.js';
+import { assess } from './assess.js';
+import { publishGauges } from './gauges.js';
+import { runbookUrl } from './runbooks.js';
+
+export interface EvaluatorLogger {
+  debug(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface EvaluatorOptions {
+  ctx: MonitorContext;
+  metrics: Metrics;
+  logger: EvaluatorLogger;
+  /** Alertmanager base URL(s), comma-separated for an HA pair (ALERTMANAGER_URL); none: no delivery. */
+  alertmanagerUrl?: string | undefined;
+  /** Time between periodic evaluations (EGRESS_EVAL_INTERVAL_MS). */
+  intervalMs: number;
+  /** Base of the runbook_url annotation: `${runbookBaseUrl}/${alertname}.md`. */
+  runbookBaseUrl: string;
+  /** Firing alerts are re-sent at least this often (default 60 s), and live 4× that in Alertmanager. */
+  resendIntervalMs?: number;
+  /** An incident alert (out of scope, important data, unknown category) fires this long after its latest transfer (default 24 h). */
+  incidentWindowMs?: number;
+  /** Also evaluate after each write through ctx.store.writer (default true). */
+  followWrites?: boolean;
+}
+
+export interface EvaluationResult {
+  /** Business time the rules were judged at (ctx.now()) and its counting year. */
+  asOf: Date;
+  year: number;
+  firing: FiringAlert[];
+  fired: FiringAlert[];
+  resolved: FiringAlert[];
+  durationMs: number;
+}
+
+export interface Evaluator {
+  /** Evaluate soon; calls while one is already queued are coalesced into it. */
+  trigger(): void;
+  /** Evaluate now (after any evaluation in progress) and report the outcome. */
+  evaluateNow(): Promise<EvaluationResult>;
+  stop(): Promise<void>;
+}
+
+const DEFAULT_RESEND_MS = 60_000;
+const DEFAULT_INCIDENT_WINDOW_MS = 24 * 3600_000;
+
+/**
+ * Evaluates every SPEC §5 rule periodically and after ingest writes, keeps alert state in the
+ * store (so a restart neither floods nor forgets), sets the SPEC §7 gauges and delivers to
+ * Alertmanager. Rules judge the business clock ctx.now(); alert timestamps use the wall clock,
+ * which is what Alertmanager compares startsAt/endsAt with.
+ */
+export function startEvaluator(options: EvaluatorOptions): Evaluator {
+  const { ctx, metrics, logger } = options;
+  const resendMs = options.resendIntervalMs ?? DEFAULT_RESEND_MS;
+  const pushers = (options.alertmanagerUrl ?? '')
+    .split(',')
+    .map((url) => url.trim())
+    .filter((url) => url.length > 0)
+    .map((url) => new AlertmanagerPusher({ url, logger, firingTtlMs: 4 * Math.max(resendMs, options.intervalMs) }));
+
+  let active: ActiveAlert[] | undefined;
+  let lastPushAt = 0;
+  let lastCheckpointAt = 0;
+  let chain: Promise<unknown> = Promise.resolve();
+  let queued = false;
+  let stopped = false;
+
+  const toStored = (alert: ActiveAlert): StoredAlert => ({
+    fingerprint: alert.fingerprint,
+    labels: alert.labels,
+    annotations: { summary: alert.summary, description: alert.description, runbook_url: runbookUrl(options.runbookBaseUrl, alert.labels.alertname) },
+    startsAt: alert.startsAt,
+  });
+  const fromStored = (alert: StoredAlert): ActiveAlert => ({
+    fingerprint: alert.fingerprint,
+    labels: alert.labels as ActiveAlert['labels'],
+    summary: alert.annotations.summary ?? '',
+    description: alert.annotations.description ?? '',
+    startsAt: alert.startsAt,
+  });
+  const toFiring = (alert: ActiveAlert): FiringAlert => {
+    const stored = toStored(alert);
+    return { alertname: alert.labels.alertname, severity: alert.labels.severity, labels: stored.labels, annotations: stored.annotations, startsAt: alert.startsAt.toISOString() };
+  };
+  const outgoing = (alert: ActiveAlert): OutgoingAlert => {
+    const stored = toStored(alert);
+    return { labels: stored.labels, annotations: stored.annotations, startsAt: alert.startsAt.toISOString() };
+  };
+
+  function deliver(firing: readonly ActiveAlert[], resolved: readonly ActiveAlert[], changed: boolean): void {
+    if (!changed && Date.now() - lastPushAt < resendMs) return;
+    lastPushAt = Date.now();
+    const resolvedByFingerprint = new Map(resolved.map((alert) => [alert.fingerprint, outgoing(alert)]));
+    for (const pusher of pushers) pusher.push(firing.map(outgoing), resolvedByFingerprint);
+  }
+
+  async function evaluateOnce(): Promise<EvaluationResult> {
+    const started = Date.now();
+    const asOf = ctx.now();
+    if (started - lastCheckpointAt >= options.intervalMs) {
+      await ctx.store.usage.refreshCheckpoints();
+      lastCheckpointAt = started;
+    }
+    const assessment = await assess(ctx, { incidentWindowMs: options.incidentWindowMs ?? DEFAULT_INCIDENT_WINDOW_MS });
+    active ??= (await ctx.store.alerts.active()).map(fromStored);
+    const wallNow = new Date();
+    const t = reconcileAlerts(active, assessment.candidates, wallNow);
+    await ctx.store.alerts.record({ at: wallNow, fired: t.fired.map(toStored), changed: t.changed.map(toStored), resolved: t.resolved.map(toStored) });
+    active = t.firing;
+    publishGauges(metrics, assessment, t.firing);
+    deliver(t.firing, t.resolved, t.fired.length + t.resolved.length > 0);
+    for (const alert of t.fired) logger.info({ labels: alert.labels }, `alert firing: ${alert.summary}`);
+    for (const alert of t.resolved) logger.info({ labels: alert.labels }, `alert resolved: ${alert.summary}`);
+    return {
+      asOf,
+      year: yearOf(asOf),
+      firing: t.firing.map(toFiring),
+      fired: t.fired.map(toFiring),
+      resolved: t.resolved.map(toFiring),
+      durationMs: Date.now() - started,
+    };
+  }
+
+  /** Evaluations run one at a time, in call order. */
+  function serial(): Promise<EvaluationResult> {
+    const run = chain.then(async () => {
+      queued = false;
+      try {
+        return await evaluateOnce();
+      } catch (err) {
+        metrics.storeErrors.inc({ operation: 'evaluate' });
+        // The store is unreachable: keep what was firing alive in Alertmanager meanwhile.
+        if (active) deliver(active, [], false);
+        throw err;
+      }
+    });
+    chain = run.catch(() => undefined);
+    return run;
+  }
+
+  function trigger(): void {
+    if (stopped || queued) return;
+    queued = true;
+    serial().catch((err: unknown) => logger.error({ err }, 'evaluation failed; retrying at the next interval'));
+  }
+
+  const timer = setInterval(trigger, options.intervalMs);
+  if (options.followWrites ?? true) ctx.store.writer.onWritten(() => trigger());
+  trigger();
+
+  return {
+    trigger,
+    evaluateNow: serial,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await chain;
+      await Promise.all(pushers.map((pusher) => pusher.stop()));
+    },
+  };
+}

@@ -1,0 +1,34 @@
+import type { Metrics } from '@pi-egress/core';
+import { addDaysToDate, chinaDayStart, classLabel, DATA_CLASSES, type ActiveAlert } from '@pi-egress/domain';
+import type { Assessment } from './assess.js';
+
+/**
+ * Sets the SPEC §7 gauges from one evaluation. Everything is reset and set again in one
+ * synchronous pass: label sets that no longer exist (a past year, a removed certificate) vanish,
+ * and a scrape, which cannot interleave with synchronous code, never sees a half-updated set.
+ */
+export function publishGauges(metrics: Metrics, assessment: Assessment, firing: readonly ActiveAlert[]): void {
+  const year = String(assessment.year);
+  for (const gauge of [metrics.individuals, metrics.cap, metrics.utilization, metrics.forecastCapDays, metrics.certificateExpiry, metrics.alertsFiring]) {
+    gauge.reset();
+  }
+  for (const { certificate, standings } of assessment.certificates) {
+    for (const s of standings) {
+      const labels = { processor_id: certificate.processorId, certificate_id: certificate.certificateId, class: classLabel(s.dataClass), year };
+      metrics.individuals.set(labels, s.count);
+      metrics.cap.set(labels, s.cap);
+      metrics.utilization.set(labels, s.utilization);
+      if (s.forecast) metrics.forecastCapDays.set(labels, s.forecast.days);
+    }
+    // End of the last day of validity, China time.
+    const expiry = chinaDayStart(addDaysToDate(certificate.validTo, 1)).getTime() / 1000;
+    metrics.certificateExpiry.set({ certificate_id: certificate.certificateId }, expiry);
+  }
+  // Processor totals (all counted transfers, whatever the mechanism) carry no certificate_id.
+  for (const { processorId, counts } of assessment.processors) {
+    for (const dataClass of DATA_CLASSES) {
+      metrics.individuals.set({ processor_id: processorId, certificate_id: '', class: classLabel(dataClass), year }, counts[dataClass]);
+    }
+  }
+  for (const alert of firing) metrics.alertsFiring.inc({ alertname: alert.labels.alertname, severity: alert.labels.severity });
+}

@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+// The evaluator on its own (production: next to Kafka ingest and the API, all on one ClickHouse).
+import { createLogger, loadEnv } from '@pi-egress/config';
+import { createMetrics, type MonitorContext } from '@pi-egress/core';
+import { CategoryCatalogue } from '@pi-egress/domain';
+import { openStore } from '@pi-egress/store';
+import { readFileSync } from 'node:fs';
+import { startEvaluator } from './evaluator.js';
+import { serveMetrics } from './metrics-server.js';
+import { BUNDLED_RUNBOOKS_URL } from './runbooks.js';
+
+const env = loadEnv();
+const logger = createLogger({ level: env.LOG_LEVEL, name: 'evaluator' });
+if (!env.CLICKHOUSE_URL) throw new Error('CLICKHOUSE_URL is required when the evaluator runs on its own');
+
+const store = await openStore({
+  url: env.CLICKHOUSE_URL,
+  username: env.CLICKHOUSE_USER,
+  password: env.CLICKHOUSE_PASSWORD,
+  database: env.CLICKHOUSE_DATABASE,
+  settleMs: env.EGRESS_COUNT_SETTLE_MS,
+  ...(env.CLICKHOUSE_CLUSTER ? { cluster: env.CLICKHOUSE_CLUSTER } : {}),
+});
+const ctx: MonitorContext = {
+  store,
+  catalogue: env.EGRESS_CATEGORIES_FILE ? CategoryCatalogue.fromJson(readFileSync(env.EGRESS_CATEGORIES_FILE, 'utf8')) : new CategoryCatalogue(),
+  // The evaluator never pseudonymises: it reads counts, not subjects.
+  subjectKey: env.EGRESS_SUBJECT_KEY ?? '',
+  now: () => new Date(),
+};
+const metrics = createMetrics();
+const evaluator = startEvaluator({
+  ctx,
+  metrics,
+  logger,
+  alertmanagerUrl: env.ALERTMANAGER_URL,
+  intervalMs: env.EGRESS_EVAL_INTERVAL_MS,
+  runbookBaseUrl: process.env.EGRESS_RUNBOOK_BASE_URL || BUNDLED_RUNBOOKS_URL,
+});
+const server = await serveMetrics(metrics.registry, { host: env.EGRESS_HTTP_HOST, port: env.EGRESS_HTTP_PORT });
+logger.info({ metrics: `${server.url}/metrics`, alertmanager: env.ALERTMANAGER_URL ?? '(none)' }, 'evaluator started');
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    logger.info({ signal }, 'evaluator stopping');
+    void evaluator
+      .stop()
+      .then(() => Promise.all([server.close(), store.close()]))
+      .finally(() => process.exit(0));
+  });
+}
