@@ -17,3 +17,7 @@ export * from './alert-lifecycle.js';
 export * from './certificate-alerts.js';
 export * from './ceiling-alerts.js';
 export * from './incident-alerts.js';
+export * from './canonical-json.js';
+export * from './evidence-digest.js';
+export * from './evidence-signature.js';
+export * from './admission.js';

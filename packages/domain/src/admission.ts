@@ -1,0 +1,66 @@
+import type { ClassCounts } from './pathway.js';
+import { ASSESSMENT_THRESHOLDS } from './pathway.js';
+import { DATA_CLASSES, classLabel, type DataClass } from './classes.js';
+import type { Mechanism } from './event.js';
+import type { OutOfScopeReason } from './outOfScope.js';
+import { capExceeded } from './utilization.js';
+
+/**
+ * Pre-transfer admission (SPEC §6 `POST /v1/admission`): would a proposed transfer stay inside the
+ * certificate's scope, its declared caps and the pathway ceilings? Admission only reads: it does
+ * not reserve room, so two transfers that each fit may together pass a cap (the evaluator then
+ * alerts on the real counts).
+ */
+export type AdmissionReason =
+  | OutOfScopeReason
+  | 'cii_operator'
+  | `cap_exceeded_${'non_sensitive' | 'sensitive'}`
+  | `ceiling_reached_${'non_sensitive' | 'sensitive'}`
+  | `group_ceiling_reached_${'non_sensitive' | 'sensitive'}`;
+
+/** One counting level the transfer would count toward, with its counts now and the individuals it adds. */
+export interface AdmissionScope {
+  level: 'processor' | 'certificate' | 'group';
+  counts: ClassCounts;
+  added: ClassCounts;
+  /** Declared caps (certificate level only). */
+  caps?: ClassCounts;
+}
+
+export interface AdmissionFacts {
+  mechanism: Mechanism;
+  outOfScopeReasons: readonly OutOfScopeReason[];
+  ciiOperator: boolean;
+  /** The levels the transfer counts toward (none when it is not counted, e.g. exempt). */
+  scopes: readonly AdmissionScope[];
+}
+
+export interface AdmissionDecision {
+  allowed: boolean;
+  reasons: AdmissionReason[];
+}
+
+const after = (scope: AdmissionScope, c: DataClass) => scope.counts[c] + scope.added[c];
+
+/**
+ * The decision. A cap is passed when the count after the transfer is above it (reaching it
+ * exactly is still within scope); a ceiling is reached at 1,000,000 / 10,000 (以上), from which
+ * a security assessment is required. Both hold even when the transfer adds nobody: the scope is
+ * already broken. A security-assessment transfer is not bound by caps or ceilings.
+ */
+export function admissionDecision(facts: AdmissionFacts): AdmissionDecision {
+  const reasons: AdmissionReason[] = [...facts.outOfScopeReasons];
+  if (facts.mechanism !== 'security_assessment') {
+    if (facts.ciiOperator && facts.scopes.length > 0) reasons.push('cii_operator');
+    for (const scope of facts.scopes) {
+      for (const c of DATA_CLASSES) {
+        const label = classLabel(c);
+        if (scope.level === 'certificate' && scope.caps && capExceeded(after(scope, c), scope.caps[c])) reasons.push(`cap_exceeded_${label}`);
+        if (scope.level !== 'certificate' && after(scope, c) >= ASSESSMENT_THRESHOLDS[c]) {
+          reasons.push(scope.level === 'group' ? `group_ceiling_reached_${label}` : `ceiling_reached_${label}`);
+        }
+      }
+    }
+  }
+  return { allowed: reasons.length === 0, reasons };
+}

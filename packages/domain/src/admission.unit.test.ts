@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { admissionDecision, type AdmissionScope } from './admission.js';
+
+const counts = (nonSensitive: number, sensitive: number) => ({ nonSensitive, sensitive });
+const certificate = (now: [number, number], added: [number, number], caps: [number, number]): AdmissionScope => ({
+  level: 'certificate',
+  counts: counts(...now),
+  added: counts(...added),
+  caps: counts(...caps),
+});
+const processor = (now: [number, number], added: [number, number]): AdmissionScope => ({ level: 'processor', counts: counts(...now), added: counts(...added) });
+const decide = (scopes: AdmissionScope[], extra: { mechanism?: 'certification' | 'security_assessment'; ciiOperator?: boolean } = {}) =>
+  admissionDecision({ mechanism: extra.mechanism ?? 'certification', outOfScopeReasons: [], ciiOperator: extra.ciiOperator ?? false, scopes });
+
+describe('admission decision', () => {
+  it('allows a transfer that reaches a cap exactly and refuses one that passes it', () => {
+    expect(decide([certificate([8, 0], [2, 0], [10, 5])])).toEqual({ allowed: true, reasons: [] });
+    expect(decide([certificate([8, 5], [3, 1], [10, 5])])).toEqual({ allowed: false, reasons: ['cap_exceeded_non_sensitive', 'cap_exceeded_sensitive'] });
+  });
+
+  it('refuses at the pathway ceilings (以上) of the processor and of the group', () => {
+    expect(decide([processor([999_998, 9_998], [1, 1])]).allowed).toBe(true);
+    expect(decide([processor([999_999, 9_999], [1, 1])]).reasons).toEqual(['ceiling_reached_non_sensitive', 'ceiling_reached_sensitive']);
+    expect(decide([{ level: 'group', counts: counts(0, 9_999), added: counts(0, 1) }]).reasons).toEqual(['group_ceiling_reached_sensitive']);
+  });
+
+  it('refuses a scope already broken even when the transfer adds nobody', () => {
+    expect(decide([certificate([11, 0], [0, 0], [10, 5])]).reasons).toEqual(['cap_exceeded_non_sensitive']);
+  });
+
+  it('keeps the out-of-scope reasons and refuses certification for a CII operator', () => {
+    const decision = admissionDecision({ mechanism: 'certification', outOfScopeReasons: ['recipient_not_in_scope'], ciiOperator: true, scopes: [processor([0, 0], [1, 0])] });
+    expect(decision).toEqual({ allowed: false, reasons: ['recipient_not_in_scope', 'cii_operator'] });
+  });
+
+  it('does not bind a security-assessment transfer or an uncounted one by caps and ceilings', () => {
+    expect(decide([processor([2_000_000, 0], [5, 0])], { mechanism: 'security_assessment', ciiOperator: true }).allowed).toBe(true);
+    expect(decide([], { ciiOperator: true }).allowed).toBe(true);
+  });
+});
