@@ -1,0 +1,96 @@
+import type { Logger } from '@pi-egress/config';
+import { ingestEvents, recordIngest, UnparsedInput, type IngestReport, type MonitorContext, type Metrics } from '@pi-egress/core';
+import type { Batch, EachBatchHandler, KafkaMessage, Producer } from 'kafkajs';
+import { keepHeartbeating, type Backpressure } from './backpressure.js';
+import { deadLetterMessage } from './dead-letters.js';
+import { decodeMessage, validationFailure, type DeadLetter } from './steps.js';
+
+export interface BatchHandlerDeps {
+  ctx: MonitorContext;
+  metrics: Metrics;
+  logger: Logger;
+  producer: Producer;
+  backpressure: Backpressure;
+  dlqTopic: string;
+  maxMessageBytes: number;
+  heartbeatIntervalMs: number;
+  /** Aborted by stop(): the batch in flight is abandoned without committing. */
+  shutdown: AbortSignal;
+  onBatchWritten?: ((report: IngestReport) => void) | undefined;
+  onPartitionLag?: ((batch: Batch) => void) | undefined;
+}
+
+/** The decode step's outcome for one batch, indexed the way `ingestEvents` reports rejections. */
+interface DecodedBatch {
+  /** Decoded values, and an UnparsedInput where decoding failed (so the report counts it). */
+  inputs: unknown[];
+  sources: KafkaMessage[];
+  decodeFailures: Map<number, DeadLetter>;
+  dropped: number;
+}
+
+function decodeBatch(messages: readonly KafkaMessage[], maxMessageBytes: number, logger: Logger, batch: Batch): DecodedBatch {
+  const decoded: DecodedBatch = { inputs: [], sources: [], decodeFailures: new Map(), dropped: 0 };
+  for (const message of messages) {
+    const step = decodeMessage(message, maxMessageBytes);
+    if (step.kind === 'drop') {
+      decoded.dropped += 1;
+      logger.info({ topic: batch.topic, partition: batch.partition, offset: message.offset, why: step.why }, 'message dropped');
+      continue;
+    }
+    if (step.kind === 'dead-letter') decoded.decodeFailures.set(decoded.inputs.length, step);
+    decoded.inputs.push(step.kind === 'ok' ? step.value : new UnparsedInput(step.reason));
+    decoded.sources.push(message);
+  }
+  return decoded;
+}
+
+/**
+ * One eachBatch call: decode → validate and write durably (retried, with backpressure) → produce
+ * the dead letters and wait for Kafka's acks → only then resolve and commit the batch's offsets.
+ * A crash anywhere before the commit redelivers the batch, which is harmless: the store ignores
+ * a repeated eventId and subject rows are idempotent.
+ */
+export function createBatchHandler(deps: BatchHandlerDeps): EachBatchHandler {
+  const { ctx, metrics, logger, producer, backpressure } = deps;
+  return async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }) => {
+    if (batch.isEmpty() || deps.shutdown.aborted || !isRunning() || isStale()) return;
+    const endTimer = metrics.batchDuration.startTimer({ source: 'kafka' });
+    const lost = new AbortController();
+    const signal = AbortSignal.any([deps.shutdown, lost.signal]);
+    const stopHeartbeats = keepHeartbeating(heartbeat, deps.heartbeatIntervalMs, (error) => lost.abort(error));
+    try {
+      const decoded = decodeBatch(batch.messages, deps.maxMessageBytes, logger, batch);
+      const report = await backpressure.run('write', () => ingestEvents(ctx, decoded.inputs), signal);
+      const now = ctx.now();
+      const refused = report.rejected.map(({ index, eventId, reason }) => ({
+        eventId,
+        message: decoded.sources[index]!,
+        failure: decoded.decodeFailures.get(index) ?? validationFailure(reason),
+      }));
+      if (refused.length > 0) {
+        const origin = { topic: batch.topic, partition: batch.partition };
+        const messages = refused.map(({ message, failure }) => deadLetterMessage({ ...origin, message }, failure, now));
+        await backpressure.run('dead-letter', () => producer.send({ topic: deps.dlqTopic, acks: -1, messages }), signal);
+        for (const { eventId, message, failure } of refused) {
+          metrics.deadLetters.inc({ reason: failure.code });
+          logger.warn({ ...origin, offset: message.offset, eventId, reason: failure.reason }, 'message sent to the dead-letter topic');
+        }
+      }
+      if (signal.aborted || isStale()) throw signal.reason ?? new Error('partition reassigned');
+      resolveOffset(batch.lastOffset());
+      await commitOffsetsIfNecessary();
+      recordIngest(metrics, report, now);
+      if (decoded.dropped > 0) metrics.events.inc({ result: 'dropped' }, decoded.dropped);
+      endTimer();
+      deps.onPartitionLag?.(batch);
+      deps.onBatchWritten?.(report);
+    } catch (error) {
+      // Shutting down: leave the batch uncommitted; the group redelivers it to whoever comes next.
+      if (deps.shutdown.aborted) return;
+      throw error;
+    } finally {
+      stopHeartbeats();
+    }
+  };
+}

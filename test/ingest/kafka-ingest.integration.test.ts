@@ -1,0 +1,110 @@
+import { createLogger } from '@pi-egress/config';
+import { createMetrics, type MonitorContext } from '@pi-egress/core';
+import { CategoryCatalogue } from '@pi-egress/domain';
+import { startKafkaIngest, type KafkaIngest } from '@pi-egress/ingest';
+import { Kafka, logLevel } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MOCK_TUNING, produceMessages, readDeadLetters, storedCounts, waitUntilConsumed } from '../harness/ingest-kafka.js';
+import { buildWorkload, WORKLOAD_YEAR } from '../harness/ingest-workload.js';
+import { startKafkaMock, type KafkaMock } from '../harness/kafka-mock.js';
+import { requireBinary, runCommand } from '../harness/process.js';
+import { openTestStore } from '../setup/store.js';
+
+const TOPIC = 'pi.egress.events';
+const DLQ = 'pi.egress.events.dlq';
+const GROUP = 'pi-egress-monitor';
+const SUBJECT_KEY = 'kafka-ingest-test-key';
+const MAX_MESSAGE_BYTES = 16 * 1024;
+
+describe('Kafka ingest: one consumer, mock broker, real engine', () => {
+  let mock: KafkaMock;
+  let kafka: Kafka;
+  let store: Awaited<ReturnType<typeof openTestStore>>;
+  let ingest: KafkaIngest;
+  const metrics = createMetrics();
+
+  beforeAll(async () => {
+    mock = await startKafkaMock({ topics: [{ name: TOPIC, partitions: 6 }, { name: DLQ, partitions: 2 }] });
+    kafka = new Kafka({ clientId: 'ingest-test', brokers: mock.brokers, logLevel: logLevel.NOTHING });
+    store = await openTestStore();
+    const ctx: MonitorContext = { store, catalogue: new CategoryCatalogue(), subjectKey: SUBJECT_KEY, now: () => new Date() };
+    ingest = await startKafkaIngest({
+      ctx,
+      metrics,
+      logger: createLogger({ level: process.env.LOG_LEVEL ?? 'silent' }),
+      kafka: { brokers: mock.brokers, clientId: 'ingest-test', topic: TOPIC, dlqTopic: DLQ, groupId: GROUP, maxMessageBytes: MAX_MESSAGE_BYTES, tuning: MOCK_TUNING },
+    });
+  });
+
+  afterAll(async () => {
+    await ingest?.stop();
+    await store?.close();
+    await mock?.stop();
+  });
+
+  it('counts 200,000 subject records exactly, through duplicates, resends and 1,000 malformed messages, each dead-lettered with its reason', async () => {
+    const workload = buildWorkload({ subjectRecords: 200_000, subjectKey: SUBJECT_KEY, maxMessageBytes: MAX_MESSAGE_BYTES, malformed: 1_000, tombstones: 10 });
+    await store.scopes.putProcessor({ processorId: workload.processorId, groupId: workload.groupId, countExempt: false, ciiOperator: false });
+    await produceMessages(kafka, TOPIC, workload.messages);
+    await waitUntilConsumed(kafka, GROUP, TOPIC, 90_000);
+
+    expect(await storedCounts(store, workload.truth, WORKLOAD_YEAR)).toEqual(workload.truth);
+
+    const deadLetters = await readDeadLetters(kafka, DLQ);
+    expect(deadLetters).toHaveLength(workload.malformed.size);
+    const expectedReasons: Record<string, RegExp> = {
+      not_json: /^\(root\): not valid JSON$/,
+      not_utf8: /^\(root\): not valid UTF-8$/,
+      schema: /^subjects\[0\]/,
+      oversized: /^\(root\): message of \d+ bytes exceeds the limit of 16384 bytes/,
+      future_timestamp: /^occurredAt: in the future/,
+    };
+    const partitions = new Set<string>();
+    for (const { key, headers } of deadLetters) {
+      const kind = workload.malformed.get(key);
+      expect(kind, `unexpected dead letter ${key}`).toBeDefined();
+      expect(headers['x-dlq-reason']).toMatch(expectedReasons[kind!]!);
+      expect(headers['x-dlq-reason']).not.toContain('secret');
+      expect(headers['x-dlq-step']).toBe(kind === 'schema' || kind === 'future_timestamp' ? 'validate' : 'decode');
+      expect(headers['x-dlq-original-topic']).toBe(TOPIC);
+      expect(headers['x-dlq-original-offset']).toMatch(/^\d+$/);
+      expect(Date.parse(headers['x-dlq-original-timestamp']!)).toBeGreaterThan(0);
+      expect(Date.parse(headers['x-dlq-time']!)).toBeGreaterThan(0);
+      partitions.add(headers['x-dlq-original-partition']!);
+    }
+    expect(new Set(deadLetters.map((d) => d.key)).size).toBe(workload.malformed.size);
+    expect([...partitions].sort()).toEqual(['0', '1', '2', '3', '4', '5']);
+
+    const metric = async (name: string) => (await metrics.registry.getSingleMetric(name)!.get()).values;
+    const deadLetterCounts = Object.fromEntries((await metric('pi_egress_dead_letters_total')).map((v) => [v.labels.reason, v.value]));
+    expect(deadLetterCounts).toEqual({ not_json: 200, not_utf8: 200, schema: 200, oversized: 200, future_timestamp: 200 });
+    const events = Object.fromEntries((await metric('pi_egress_events_total')).map((v) => [v.labels.result, v.value]));
+    expect(events).toMatchObject({ accepted: workload.events, rejected: 1_000, dropped: 10 });
+    expect(ingest.isReady()).toBe(true);
+  }, 120_000);
+
+  it('consumes what kcat (librdkafka, not kafkajs) produced', async () => {
+    const kcat = requireBinary(['kcat', 'kafkacat'], 'kcat');
+    const workload = buildWorkload({
+      subjectRecords: 500,
+      subjectsPerEvent: 50,
+      subjectKey: SUBJECT_KEY,
+      maxMessageBytes: MAX_MESSAGE_BYTES,
+      malformed: 5,
+      processorId: 'P-KCAT',
+      certificateId: 'CERT-KCAT',
+      groupId: 'G-KCAT',
+      seed: 7,
+    });
+    await store.scopes.putProcessor({ processorId: 'P-KCAT', groupId: 'G-KCAT', countExempt: false, ciiOperator: false });
+    // kcat reads one message per line, key and value split at the first '|'; not_utf8 bytes pass as they are.
+    const lines = workload.messages.map(({ key, value }) => Buffer.concat([Buffer.from(`${key}|`), value!, Buffer.from('\n')]));
+    const produced = await runCommand(kcat, ['-P', '-b', mock.bootstrap, '-t', TOPIC, '-K', '|'], { stdin: Buffer.concat(lines).toString('latin1'), timeoutMs: 20_000 });
+    expect(produced.code, produced.stderr).toBe(0);
+    await waitUntilConsumed(kafka, GROUP, TOPIC, 60_000);
+
+    expect(await storedCounts(store, workload.truth, WORKLOAD_YEAR)).toEqual(workload.truth);
+    const deadLetters = (await readDeadLetters(kafka, DLQ)).filter((d) => workload.malformed.has(d.key));
+    expect(deadLetters.map((d) => d.key).sort()).toEqual([...workload.malformed.keys()].sort());
+  }, 90_000);
+});
