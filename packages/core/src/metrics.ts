@@ -6,6 +6,11 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
  */
 export function createMetrics(registry = new Registry()) {
   collectDefaultMetrics({ register: registry });
+  // prom-client names these gauges `_total`, which Prometheus reserves for counters
+  // (`promtool check metrics` flags them); the process_* and other nodejs_* metrics stay.
+  for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
+    registry.removeSingleMetric(name);
+  }
   const scopeLabels = ['processor_id', 'certificate_id', 'class', 'year'] as const;
   return {
     registry,
