@@ -1,0 +1,7 @@
+export { libchdbPath, launcherPath, buildLauncher } from './paths.js';
+export {
+  startEmbeddedClickHouse,
+  type EmbeddedClickHouse,
+  type EmbeddedClickHouseLogger,
+  type EmbeddedClickHouseOptions,
+} from './server.js';
