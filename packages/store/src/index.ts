@@ -8,3 +8,7 @@ export * from './store.js';
 export * from './transfer-queries.js';
 export * from './transfer-writer.js';
 export * from './usage.js';
+export * from './audit-log.js';
+export * from './evidence-queries.js';
+export * from './subject-lookup.js';
+export * from './transfer-evidence.js';

@@ -1,8 +1,11 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { AlertStore } from './alerts.js';
+import { AuditLog } from './audit-log.js';
 import { connect, ensureDatabase, type StoreConnection } from './client.js';
+import { EvidenceQueries } from './evidence-queries.js';
 import { migrateUp } from './migrator.js';
 import { ScopeRegistry } from './scope-registry.js';
+import { SubjectLookups } from './subject-lookup.js';
 import { TransferQueries } from './transfer-queries.js';
 import { TransferWriter } from './transfer-writer.js';
 import { UsageStore } from './usage.js';
@@ -10,6 +13,8 @@ import { UsageStore } from './usage.js';
 export interface StoreOptions extends StoreConnection {
   /** How far the count checkpoint trails the server clock (see usage.ts). */
   settleMs?: number;
+  /** false: use an existing, migrated store without any DDL (read-only users, e.g. evidence verification). */
+  migrate?: boolean;
 }
 
 /** The monitor's one handle on ClickHouse: every read and write goes through these parts. */
@@ -21,15 +26,21 @@ export interface Store {
   scopes: ScopeRegistry;
   /** Alert state, history and the reads behind the rules (SPEC §5). */
   alerts: AlertStore;
+  /** Point lookups of persons by pseudonym (admission, auditor lookup). */
+  subjects: SubjectLookups;
+  /** As-of reads of the evidence pack. */
+  evidence: EvidenceQueries;
+  /** Admin and auditor actions. */
+  audit: AuditLog;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
 
 /** Connects, creates the database if needed and applies pending migrations. */
 export async function openStore(options: StoreOptions): Promise<Store> {
-  await ensureDatabase(options);
+  if (options.migrate !== false) await ensureDatabase(options);
   const client = connect(options);
-  await migrateUp(client);
+  if (options.migrate !== false) await migrateUp(client);
   const scopes = new ScopeRegistry(client);
   await scopes.reload();
   return {
@@ -39,6 +50,9 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     usage: new UsageStore(client, { settleMs: options.settleMs ?? 10_000 }),
     scopes,
     alerts: new AlertStore(client),
+    subjects: new SubjectLookups(client),
+    evidence: new EvidenceQueries(client, options.settleMs ?? 10_000),
+    audit: new AuditLog(client),
     async ping() {
       try {
         return (await client.ping()).success;

@@ -1,0 +1,105 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { DataClass } from '@pi-egress/domain';
+import { createHash } from 'node:crypto';
+import { selectRows } from './client.js';
+import { fromClickHouseTime, toClickHouseTime, zeroCounts, type ClassCounts, type ScopeKey } from './scope.js';
+import { SCOPE_CONDITION, scopeParams } from './scope-sql.js';
+import { TransferEvidence } from './transfer-evidence.js';
+
+/**
+ * Reads of an evidence pack, all "as of" an instant: a person belongs to a scope-year as of T when
+ * the store had recorded them by T (the earliest `inserted_at` of their rows, server clock, ≤ T).
+ * That earliest time never changes once settled, so the same T gives the same persons for ever;
+ * their first-seen time is the earliest `occurredAt` stored for them (a late event with an earlier
+ * time moves it, and the evidence then no longer verifies: the store did change).
+ */
+const PERSONS_AS_OF = `SELECT class, id_hash, min(first_seen) AS first_seen FROM subject_first_seen
+  WHERE ${SCOPE_CONDITION} GROUP BY class, id_hash HAVING min(inserted_at) <= {asOf:DateTime64(3, 'UTC')}`;
+
+export interface ClassDigest {
+  count: number;
+  /** SHA-256 of the first-seen lines (packages/domain/src/evidence-digest.ts), lower-case hex. */
+  digest: string;
+}
+
+export class EvidenceQueries {
+  readonly transfers: TransferEvidence;
+
+  constructor(
+    private readonly client: ClickHouseClient,
+    /** How far "now" trails the server clock so that no insert still in flight is missed (usage.ts). */
+    private readonly settleMs: number,
+  ) {
+    this.transfers = new TransferEvidence(client);
+  }
+
+  /** The latest instant whose evidence can no longer change: server time minus the settle time, whole ms. */
+  async settledNow(): Promise<Date> {
+    const [row] = await selectRows<{ now: string }>(this.client, 'SELECT toString(now64(3)) AS now');
+    return new Date(fromClickHouseTime(row!.now).getTime() - this.settleMs);
+  }
+
+  /**
+   * Count and digest of one class, streaming the sorted first-seen lines out of the server straight
+   * into SHA-256 (the order of the primary key, so the server aggregates in order without a sort
+   * in memory). The server writes exactly the documented line format as TabSeparated.
+   */
+  async firstSeenDigest(key: ScopeKey, dataClass: DataClass, asOf: Date): Promise<ClassDigest> {
+    const { stream } = await this.client.exec({
+      query: `SELECT lower(hex(id_hash)), toUnixTimestamp64Milli(min(first_seen)) FROM subject_first_seen
+              WHERE ${SCOPE_CONDITION} AND class = {class:String}
+              GROUP BY id_hash HAVING min(inserted_at) <= {asOf:DateTime64(3, 'UTC')}
+              ORDER BY id_hash FORMAT TabSeparated`,
+      query_params: { ...scopeParams(key), class: dataClass, asOf: toClickHouseTime(asOf) },
+      clickhouse_settings: { optimize_aggregation_in_order: 1 },
+    });
+    const hash = createHash('sha256');
+    let count = 0;
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      for (let at = chunk.indexOf(0x0a); at !== -1; at = chunk.indexOf(0x0a, at + 1)) count += 1;
+    }
+    return { count, digest: hash.digest('hex') };
+  }
+
+  /** Persons per class as of `asOf`. */
+  async counts(key: ScopeKey, asOf: Date): Promise<ClassCounts> {
+    const rows = await selectRows<{ class: DataClass; individuals: number }>(
+      this.client,
+      `SELECT toString(class) AS class, count() AS individuals FROM (${PERSONS_AS_OF}) GROUP BY class`,
+      { ...scopeParams(key), asOf: toClickHouseTime(asOf) },
+    );
+    const counts = zeroCounts();
+    for (const row of rows) counts[row.class] = Number(row.individuals);
+    return counts;
+  }
+
+  /** New individuals per China-time month of their first-seen time, as of `asOf` (months with none omitted). */
+  async monthlyNewIndividuals(key: ScopeKey, asOf: Date): Promise<Array<{ month: string; counts: ClassCounts }>> {
+    const rows = await selectRows<{ month: string; class: DataClass; individuals: number }>(
+      this.client,
+      `SELECT formatDateTime(first_seen, '%Y-%m', 'Asia/Shanghai') AS month, toString(class) AS class, count() AS individuals
+       FROM (${PERSONS_AS_OF}) GROUP BY month, class ORDER BY month, class`,
+      { ...scopeParams(key), asOf: toClickHouseTime(asOf) },
+    );
+    const byMonth = new Map<string, ClassCounts>();
+    for (const row of rows) {
+      const counts = byMonth.get(row.month) ?? zeroCounts();
+      counts[row.class] = Number(row.individuals);
+      byMonth.set(row.month, counts);
+    }
+    return [...byMonth.entries()].map(([month, counts]) => ({ month, counts }));
+  }
+
+  /** The certificate scope as declared at `asOf` (its latest version stored by then), as stored JSON. */
+  async certificateAsOf(certificateId: string, asOf: Date): Promise<{ body: string; declaredAt: Date } | undefined> {
+    const [row] = await selectRows<{ body: string; declared_at: string }>(
+      this.client,
+      `SELECT body, toString(updated_at) AS declared_at FROM certificates
+       WHERE certificate_id = {certificateId:String} AND updated_at <= {asOf:DateTime64(3, 'UTC')}
+       ORDER BY updated_at DESC LIMIT 1`,
+      { certificateId, asOf: toClickHouseTime(asOf) },
+    );
+    return row && { body: row.body, declaredAt: fromClickHouseTime(row.declared_at) };
+  }
+}

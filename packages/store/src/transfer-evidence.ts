@@ -1,0 +1,115 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import { selectRows } from './client.js';
+import { fromClickHouseTime, toClickHouseTime } from './scope.js';
+
+/** Transfers of one certificate-year stored by `asOf` (ingested_at ≤ asOf), latest version per event. */
+const CERTIFICATE_TRANSFERS = `SELECT * FROM transfers FINAL
+  WHERE certificate_id = {certificateId:String} AND year = {year:UInt16} AND ingested_at <= {asOf:DateTime64(3, 'UTC')}`;
+
+export type BreakdownDimension = 'recipient' | 'country' | 'category' | 'purpose' | 'system';
+
+export interface BreakdownRow {
+  dimension: BreakdownDimension;
+  /** The recipient id, country code, category code, purpose or system ('' when not given). */
+  value: string;
+  /** Destination country, for the recipient dimension only. */
+  country: string;
+  transfers: number;
+  /** Subjects summed over the transfers: a person sent twice counts twice (distinct persons are per class only). */
+  subjectRecords: number;
+  outOfScopeTransfers: number;
+}
+
+export interface IncidentTransfer {
+  eventId: string;
+  occurredAt: string;
+  recipientId: string;
+  country: string;
+  purpose: string;
+  system: string;
+  categories: string[];
+  importantData: boolean;
+  subjects: number;
+  reasons: string[];
+  unknownCategories: string[];
+}
+
+interface IncidentRow {
+  event_id: string;
+  occurred_at_text: string;
+  recipient_id: string;
+  recipient_country: string;
+  purpose: string;
+  system: string;
+  categories: string[];
+  important_data: boolean;
+  subject_count: number;
+  out_of_scope_reasons: string[];
+  unknown_categories: string[];
+}
+
+/** Evidence reads over the transfers table (never subject data). */
+export class TransferEvidence {
+  constructor(private readonly client: ClickHouseClient) {}
+
+  /** Transfers and subject records per recipient, country, category, purpose and system. */
+  async breakdowns(certificateId: string, year: number, asOf: Date): Promise<BreakdownRow[]> {
+    const rows = await selectRows<{ dimension: BreakdownDimension; value: string; country: string; transfers: number; subject_records: number; out_of_scope: number }>(
+      this.client,
+      `SELECT d.1 AS dimension, d.2 AS value, d.3 AS country, count() AS transfers,
+              sum(subject_count) AS subject_records, countIf(notEmpty(out_of_scope_reasons)) AS out_of_scope
+       FROM (${CERTIFICATE_TRANSFERS})
+       ARRAY JOIN arrayConcat(
+         [('recipient', toString(recipient_id), toString(recipient_country)), ('country', toString(recipient_country), ''),
+          ('purpose', toString(purpose), ''), ('system', toString(system), '')],
+         arrayMap(c -> ('category', toString(c), ''), categories)) AS d
+       GROUP BY dimension, value, country ORDER BY dimension, value, country`,
+      { certificateId, year, asOf: toClickHouseTime(asOf) },
+    );
+    return rows.map((row) => ({
+      dimension: row.dimension,
+      value: row.value,
+      country: row.country,
+      transfers: Number(row.transfers),
+      subjectRecords: Number(row.subject_records),
+      outOfScopeTransfers: Number(row.out_of_scope),
+    }));
+  }
+
+  /** Every transfer that was out of scope or used a code missing from the catalogue, in event-time order. */
+  async incidents(certificateId: string, year: number, asOf: Date): Promise<IncidentTransfer[]> {
+    const rows = await selectRows<IncidentRow>(
+      this.client,
+      `SELECT event_id, toString(occurred_at) AS occurred_at_text, recipient_id, recipient_country, purpose, system, categories,
+              important_data, subject_count, out_of_scope_reasons, unknown_categories
+       FROM (${CERTIFICATE_TRANSFERS})
+       WHERE notEmpty(out_of_scope_reasons) OR notEmpty(unknown_categories)
+       ORDER BY occurred_at, event_id`,
+      { certificateId, year, asOf: toClickHouseTime(asOf) },
+    );
+    return rows.map((row) => ({
+      eventId: row.event_id,
+      occurredAt: fromClickHouseTime(row.occurred_at_text).toISOString(),
+      recipientId: row.recipient_id,
+      country: row.recipient_country,
+      purpose: row.purpose,
+      system: row.system,
+      categories: row.categories,
+      importantData: Boolean(row.important_data),
+      subjects: Number(row.subject_count),
+      reasons: row.out_of_scope_reasons,
+      unknownCategories: row.unknown_categories,
+    }));
+  }
+
+  /** Did the processor send important data in a transfer of `year` stored by `asOf`? */
+  async hasImportantData(processorId: string, year: number, asOf: Date): Promise<boolean> {
+    const [row] = await selectRows<{ n: number }>(
+      this.client,
+      `SELECT count() AS n FROM transfers FINAL
+       WHERE processor_id = {processorId:String} AND year = {year:UInt16} AND important_data AND ingested_at <= {asOf:DateTime64(3, 'UTC')}`,
+      { processorId, year, asOf: toClickHouseTime(asOf) },
+    );
+    return Number(row?.n ?? 0) > 0;
+  }
+}
