@@ -70,8 +70,9 @@ export class AlertStore {
   async history(filter: { certificateId?: string; from?: Date; to?: Date; limit?: number } = {}): Promise<AlertHistoryEntry[]> {
     const where = ['1'];
     if (filter.certificateId !== undefined) where.push('certificate_id = {certificateId:String}');
-    if (filter.from) where.push(`at >= {from:DateTime64(3, 'UTC')}`);
-    if (filter.to) where.push(`at < {to:DateTime64(3, 'UTC')}`);
+    // Table-qualified: a bare `at` would be the String alias of the SELECT below.
+    if (filter.from) where.push(`alert_history.at >= {from:DateTime64(3, 'UTC')}`);
+    if (filter.to) where.push(`alert_history.at < {to:DateTime64(3, 'UTC')}`);
     const rows = await selectRows<StateRow & { at: string; status: 'firing' | 'resolved' }>(
       this.client,
       `SELECT toString(at) AS at, status, fingerprint, labels, annotations, toString(starts_at) AS starts_at
