@@ -37,6 +37,8 @@ export const envSchema = z.object({
   EGRESS_MAX_MESSAGE_BYTES: z.coerce.number().int().positive().default(16 * 1024 * 1024),
   ALERTMANAGER_URL: optionalString,
   EGRESS_EVAL_INTERVAL_MS: z.coerce.number().int().positive().default(5_000),
+  /** Base of the alerts' runbook_url (where docs/runbooks is published); default: the bundled files. */
+  EGRESS_RUNBOOK_BASE_URL: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

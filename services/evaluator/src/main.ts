@@ -35,7 +35,7 @@ const evaluator = startEvaluator({
   logger,
   alertmanagerUrl: env.ALERTMANAGER_URL,
   intervalMs: env.EGRESS_EVAL_INTERVAL_MS,
-  runbookBaseUrl: process.env.EGRESS_RUNBOOK_BASE_URL || BUNDLED_RUNBOOKS_URL,
+  runbookBaseUrl: env.EGRESS_RUNBOOK_BASE_URL ?? BUNDLED_RUNBOOKS_URL,
 });
 const server = await serveMetrics(metrics.registry, { host: env.EGRESS_HTTP_HOST, port: env.EGRESS_HTTP_PORT });
 logger.info({ metrics: `${server.url}/metrics`, alertmanager: env.ALERTMANAGER_URL ?? '(none)' }, 'evaluator started');
