@@ -1,10 +1,10 @@
 import { buildApi, parseTokens } from '@pi-egress/api';
-import { startEmbeddedClickHouse, type EmbeddedClickHouse } from '@pi-egress/clickhouse-embedded';
+import { startEmbeddedClickHouse } from '@pi-egress/clickhouse-embedded';
 import { createLogger, type Env, type Logger } from '@pi-egress/config';
-import { createMetrics, type MonitorContext } from '@pi-egress/core';
-import { CategoryCatalogue } from '@pi-egress/domain';
-import { openStore, type Store } from '@pi-egress/store';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { createMetrics, loadCatalogue, openStoreWhenReady, storeOptionsFromEnv, type MonitorContext } from '@pi-egress/core';
+import { startEvaluator } from '@pi-egress/evaluator';
+import { kafkaSettingsFromEnv, startKafkaIngest } from '@pi-egress/ingest';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { resolveSecrets } from './secrets.js';
 
@@ -12,31 +12,6 @@ export interface RunningMonitor {
   url: string;
   tokensFile?: string;
   stop(): Promise<void>;
-}
-
-/** Retries opening the store while a just-started or restarting engine does not answer yet. */
-async function openStoreWhenReady(env: Env, url: string, logger: Logger): Promise<Store> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      return await openStore({
-        url,
-        username: env.CLICKHOUSE_USER,
-        password: env.CLICKHOUSE_PASSWORD,
-        database: env.CLICKHOUSE_DATABASE,
-        settleMs: env.EGRESS_COUNT_SETTLE_MS,
-        ...(env.CLICKHOUSE_CLUSTER ? { cluster: env.CLICKHOUSE_CLUSTER } : {}),
-      });
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      logger.warn({ err: error }, 'ClickHouse not ready yet, retrying');
-      await new Promise((r) => setTimeout(r, 1_000));
-    }
-  }
-}
-
-function loadCatalogue(file: string | undefined): CategoryCatalogue {
-  return file ? CategoryCatalogue.fromJson(readFileSync(file, 'utf8')) : new CategoryCatalogue();
 }
 
 /**
@@ -53,12 +28,14 @@ export async function startMonitor(env: Env, logger: Logger = createLogger({ lev
   try {
     let clickhouseUrl = env.CLICKHOUSE_URL;
     if (!clickhouseUrl) {
-      const engine: EmbeddedClickHouse = await startEmbeddedClickHouse({ dataDir: join(dataDir, 'clickhouse'), logger });
+      const engine = await startEmbeddedClickHouse({ dataDir: join(dataDir, 'clickhouse'), logger });
       stops.push(() => engine.stop());
       clickhouseUrl = engine.url;
       logger.info({ clickhouse: engine.url, dataDir: engine.dataDir }, 'embedded ClickHouse engine started');
     }
-    const store = await openStoreWhenReady(env, clickhouseUrl, logger);
+    const store = await openStoreWhenReady(storeOptionsFromEnv(env, clickhouseUrl), {
+      onRetry: (error) => logger.warn({ err: error }, 'ClickHouse not ready yet, retrying'),
+    });
     stops.push(() => store.close());
     const secrets = resolveSecrets({ ...env, EGRESS_DATA_DIR: dataDir });
     const ctx: MonitorContext = {
@@ -68,21 +45,51 @@ export async function startMonitor(env: Env, logger: Logger = createLogger({ lev
       now: () => new Date(),
     };
     const metrics = createMetrics();
+
+    const readiness: Record<string, () => boolean> = {};
+    if (env.KAFKA_BROKERS) {
+      const kafka = await startKafkaIngest({
+        ctx,
+        metrics,
+        logger,
+        kafka: kafkaSettingsFromEnv(env),
+        onFatal: (error) => {
+          logger.fatal({ err: error }, 'Kafka consumer stopped for good; exiting so the monitor is restarted');
+          void stopAll().finally(() => process.exit(1));
+        },
+      });
+      stops.push(() => kafka.stop());
+      readiness.kafka = () => kafka.isReady();
+    }
+
     const api = await buildApi({
       ctx,
       metrics,
       logger,
       tokens: parseTokens(secrets.tokens),
       maxBodyBytes: env.EGRESS_MAX_BODY_BYTES,
+      readiness,
     });
     stops.push(() => api.close());
     await api.listen({ host: env.EGRESS_HTTP_HOST, port: env.EGRESS_HTTP_PORT });
     const address = api.server.address();
     const port = typeof address === 'object' && address ? address.port : env.EGRESS_HTTP_PORT;
     const url = `http://${env.EGRESS_HTTP_HOST === '0.0.0.0' ? '127.0.0.1' : env.EGRESS_HTTP_HOST}:${port}`;
+    // The evaluator follows every write of this process's store writer, HTTP and Kafka alike.
+    const evaluator = startEvaluator({
+      ctx,
+      metrics,
+      logger,
+      alertmanagerUrl: env.ALERTMANAGER_URL,
+      intervalMs: env.EGRESS_EVAL_INTERVAL_MS,
+      runbookBaseUrl: `${(env.EGRESS_PUBLIC_URL ?? url).replace(/\/+$/, '')}/runbooks`,
+    });
+    stops.push(() => evaluator.stop());
+
+    const tokensAt = secrets.tokensFile ?? 'EGRESS_TOKENS';
     logger.info(
-      { url, docs: `${url}/docs`, tokens: secrets.tokensFile ?? 'EGRESS_TOKENS' },
-      `PI egress monitor ready at ${url} (OpenAPI at ${url}/docs); API tokens in ${secrets.tokensFile ?? 'EGRESS_TOKENS'}`,
+      { url, docs: `${url}/docs`, tokens: tokensAt, kafka: env.KAFKA_BROKERS ?? null, alertmanager: env.ALERTMANAGER_URL ?? null },
+      `PI egress monitor ready at ${url} (OpenAPI at ${url}/docs); API tokens in ${tokensAt}`,
     );
     return { url, ...(secrets.tokensFile ? { tokensFile: secrets.tokensFile } : {}), stop: stopAll };
   } catch (error) {
