@@ -4,3 +4,8 @@ export * from './usage.js';
 export * from './metrics.js';
 export * from './decode.js';
 export * from './startup.js';
+export * from './evidence-key.js';
+export * from './evidence-pack.js';
+export * from './evidence-verify.js';
+export * from './admission.js';
+export * from './subject-lookup.js';

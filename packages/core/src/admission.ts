@@ -1,0 +1,70 @@
+import {
+  admissionDecision,
+  parseEvent,
+  prepareTransfer,
+  type AdmissionReason,
+  type AdmissionScope,
+  type ClassCounts,
+  type PreparedTransfer,
+} from '@pi-egress/domain';
+import { countingScopes, zeroCounts, type ScopeKey } from '@pi-egress/store';
+import type { MonitorContext } from './context.js';
+
+/** One counting level of the answer: counts now, individuals the transfer adds, caps where declared. */
+export interface AdmissionScopeReport {
+  level: ScopeKey['level'];
+  id: string;
+  counts: ClassCounts;
+  added: ClassCounts;
+  caps?: ClassCounts;
+}
+
+export interface AdmissionResult {
+  allowed: boolean;
+  /** Individuals not yet counted this year under the certificate (the processor for other mechanisms). */
+  newIndividuals: ClassCounts;
+  reasons: AdmissionReason[];
+  scopes: AdmissionScopeReport[];
+}
+
+export type AdmissionOutcome = { ok: true; result: AdmissionResult } | { ok: false; reason: string };
+
+/** Persons the transfer would add to one scope: those not yet counted there in a class they carry. */
+async function projectScope(ctx: MonitorContext, transfer: PreparedTransfer, key: ScopeKey): Promise<AdmissionScopeReport> {
+  const [usage, counted] = await Promise.all([
+    ctx.store.usage.individuals(key),
+    ctx.store.subjects.countedClasses(key, transfer.subjects.map((s) => s.idHash)),
+  ]);
+  const added = zeroCounts();
+  for (const subject of transfer.subjects) {
+    for (const c of subject.classes) if (!counted.get(subject.idHash)?.includes(c)) added[c] += 1;
+  }
+  return { level: key.level, id: key.scopeId, counts: usage.counts, added };
+}
+
+/**
+ * Would this proposed transfer (an egress event; `eventId` optional, `occurredAt` defaults to now)
+ * stay inside its certificate's scope, caps and the pathway ceilings? Subjects are pseudonymised
+ * at once, as on ingest, and looked up by primary key at each level the transfer would count at.
+ */
+export async function checkAdmission(ctx: MonitorContext, proposal: Record<string, unknown>): Promise<AdmissionOutcome> {
+  const now = ctx.now();
+  const parsed = parseEvent({ eventId: 'admission-check', occurredAt: now.toISOString(), ...proposal }, now);
+  if (!parsed.ok) return { ok: false, reason: parsed.reason };
+  const event = parsed.event;
+  const [certificate, processor] = await Promise.all([
+    event.certificateId ? ctx.store.scopes.certificate(event.certificateId) : undefined,
+    ctx.store.scopes.processor(event.processorId),
+  ]);
+  const transfer = prepareTransfer(event, { key: ctx.subjectKey, catalogue: ctx.catalogue, certificate, processor });
+  const scopes = await Promise.all(countingScopes(transfer).map((key) => projectScope(ctx, transfer, key)));
+  for (const scope of scopes) if (scope.level === 'certificate' && certificate) scope.caps = { ...certificate.limits };
+  const decision = admissionDecision({
+    mechanism: transfer.mechanism,
+    outOfScopeReasons: transfer.outOfScopeReasons,
+    ciiOperator: processor.ciiOperator,
+    scopes: scopes as AdmissionScope[],
+  });
+  const reference = scopes.find((s) => s.level === 'certificate') ?? scopes.find((s) => s.level === 'processor');
+  return { ok: true, result: { ...decision, newIndividuals: reference?.added ?? zeroCounts(), scopes } };
+}

@@ -1,0 +1,154 @@
+import {
+  DATA_CLASSES,
+  pathwayFor,
+  signDocument,
+  utilizationRatio,
+  yearStart,
+  type Certificate,
+  type ClassCounts,
+  type DataClass,
+  type Pathway,
+  type Signed,
+} from '@pi-egress/domain';
+import type { AlertHistoryEntry, AuditEntry, BreakdownDimension, BreakdownRow, ClassDigest, IncidentTransfer, ScopeKey, Store } from '@pi-egress/store';
+import type { EvidenceKey } from './evidence-key.js';
+
+export const EVIDENCE_FORMAT = 'pi-egress-evidence/1';
+
+/** What "as of" means, written into every pack so that a reader needs no other document. */
+export const AS_OF_DEFINITION =
+  'Persons: those the store had recorded for this certificate and year at or before asOf (earliest insertion, server clock); ' +
+  'their first-seen time is the earliest occurredAt stored for them. Transfers, audit entries and alert transitions: those ' +
+  'stored at or before asOf (audit and alerts from 1 January of the year). Scope: the version declared at asOf. Pathway: ' +
+  "the processor's counts as of asOf with its current CII setting.";
+
+export const DIGEST_LINES = 'one line per person, ascending: 64 lower-case hex pseudonym, TAB, first-seen Unix milliseconds, LF';
+
+export interface EvidenceClass {
+  count: number;
+  cap: number;
+  /** count / cap; null for a zero cap already used. */
+  utilization: number | null;
+}
+
+export interface EvidenceBreakdown {
+  value: string;
+  country?: string;
+  transfers: number;
+  subjectRecords: number;
+  outOfScopeTransfers: number;
+}
+
+export interface EvidenceBody {
+  format: typeof EVIDENCE_FORMAT;
+  certificateId: string;
+  processorId: string;
+  groupId: string | null;
+  year: number;
+  asOf: string;
+  definition: string;
+  scope: Omit<Certificate, 'certificateId' | 'processorId' | 'groupId'> & { declaredAt: string | null };
+  pathway: Pathway;
+  processorCounts: ClassCounts;
+  counts: Record<DataClass, EvidenceClass>;
+  digest: { algorithm: 'SHA-256'; lines: string } & Record<DataClass, string>;
+  monthlyNewIndividuals: Array<{ month: string } & ClassCounts>;
+  breakdowns: Record<BreakdownDimension, EvidenceBreakdown[]>;
+  incidents: IncidentTransfer[];
+  alertHistory: AlertHistoryEntry[];
+  auditLog: AuditEntry[];
+}
+
+export type EvidencePack = Signed<EvidenceBody>;
+
+const DIMENSIONS: readonly BreakdownDimension[] = ['recipient', 'country', 'category', 'purpose', 'system'];
+
+function monthsOf(year: number, rows: ReadonlyArray<{ month: string; counts: ClassCounts }>): EvidenceBody['monthlyNewIndividuals'] {
+  return Array.from({ length: 12 }, (_, i) => {
+    const month = `${year}-${String(i + 1).padStart(2, '0')}`;
+    const counts = rows.find((row) => row.month === month)?.counts ?? { nonSensitive: 0, sensitive: 0 };
+    return { month, ...counts };
+  });
+}
+
+function breakdownsOf(rows: readonly BreakdownRow[]): EvidenceBody['breakdowns'] {
+  const byDimension = Object.fromEntries(DIMENSIONS.map((d) => [d, [] as EvidenceBreakdown[]])) as EvidenceBody['breakdowns'];
+  for (const { dimension, value, country, transfers, subjectRecords, outOfScopeTransfers } of rows) {
+    byDimension[dimension].push({ value, ...(dimension === 'recipient' ? { country } : {}), transfers, subjectRecords, outOfScopeTransfers });
+  }
+  return byDimension;
+}
+
+async function certificateAsOf(store: Store, certificateId: string, asOf: Date): Promise<{ certificate: Certificate; declaredAt: string | null } | undefined> {
+  const declared = await store.evidence.certificateAsOf(certificateId, asOf);
+  if (declared) return { certificate: JSON.parse(declared.body) as Certificate, declaredAt: declared.declaredAt.toISOString() };
+  // Declared only after asOf (or its old version merged away): the scope as declared now.
+  const current = await store.scopes.certificate(certificateId);
+  return current && { certificate: current, declaredAt: null };
+}
+
+/**
+ * The evidence of one certificate-year as of `asOf`: a pure function of what the store held at
+ * that instant, so recomputing it later gives the same bytes (evidence-verify.ts). Undefined when
+ * the certificate was never declared.
+ */
+export async function buildEvidenceBody(store: Store, certificateId: string, year: number, asOf: Date): Promise<EvidenceBody | undefined> {
+  const declared = await certificateAsOf(store, certificateId, asOf);
+  if (!declared) return undefined;
+  const { certificate } = declared;
+  const { certificateId: _id, processorId, groupId, ...scope } = certificate;
+  const key: ScopeKey = { level: 'certificate', scopeId: certificateId, year };
+  const processorKey: ScopeKey = { level: 'processor', scopeId: processorId, year };
+  const from = yearStart(year);
+  const targets = [
+    { targetType: 'certificate' as const, targetId: certificateId },
+    { targetType: 'processor' as const, targetId: processorId },
+    ...(groupId ? [{ targetType: 'group' as const, targetId: groupId }] : []),
+  ];
+  const [digests, monthly, processorCounts, settings, importantData, breakdowns, incidents, alertHistory, auditLog] = await Promise.all([
+    Promise.all(DATA_CLASSES.map((c) => store.evidence.firstSeenDigest(key, c, asOf))) as Promise<[ClassDigest, ClassDigest]>,
+    store.evidence.monthlyNewIndividuals(key, asOf),
+    store.evidence.counts(processorKey, asOf),
+    store.scopes.processor(processorId),
+    store.evidence.transfers.hasImportantData(processorId, year, asOf),
+    store.evidence.transfers.breakdowns(certificateId, year, asOf),
+    store.evidence.transfers.incidents(certificateId, year, asOf),
+    store.alerts.history({ certificateId, from, to: new Date(asOf.getTime() + 1) }),
+    store.audit.entries(targets, from, asOf),
+  ]);
+  const [nonSensitive, sensitive] = digests;
+  const classFigures = (digest: ClassDigest, c: DataClass): EvidenceClass => {
+    const ratio = utilizationRatio(digest.count, certificate.limits[c]);
+    return { count: digest.count, cap: certificate.limits[c], utilization: Number.isFinite(ratio) ? ratio : null };
+  };
+  return {
+    format: EVIDENCE_FORMAT,
+    certificateId,
+    processorId,
+    groupId: groupId ?? null,
+    year,
+    asOf: asOf.toISOString(),
+    definition: AS_OF_DEFINITION,
+    scope: { ...scope, declaredAt: declared.declaredAt },
+    pathway: pathwayFor(processorCounts, { ciiOperator: settings.ciiOperator, importantData }),
+    processorCounts,
+    counts: { nonSensitive: classFigures(nonSensitive, 'nonSensitive'), sensitive: classFigures(sensitive, 'sensitive') },
+    digest: { algorithm: 'SHA-256', lines: DIGEST_LINES, nonSensitive: nonSensitive.digest, sensitive: sensitive.digest },
+    monthlyNewIndividuals: monthsOf(year, monthly),
+    breakdowns: breakdownsOf(breakdowns),
+    incidents,
+    alertHistory,
+    auditLog,
+  };
+}
+
+/** Builds and signs the pack; `asOf` defaults to the latest settled instant. Undefined for an unknown certificate. */
+export async function createEvidencePack(
+  store: Store,
+  key: EvidenceKey,
+  request: { certificateId: string; year: number; asOf?: Date },
+): Promise<EvidencePack | undefined> {
+  const asOf = request.asOf ?? (await store.evidence.settledNow());
+  const body = await buildEvidenceBody(store, request.certificateId, request.year, asOf);
+  return body && signDocument(body, key.privateKey);
+}
