@@ -43,8 +43,9 @@ export function serverLogPath(dataDir: string): string {
 }
 
 /** clickhouse-local arguments that turn the engine into a loopback server on `dataDir`. */
-export function engineArgs(dataDir: string, httpPort: number, tcpPort: number): string[] {
+export function engineArgs(dataDir: string, httpPort: number, tcpPort: number, configFile?: string): string[] {
   return [
+    ...(configFile ? [`--config-file=${configFile}`] : []),
     `--path=${dataDir}`,
     '--listen_host=127.0.0.1',
     `--http_port=${httpPort}`,

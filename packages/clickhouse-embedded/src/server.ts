@@ -19,6 +19,8 @@ export interface EmbeddedClickHouseOptions {
   /** Loopback ports; free ones are chosen (and re-chosen if taken meanwhile) when omitted. */
   httpPort?: number;
   tcpPort?: number;
+  /** A server configuration file (e.g. `remote_servers` of a test cluster); the settings below still apply over it. */
+  configFile?: string;
   /** How long to wait for `GET /ping`; default 60 s (re-opening large tables takes a while). */
   startTimeoutMs?: number;
   logger?: EmbeddedClickHouseLogger;
@@ -75,7 +77,7 @@ async function launch(
 ): Promise<EmbeddedClickHouse> {
   const logPath = serverLogPath(dataDir);
   const logStart = await fileSize(logPath);
-  const child = spawn(launcherPath(), [library, ...engineArgs(dataDir, httpPort, tcpPort)], {
+  const child = spawn(launcherPath(), [library, ...engineArgs(dataDir, httpPort, tcpPort, options.configFile)], {
     stdio: ['ignore', 'pipe', 'pipe'],
     // Own process group: a Ctrl-C aimed at the parent must not kill the engine while the parent
     // still flushes into it. The launcher's PR_SET_PDEATHSIG ends it when the parent dies.

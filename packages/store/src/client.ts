@@ -1,4 +1,4 @@
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 
 export interface StoreConnection {
   url: string;
@@ -33,9 +33,25 @@ export function connect(connection: StoreConnection, withDatabase = true): Click
       // Keeps long checkpoint queries alive behind load balancers with idle timeouts.
       send_progress_in_http_headers: 1,
       http_headers_progress_interval_ms: '60000',
+      ...(connection.cluster ? CLUSTER_SETTINGS : {}),
     },
   });
 }
+
+/**
+ * Reads and writes through Distributed tables (cluster mode, see cluster-schema.ts):
+ * - an insert returns once every shard has its rows (the default queues them for a background
+ *   send: a count or a duplicate check right after would miss them);
+ * - IN/JOIN subqueries on Distributed tables run once and their result goes to every shard;
+ * - a replica lagging more than 5 s (less than the count settle time) is not read from, so a
+ *   checkpoint never misses rows acknowledged before its watermark.
+ */
+const CLUSTER_SETTINGS: ClickHouseSettings = {
+  distributed_foreground_insert: 1,
+  distributed_product_mode: 'global',
+  max_replica_delay_for_distributed_queries: '5',
+  fallback_to_stale_replicas_for_distributed_queries: 0,
+};
 
 /** Creates the database when missing (on a fresh embedded engine or a new server). */
 export async function ensureDatabase(connection: StoreConnection): Promise<void> {

@@ -2,6 +2,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { selectRows } from './client.js';
+import { clusterStatements, clusterTables, isDdl, type ClusterLayout } from './cluster-schema.js';
 
 export interface Migration {
   version: number;
@@ -41,8 +42,31 @@ const LEDGER = `CREATE TABLE IF NOT EXISTS schema_migrations
 (version UInt32, name String, applied Bool, at DateTime64(3, 'UTC') DEFAULT now64(3))
 ENGINE = ReplacingMergeTree(at) ORDER BY version`;
 
-export async function appliedVersions(client: ClickHouseClient): Promise<number[]> {
-  await client.command({ query: LEDGER });
+/** Where and how migrations run: a single server (default) or a cluster (see cluster-schema.ts). */
+export interface MigrationTarget {
+  cluster?: ClusterLayout;
+  /** Runs one DDL statement; default: on the migrator's client (ON CLUSTER spreads it over the cluster). */
+  runDdl?: (statement: string) => Promise<void>;
+}
+
+/** Runs a migration statement as the target needs it: rewritten for the cluster, DDL through `runDdl`. */
+function statementRunner(client: ClickHouseClient, migrations: readonly Migration[], target: MigrationTarget) {
+  const runDdl = target.runDdl ?? ((query: string) => client.command({ query }).then(() => undefined));
+  const cluster = target.cluster;
+  const tables = clusterTables([LEDGER, ...migrations.flatMap((migration) => [...migration.up, ...migration.down])]);
+  return async (statement: string): Promise<void> => {
+    for (const query of cluster ? clusterStatements(statement, cluster, tables) : [statement]) {
+      if (isDdl(query)) await runDdl(query);
+      else await client.command({ query });
+    }
+  };
+}
+
+export async function appliedVersions(
+  client: ClickHouseClient,
+  run: (statement: string) => Promise<void> = statementRunner(client, [], {}),
+): Promise<number[]> {
+  await run(LEDGER);
   const rows = await selectRows<{ version: number }>(
     client,
     'SELECT version FROM schema_migrations FINAL WHERE applied ORDER BY version',
@@ -59,12 +83,17 @@ async function record(client: ClickHouseClient, migration: Migration, applied: b
 }
 
 /** Applies every pending migration in order; returns the versions applied now. */
-export async function migrateUp(client: ClickHouseClient, migrations = loadMigrations()): Promise<number[]> {
-  const done = new Set(await appliedVersions(client));
+export async function migrateUp(
+  client: ClickHouseClient,
+  migrations = loadMigrations(),
+  target: MigrationTarget = {},
+): Promise<number[]> {
+  const run = statementRunner(client, migrations, target);
+  const done = new Set(await appliedVersions(client, run));
   const applied: number[] = [];
   for (const migration of migrations) {
     if (done.has(migration.version)) continue;
-    for (const statement of migration.up) await client.command({ query: statement });
+    for (const statement of migration.up) await run(statement);
     await record(client, migration, true);
     applied.push(migration.version);
   }
@@ -76,12 +105,14 @@ export async function migrateDown(
   client: ClickHouseClient,
   targetVersion: number,
   migrations = loadMigrations(),
+  target: MigrationTarget = {},
 ): Promise<number[]> {
-  const done = new Set(await appliedVersions(client));
+  const run = statementRunner(client, migrations, target);
+  const done = new Set(await appliedVersions(client, run));
   const reverted: number[] = [];
   for (const migration of [...migrations].reverse()) {
     if (migration.version <= targetVersion || !done.has(migration.version)) continue;
-    for (const statement of migration.down) await client.command({ query: statement });
+    for (const statement of migration.down) await run(statement);
     await record(client, migration, false);
     reverted.push(migration.version);
   }

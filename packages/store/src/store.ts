@@ -3,7 +3,7 @@ import { AlertStore } from './alerts.js';
 import { AuditLog } from './audit-log.js';
 import { connect, ensureDatabase, type StoreConnection } from './client.js';
 import { EvidenceQueries } from './evidence-queries.js';
-import { migrateUp } from './migrator.js';
+import { loadMigrations, migrateUp } from './migrator.js';
 import { ScopeRegistry } from './scope-registry.js';
 import { SubjectLookups } from './subject-lookup.js';
 import { TransferQueries } from './transfer-queries.js';
@@ -40,7 +40,9 @@ export interface Store {
 export async function openStore(options: StoreOptions): Promise<Store> {
   if (options.migrate !== false) await ensureDatabase(options);
   const client = connect(options);
-  if (options.migrate !== false) await migrateUp(client);
+  if (options.migrate !== false) {
+    await migrateUp(client, loadMigrations(), options.cluster ? { cluster: { cluster: options.cluster, database: options.database } } : {});
+  }
   const scopes = new ScopeRegistry(client);
   await scopes.reload();
   return {

@@ -1,0 +1,178 @@
+// Cluster mode of the store on the real engine: the migrations rewritten for a 2-shard cluster
+// (local tables under Distributed tables, sharded by subject pseudonym) apply, and the counts of a
+// seeded data set written through both nodes equal the counts of a single-node store exactly.
+// Shards without replicas, DDL per node: see test/harness/clickhouse-cluster.ts for why.
+import { ingestEvents, type MonitorContext } from '@pi-egress/core';
+import { CategoryCatalogue, validateCertificate } from '@pi-egress/domain';
+import { appliedVersions, connect, loadMigrations, migrateDown, migrateUp, openStore, type ScopeKey, type Store } from '@pi-egress/store';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeCertificate, makeEvent, subjects } from '../fixtures/events.js';
+import { startClickHouseCluster, type ClickHouseCluster } from '../harness/clickhouse-cluster.js';
+import { openTestStore } from '../setup/store.js';
+
+const SUBJECT_KEY = 'cluster-test-subject-key';
+const catalogue = new CategoryCatalogue();
+const migrations = loadMigrations();
+
+/** 150 transfers by three processors over two years, heavily overlapping subjects, some re-sent. */
+function seedEvents(round: number): Array<Record<string, unknown>> {
+  return Array.from({ length: 150 }, (_, i) => {
+    const processorId = ['P1', 'P2', 'P3'][i % 3]!;
+    const year = i % 11 === 0 ? 2025 : 2026;
+    const month = String(1 + ((i * 7) % 10)).padStart(2, '0');
+    const day = String(1 + ((i * 13) % 28)).padStart(2, '0');
+    const people = subjects(30 + (i % 25), 'person', (i * 37 + round * 500) % 900);
+    if (i % 4 === 0) people.push({ id: `+86 138 0000 ${String(i % 50).padStart(4, '0')}` });
+    return makeEvent({
+      eventId: `seed-${round}-${i % 140}`, // the last 10 repeat earlier eventIds
+      occurredAt: `${year}-${month}-${day}T0${i % 10}:00:00Z`,
+      processorId,
+      ...(processorId === 'P3'
+        ? i % 2 === 0
+          ? { mechanism: 'exempt', exemptionBasis: 'hr_management' }
+          : { mechanism: 'standard_contract' }
+        : { certificateId: processorId === 'P1' ? 'CERT-A' : 'CERT-B' }),
+      categories: i % 5 === 0 ? ['name', 'health'] : ['name', 'email'],
+      subjects: i % 7 === 0 ? people.map((person, k) => (k % 3 === 0 ? { ...person, categories: ['biometric'] } : person)) : people,
+    });
+  });
+}
+
+const SCOPES: ScopeKey[] = [2025, 2026].flatMap((year) => [
+  { level: 'processor', scopeId: 'P1', year },
+  { level: 'processor', scopeId: 'P2', year },
+  { level: 'processor', scopeId: 'P3', year },
+  { level: 'certificate', scopeId: 'CERT-A', year },
+  { level: 'certificate', scopeId: 'CERT-B', year },
+  { level: 'group', scopeId: 'G1', year },
+]);
+
+async function declareScopes(store: Store): Promise<void> {
+  for (const [certificateId, processorId] of [
+    ['CERT-A', 'P1'],
+    ['CERT-B', 'P2'],
+  ] as const) {
+    const result = validateCertificate(makeCertificate({ certificateId, processorId, groupId: 'G1' }));
+    if (!result.ok) throw new Error(result.errors.join('; '));
+    await store.scopes.putCertificate(result.certificate);
+  }
+  await store.scopes.putProcessor({ processorId: 'P1', groupId: 'G1', countExempt: false, ciiOperator: false });
+  await store.scopes.putProcessor({ processorId: 'P2', groupId: 'G1', countExempt: false, ciiOperator: false });
+  await store.scopes.putProcessor({ processorId: 'P3', countExempt: true, ciiOperator: false });
+}
+
+const contextOf = (store: Store): MonitorContext => ({ store, catalogue, subjectKey: SUBJECT_KEY, now: () => new Date() });
+
+/** The same batches into the single-node store and, alternating between the nodes, into the cluster. */
+async function ingest(single: Store, clusterStores: Store[], events: Array<Record<string, unknown>>): Promise<void> {
+  for (let start = 0, batch = 0; start < events.length; start += 10, batch++) {
+    const slice = events.slice(start, start + 10);
+    const [expected, actual] = await Promise.all([
+      ingestEvents(contextOf(single), slice),
+      ingestEvents(contextOf(clusterStores[batch % clusterStores.length]!), slice),
+    ]);
+    expect(actual.rejected).toEqual(expected.rejected);
+    expect([actual.accepted, actual.duplicates]).toEqual([expected.accepted, expected.duplicates]);
+  }
+}
+
+async function countsOf(store: Store) {
+  return Promise.all(
+    SCOPES.map(async (key) => ({
+      key,
+      exact: await store.usage.fullCount(key),
+      individuals: (await store.usage.individuals(key)).counts,
+    })),
+  );
+}
+
+describe('ClickHouse cluster mode (2 shards on the real engine)', () => {
+  let cluster: ClickHouseCluster;
+  let single: Store;
+  let clusterStores: Store[];
+  let firstMigration: number[];
+  const database = `pi_cluster_${randomBytes(4).toString('hex')}`;
+  const target = () => ({
+    cluster: { cluster: cluster.name, database, replicated: false, onCluster: false },
+    runDdl: (statement: string) => cluster.onEveryNode(statement, database),
+  });
+
+  beforeAll(async () => {
+    cluster = await startClickHouseCluster({ shards: 2 });
+    await cluster.onEveryNode(`CREATE DATABASE IF NOT EXISTS ${database}`);
+    const connection = { url: cluster.nodes[0]!.url, database, cluster: cluster.name };
+    const migrator = connect(connection);
+    firstMigration = await migrateUp(migrator, migrations, target());
+    await migrator.close();
+    single = await openTestStore();
+    clusterStores = await Promise.all(
+      cluster.nodes.map((node) => openStore({ ...connection, url: node.url, settleMs: 0, migrate: false })),
+    );
+    for (const store of [single, ...clusterStores]) await declareScopes(store);
+  }, 180_000);
+
+  afterAll(async () => {
+    await Promise.all([single, ...(clusterStores ?? [])].map((store) => store?.close()));
+    await cluster?.stop();
+  });
+
+  it('applies the migrations as local tables under Distributed tables on every node', async () => {
+    expect(firstMigration).toEqual(migrations.map((m) => m.version));
+    expect(await migrateUp(clusterStores[1]!.client, migrations, target())).toEqual([]);
+    for (const node of [0, 1]) {
+      const tables = await cluster.select<{ name: string; engine: string; ddl: string }>(
+        node,
+        `SELECT name, engine_full AS engine, create_table_query AS ddl FROM system.tables WHERE database = '${database}'`,
+      );
+      const engines = new Map(tables.map((table) => [table.name, table.engine]));
+      const view = tables.find((table) => table.name === 'subject_recent_mv')?.ddl;
+      expect(engines.get('subject_first_seen')).toMatch(/^Distributed\('pi_test_cluster', '\w+', 'subject_first_seen_local', cityHash64\(id_hash\)\)/);
+      expect(engines.get('subject_first_seen_local')).toMatch(/^AggregatingMergeTree/);
+      expect(engines.get('transfers')).toMatch(/cityHash64\(event_id\)\)/);
+      expect(view).toMatch(/TO \w+\.subject_recent_local[\s\S]+FROM \w+\.subject_first_seen_local/);
+    }
+  });
+
+  it('counts exactly what a single node counts, with each person on exactly one shard', async () => {
+    await ingest(single, clusterStores, seedEvents(0));
+    const expected = await countsOf(single);
+    expect(expected.find((c) => c.key.level === 'group' && c.key.year === 2026)?.exact.nonSensitive).toBeGreaterThan(500);
+    expect(await countsOf(clusterStores[0]!)).toEqual(expected);
+    expect(await countsOf(clusterStores[1]!)).toEqual(expected);
+
+    const pseudonyms = await Promise.all(
+      [0, 1].map(async (node) =>
+        cluster.select<{ h: string }>(node, `SELECT DISTINCT hex(id_hash) AS h FROM ${database}.subject_first_seen_local`),
+      ),
+    );
+    const [first, second] = pseudonyms.map((rows) => new Set(rows.map((row) => row.h)));
+    expect(first!.size).toBeGreaterThan(100);
+    expect(second!.size).toBeGreaterThan(100);
+    expect([...first!].filter((hash) => second!.has(hash))).toEqual([]);
+  });
+
+  it('keeps checkpoint + tail counts and the daily histogram equal after more writes', async () => {
+    await Promise.all([single.usage.refreshCheckpoints(), clusterStores[0]!.usage.refreshCheckpoints()]);
+    await ingest(single, clusterStores, seedEvents(1)); // the tail: rows after the checkpoint
+    expect(await countsOf(clusterStores[1]!)).toEqual(await countsOf(single));
+
+    await Promise.all([single.usage.refreshCheckpoints(), clusterStores[1]!.usage.refreshCheckpoints()]);
+    for (const key of SCOPES) {
+      expect(await clusterStores[0]!.usage.dailyNewIndividuals(key)).toEqual(await single.usage.dailyNewIndividuals(key));
+    }
+    expect(await countsOf(clusterStores[0]!)).toEqual(await countsOf(single));
+  });
+
+  it('reverts and re-applies the migrations on every node', async () => {
+    const client = clusterStores[0]!.client;
+    const versions = migrations.map((m) => m.version);
+    expect(await migrateDown(client, 0, migrations, target())).toEqual([...versions].reverse());
+    for (const node of [0, 1]) {
+      const left = await cluster.select<{ name: string }>(node, `SELECT name FROM system.tables WHERE database = '${database}'`);
+      expect(left.map((table) => table.name).sort()).toEqual(['schema_migrations', 'schema_migrations_local']);
+    }
+    expect(await appliedVersions(client)).toEqual([]);
+    expect(await migrateUp(client, migrations, target())).toEqual(versions);
+  });
+});
