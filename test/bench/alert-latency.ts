@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startEmbeddedClickHouse } from '@pi-egress/clickhouse-embedded';
 import { openStore } from '@pi-egress/store';
+import { makeCertificate, makeEvent, subjects, type EventOverrides } from '../fixtures/events.js';
 import { startAlertingRig, type AlertingRig } from '../harness/alerting-rig.js';
 
 export interface LatencyRow {
@@ -30,21 +31,16 @@ export function markdownTable(rows: readonly LatencyRow[]): string {
   return lines.join('\n');
 }
 
-const subjectIds = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => ({ id: `${prefix}-${i}@bench.example` }));
-
-function transfer(certificateId: string, id: string, overrides: Record<string, unknown> = {}) {
-  return {
-    eventId: id,
-    occurredAt: new Date(Date.now() - 1_000).toISOString(),
-    processorId: 'P-BENCH',
+/** A certification transfer of processor P-BENCH under `certificateId`, occurred a second ago. */
+function transfer(certificateId: string, eventId: string, overrides: EventOverrides = {}) {
+  return makeEvent({
+    eventId,
     certificateId,
-    mechanism: 'certification',
-    recipient: { id: 'R1', country: 'DE' },
-    purpose: 'customer_support',
-    categories: ['name', 'email'],
-    subjects: [{ id: `${id}@bench.example` }],
+    processorId: 'P-BENCH',
+    occurredAt: new Date(Date.now() - 1_000).toISOString(),
+    subjects: [{ id: `${eventId}@bench.example` }],
     ...overrides,
-  };
+  });
 }
 
 /** Milliseconds from calling ingest to the webhook receiving the alert matching `labels`. */
@@ -65,18 +61,8 @@ export async function runAlertLatencyBench(clickhouseUrl: string, samples: numbe
     for (let i = 0; i < samples; i++) {
       const certificateId = `CERT-B${i}`;
       rig.clock.now = new Date();
-      await rig.declare({
-        certificateId,
-        processorId: 'P-BENCH',
-        issuedBy: 'bench',
-        validFrom: '2026-01-01',
-        validTo: '2028-12-31',
-        limits: { nonSensitive: 1_000, sensitive: 100 },
-        recipients: [{ id: 'R1', country: 'DE' }],
-        categories: ['name', 'email'],
-        purposes: ['customer_support'],
-      });
-      await rig.ingest([transfer(certificateId, `${certificateId}-fill`, { subjects: subjectIds(`${certificateId}-fill`, 799) })]);
+      await rig.declare(makeCertificate({ certificateId, processorId: 'P-BENCH', limits: { nonSensitive: 1_000, sensitive: 100 } }));
+      await rig.ingest([transfer(certificateId, `${certificateId}-fill`, { subjects: subjects(799, `${certificateId}-fill`) })]);
       crossing.push(await measure(rig, [transfer(certificateId, `${certificateId}-cross`)], { alertname: 'ScopeUtilization', certificate_id: certificateId, level: '0.8' }));
       outOfScope.push(
         await measure(rig, [transfer(certificateId, `${certificateId}-oos`, { recipient: { id: 'R1', country: 'US' } })], {

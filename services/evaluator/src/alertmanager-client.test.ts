@@ -40,7 +40,7 @@ describe('Alertmanager pusher', () => {
     const pusher = new AlertmanagerPusher({ url: am.url, logger, firingTtlMs: 60_000, minBackoffMs: 10, maxBackoffMs: 40 });
     cleanups.push(() => pusher.stop(), am.close);
     pusher.push([alert('0.8')], new Map());
-    await until(() => am.bodies.length === 1);
+    await until(() => pusher.lastDeliveredAt !== undefined);
     expect(am.attempts()).toBe(3);
     expect(pusher.failures).toBe(0);
     const [firing] = am.bodies[0]!;

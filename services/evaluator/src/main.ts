@@ -1,10 +1,7 @@
 #!/usr/bin/env node
 // The evaluator on its own (production: next to Kafka ingest and the API, all on one ClickHouse).
 import { createLogger, loadEnv } from '@pi-egress/config';
-import { createMetrics, type MonitorContext } from '@pi-egress/core';
-import { CategoryCatalogue } from '@pi-egress/domain';
-import { openStore } from '@pi-egress/store';
-import { readFileSync } from 'node:fs';
+import { createMetrics, loadCatalogue, openStoreWhenReady, storeOptionsFromEnv, type MonitorContext } from '@pi-egress/core';
 import { startEvaluator } from './evaluator.js';
 import { serveMetrics } from './metrics-server.js';
 import { BUNDLED_RUNBOOKS_URL } from './runbooks.js';
@@ -13,17 +10,12 @@ const env = loadEnv();
 const logger = createLogger({ level: env.LOG_LEVEL, name: 'evaluator' });
 if (!env.CLICKHOUSE_URL) throw new Error('CLICKHOUSE_URL is required when the evaluator runs on its own');
 
-const store = await openStore({
-  url: env.CLICKHOUSE_URL,
-  username: env.CLICKHOUSE_USER,
-  password: env.CLICKHOUSE_PASSWORD,
-  database: env.CLICKHOUSE_DATABASE,
-  settleMs: env.EGRESS_COUNT_SETTLE_MS,
-  ...(env.CLICKHOUSE_CLUSTER ? { cluster: env.CLICKHOUSE_CLUSTER } : {}),
+const store = await openStoreWhenReady(storeOptionsFromEnv(env, env.CLICKHOUSE_URL), {
+  onRetry: (err) => logger.warn({ err }, 'ClickHouse not ready yet, retrying'),
 });
 const ctx: MonitorContext = {
   store,
-  catalogue: env.EGRESS_CATEGORIES_FILE ? CategoryCatalogue.fromJson(readFileSync(env.EGRESS_CATEGORIES_FILE, 'utf8')) : new CategoryCatalogue(),
+  catalogue: loadCatalogue(env.EGRESS_CATEGORIES_FILE),
   // The evaluator never pseudonymises: it reads counts, not subjects.
   subjectKey: env.EGRESS_SUBJECT_KEY ?? '',
   now: () => new Date(),
