@@ -1,6 +1,6 @@
-import { buildApi, parseTokens } from '@pi-egress/api';
-import { createLogger } from '@pi-egress/config';
-import { createMetrics, type MonitorContext } from '@pi-egress/core';
+import { buildApi, parseTokens, type RateLimitOptions } from '@pi-egress/api';
+import { createLogger, type Logger } from '@pi-egress/config';
+import { createMetrics, ephemeralEvidenceKey, type EvidenceKey, type MonitorContext } from '@pi-egress/core';
 import { CategoryCatalogue } from '@pi-egress/domain';
 import type { FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
@@ -17,13 +17,17 @@ export interface TestApi {
   app: FastifyInstance;
   url: string;
   ctx: MonitorContext;
+  /** Signs this API's evidence packs. */
+  evidenceKey: EvidenceKey;
   /** fetch with the token of `role` (or none) against the running API. */
   call(role: keyof typeof TEST_TOKENS | null, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
   close(): Promise<void>;
 }
 
 /** The real API on a real port, over a store on a fresh database of the real engine. */
-export async function startTestApi(options: { now?: () => Date; maxBodyBytes?: number } = {}): Promise<TestApi> {
+export async function startTestApi(
+  options: { now?: () => Date; maxBodyBytes?: number; rateLimit?: RateLimitOptions; logger?: Logger } = {},
+): Promise<TestApi> {
   const store = await openTestStore();
   const ctx: MonitorContext = {
     store,
@@ -31,10 +35,14 @@ export async function startTestApi(options: { now?: () => Date; maxBodyBytes?: n
     subjectKey: 'api-test-subject-key',
     now: options.now ?? (() => new Date()),
   };
+  const evidenceKey = ephemeralEvidenceKey();
   const app = await buildApi({
     ctx,
+    evidenceKey,
+    // Off unless a test is about it: suites share one client address.
+    rateLimit: options.rateLimit ?? { perTokenPerMinute: 0, anonymousPerMinute: 0 },
     metrics: createMetrics(new Registry()),
-    logger: createLogger({ level: 'silent' }),
+    logger: options.logger ?? createLogger({ level: 'silent' }),
     tokens: parseTokens(Object.entries(TEST_TOKENS).map(([role, token]) => `${role}:${token}`).join(',')),
     maxBodyBytes: options.maxBodyBytes ?? 32 * 1024 * 1024,
   });
@@ -43,6 +51,7 @@ export async function startTestApi(options: { now?: () => Date; maxBodyBytes?: n
     app,
     url,
     ctx,
+    evidenceKey,
     call(role, method, path, body, headers = {}) {
       const auth: Record<string, string> = role ? { authorization: `Bearer ${TEST_TOKENS[role]}` } : {};
       const init: RequestInit = { method, headers: { ...auth, ...headers } };

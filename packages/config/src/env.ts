@@ -39,6 +39,11 @@ export const envSchema = z.object({
   EGRESS_EVAL_INTERVAL_MS: z.coerce.number().int().positive().default(5_000),
   /** Base of the alerts' runbook_url (where docs/runbooks is published); default: the bundled files. */
   EGRESS_RUNBOOK_BASE_URL: optionalString,
+  /** Ed25519 key (PKCS#8 PEM) signing evidence packs; default <data dir>/secrets/evidence-ed25519.pem, created on first start. */
+  EGRESS_EVIDENCE_KEY_FILE: optionalString,
+  /** Requests per minute per API token (0: no rate limiting) and per client address without a valid token. */
+  EGRESS_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(6_000),
+  EGRESS_RATE_LIMIT_ANONYMOUS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -1,4 +1,4 @@
-import { pino, type Logger, type LoggerOptions } from 'pino';
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
 /**
  * Paths pino censors wherever they appear in a log object. Subject ids and tokens must never
@@ -14,18 +14,23 @@ export const REDACTED_PATHS = [
   '*.subjectId',
   'subjects',
   '*.subjects',
+  'idHash',
+  '*.idHash',
+  'req.headers.cookie',
   'body',
   '*.body',
   'subjectKey',
   '*.subjectKey',
 ];
 
-export function createLogger(options: { level?: string; name?: string } & LoggerOptions = {}): Logger {
-  return pino({
+/** A pino logger with the redaction above; `destination` defaults to stdout (tests pass a stream to read back). */
+export function createLogger(options: { level?: string; name?: string } & LoggerOptions = {}, destination?: DestinationStream): Logger {
+  const settings = {
     level: options.level ?? process.env.LOG_LEVEL ?? 'info',
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     ...options,
-  });
+  };
+  return destination ? pino(settings, destination) : pino(settings);
 }
 
 export type { Logger };

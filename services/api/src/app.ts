@@ -3,11 +3,18 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { Logger } from '@pi-egress/config';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { auditActions } from './audit.js';
 import { errorHandler } from './errors.js';
+import { strictJsonBodies } from './json-body.js';
 import type { ApiOptions } from './options.js';
+import { DEFAULT_RATE_LIMIT, limitRequests } from './rate-limit.js';
+import { guardRoutes } from './route-guard.js';
+import { admissionRoutes } from './routes/admission.js';
 import { certificateRoutes } from './routes/certificates.js';
 import { eventRoutes } from './routes/events.js';
+import { evidenceRoutes } from './routes/evidence.js';
 import { healthRoutes } from './routes/health.js';
+import { subjectRoutes } from './routes/subjects.js';
 import { usageRoutes } from './routes/usage.js';
 
 /** Builds the API: each route group an encapsulated plugin, OpenAPI at /docs. */
@@ -19,6 +26,10 @@ export async function buildApi(options: ApiOptions & { logger: Logger }): Promis
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
+  guardRoutes(app);
+  strictJsonBodies(app);
+  await limitRequests(app, options.tokens, options.rateLimit ?? DEFAULT_RATE_LIMIT);
+  auditActions(app, options.ctx.store);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -34,7 +45,7 @@ export async function buildApi(options: ApiOptions & { logger: Logger }): Promis
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
-  for (const routes of [healthRoutes, certificateRoutes, eventRoutes, usageRoutes]) {
+  for (const routes of [healthRoutes, certificateRoutes, eventRoutes, usageRoutes, evidenceRoutes, subjectRoutes, admissionRoutes]) {
     await app.register(routes, options);
   }
   return app;

@@ -1,5 +1,6 @@
-import type { IngestReport, Metrics, MonitorContext } from '@pi-egress/core';
+import type { EvidenceKey, IngestReport, Metrics, MonitorContext } from '@pi-egress/core';
 import type { TokenEntry } from './auth.js';
+import type { RateLimitOptions } from './rate-limit.js';
 
 /** What every route plugin is given. */
 export interface ApiOptions {
@@ -12,4 +13,8 @@ export interface ApiOptions {
   readiness?: Record<string, () => boolean | Promise<boolean>>;
   /** Called after each HTTP batch is durably written (the evaluator re-checks at once). */
   onIngested?: (report: IngestReport) => void;
+  /** Signs evidence packs (core's loadOrCreateEvidenceKey); without it an ephemeral key is used. */
+  evidenceKey?: EvidenceKey;
+  /** Per-client request limits; default DEFAULT_RATE_LIMIT. */
+  rateLimit?: RateLimitOptions;
 }

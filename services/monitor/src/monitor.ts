@@ -1,7 +1,7 @@
 import { buildApi, parseTokens } from '@pi-egress/api';
 import { startEmbeddedClickHouse } from '@pi-egress/clickhouse-embedded';
 import { createLogger, type Env, type Logger } from '@pi-egress/config';
-import { createMetrics, loadCatalogue, openStoreWhenReady, storeOptionsFromEnv, type MonitorContext } from '@pi-egress/core';
+import { createMetrics, loadCatalogue, loadOrCreateEvidenceKey, openStoreWhenReady, storeOptionsFromEnv, type MonitorContext } from '@pi-egress/core';
 import { startEvaluator } from '@pi-egress/evaluator';
 import { kafkaSettingsFromEnv, startKafkaIngest } from '@pi-egress/ingest';
 import { mkdirSync } from 'node:fs';
@@ -62,6 +62,7 @@ export async function startMonitor(env: Env, logger: Logger = createLogger({ lev
       readiness.kafka = () => kafka.isReady();
     }
 
+    const evidenceKeyFile = env.EGRESS_EVIDENCE_KEY_FILE ?? join(dataDir, 'secrets', 'evidence-ed25519.pem');
     const api = await buildApi({
       ctx,
       metrics,
@@ -69,7 +70,10 @@ export async function startMonitor(env: Env, logger: Logger = createLogger({ lev
       tokens: parseTokens(secrets.tokens),
       maxBodyBytes: env.EGRESS_MAX_BODY_BYTES,
       readiness,
+      evidenceKey: loadOrCreateEvidenceKey(evidenceKeyFile),
+      rateLimit: { perTokenPerMinute: env.EGRESS_RATE_LIMIT_PER_MINUTE, anonymousPerMinute: env.EGRESS_RATE_LIMIT_ANONYMOUS_PER_MINUTE },
     });
+    logger.info({ evidenceKey: evidenceKeyFile, publicKey: `${evidenceKeyFile}.pub` }, 'evidence packs are signed with this Ed25519 key; give auditors the .pub file');
     stops.push(() => api.close());
     await api.listen({ host: env.EGRESS_HTTP_HOST, port: env.EGRESS_HTTP_PORT });
     const address = api.server.address();

@@ -1,0 +1,22 @@
+import type { FastifyInstance } from 'fastify';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * JSON bodies must be valid UTF-8. Fastify's own parser decodes bytes leniently, so two different
+ * invalid byte sequences in a subject id would both become U+FFFD and silently be one person.
+ * Prototype-poisoning protection stays fastify's own.
+ */
+export function strictJsonBodies(app: FastifyInstance): void {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    let text: string;
+    try {
+      text = utf8.decode(body as Buffer);
+    } catch {
+      return done(Object.assign(new Error('body is not valid UTF-8'), { statusCode: 400, code: 'invalid_utf8' }), undefined);
+    }
+    parseJson(request, text, done);
+  });
+}

@@ -1,0 +1,56 @@
+import { createEvidencePack, ephemeralEvidenceKey } from '@pi-egress/core';
+import { identifier, serialiseSigned, yearOf } from '@pi-egress/domain';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { requireRole } from '../auth.js';
+import { evidenceCsv } from '../evidence-csv.js';
+import type { ApiOptions } from '../options.js';
+
+const params = z.object({ id: identifier() });
+const query = z.object({
+  year: z.coerce.number().int().min(2000).max(2200).optional().describe('Calendar year in China time; default the current one'),
+  format: z.enum(['json', 'csv']).default('json'),
+  asOf: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .describe('The instant the pack describes (RFC 3339); default the latest settled instant. The same asOf always gives the same pack.'),
+});
+
+/** The auditor's evidence pack of one certificate-year (SPEC §6), signed with Ed25519. */
+export const evidenceRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, { ctx, tokens, evidenceKey }) => {
+  if (!evidenceKey) app.log.warn('evidence packs are signed with an ephemeral key: they will not verify after a restart (set EGRESS_EVIDENCE_KEY_FILE)');
+  const signingKey = evidenceKey ?? ephemeralEvidenceKey();
+
+  app.get(
+    '/v1/certificates/:id/evidence',
+    {
+      onRequest: requireRole(tokens, 'auditor'),
+      schema: {
+        tags: ['evidence'],
+        summary: 'Signed evidence pack of a certificate-year',
+        description:
+          'As-of counts, pathway, caps and utilisation, monthly new individuals, breakdowns, out-of-scope incidents, alert history, ' +
+          'audit log, SHA-256 digest over the sorted first-seen pseudonyms per class, Ed25519 signature. Check it with `pi-egress-evidence verify`.',
+        params,
+        querystring: query,
+      },
+    },
+    async (request, reply) => {
+      const settled = await ctx.store.evidence.settledNow();
+      const asOf = request.query.asOf ? new Date(request.query.asOf) : settled;
+      if (asOf > settled) {
+        return reply.code(400).send({ error: 'invalid_request', message: `asOf: must not be after ${settled.toISOString()} (later rows may still arrive)` });
+      }
+      const year = request.query.year ?? yearOf(ctx.now());
+      const pack = await createEvidencePack(ctx.store, signingKey, { certificateId: request.params.id, year, asOf });
+      if (!pack) return reply.code(404).send({ error: 'not_found', message: `no certificate ${request.params.id}` });
+      if (request.query.format === 'csv') {
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="evidence-${year}-${pack.asOf.replaceAll(':', '')}.csv"`)
+          .send(evidenceCsv(pack));
+      }
+      return reply.type('application/json; charset=utf-8').send(serialiseSigned(pack));
+    },
+  );
+};
