@@ -108,6 +108,13 @@ describe('transfer incidents through Alertmanager', () => {
     expect(unknown.annotations.description).toContain('mystery_code');
   });
 
+  it('raises DeadLettersPresent from the ingest metrics of its process', async () => {
+    rig.metrics.deadLetters.inc({ reason: 'schema' }, 2);
+    await rig.evaluator.evaluateNow();
+    const alert = await rig.webhook.waitFor(matches({ alertname: 'DeadLettersPresent' }), 10_000);
+    expect(alert.labels).toEqual({ alertname: 'DeadLettersPresent', severity: 'warning', reason: 'schema' });
+  });
+
   it('sees incidents written by another process (read from the store, not from callbacks)', async () => {
     const { startEvaluator } = await import('@pi-egress/evaluator');
     const other = startEvaluator({

@@ -21,3 +21,4 @@ export * from './canonical-json.js';
 export * from './evidence-digest.js';
 export * from './evidence-signature.js';
 export * from './admission.js';
+export * from './pipeline-alerts.js';

@@ -4,6 +4,7 @@ import type { FiringAlert, StoredAlert } from '@pi-egress/store';
 import { AlertmanagerPusher, type OutgoingAlert } from './alertmanager-client.js';
 import { assess } from './assess.js';
 import { publishGauges } from './gauges.js';
+import { PipelineWatch } from './pipeline.js';
 import { runbookUrl } from './runbooks.js';
 
 export interface EvaluatorLogger {
@@ -67,6 +68,7 @@ export function startEvaluator(options: EvaluatorOptions): Evaluator {
     .filter((url) => url.length > 0)
     .map((url) => new AlertmanagerPusher({ url, logger, firingTtlMs: 4 * Math.max(resendMs, options.intervalMs) }));
 
+  const pipeline = new PipelineWatch(metrics);
   let active: ActiveAlert[] | undefined;
   let lastPushAt = 0;
   let lastCheckpointAt = 0;
@@ -113,7 +115,7 @@ export function startEvaluator(options: EvaluatorOptions): Evaluator {
     const assessment = await assess(ctx, { incidentWindowMs: options.incidentWindowMs ?? DEFAULT_INCIDENT_WINDOW_MS });
     active ??= (await ctx.store.alerts.active()).map(fromStored);
     const wallNow = new Date();
-    const t = reconcileAlerts(active, assessment.candidates, wallNow);
+    const t = reconcileAlerts(active, [...assessment.candidates, ...(await pipeline.alerts(wallNow.getTime()))], wallNow);
     await ctx.store.alerts.record({ at: wallNow, fired: t.fired.map(toStored), changed: t.changed.map(toStored), resolved: t.resolved.map(toStored) });
     active = t.firing;
     publishGauges(metrics, assessment, t.firing);
