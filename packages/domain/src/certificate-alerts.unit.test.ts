@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { makeCertificate } from '../../../test/fixtures/events.js';
 import { certificateAlerts, classStandings, lifecycleAlerts } from './certificate-alerts.js';
 import { certificateSchema, type Certificate } from './scope.js';
 
 const certificate = (overrides: Partial<Certificate> = {}): Certificate =>
-  certificateSchema.parse({
-    certificateId: 'CERT-1',
-    processorId: 'P1',
-    issuedBy: 'body',
-    validFrom: '2026-01-01',
-    validTo: '2028-12-31',
-    limits: { nonSensitive: 1_000, sensitive: 100 },
-    recipients: [{ id: 'R1', country: 'DE' }],
-    categories: ['name'],
-    purposes: ['support'],
-    ...overrides,
-  });
+  certificateSchema.parse(makeCertificate({ limits: { nonSensitive: 1_000, sensitive: 100 }, ...overrides }));
 
 const at = (nonSensitive: number, sensitive = 0, dailyNew: Array<{ day: string; counts: { nonSensitive: number; sensitive: number } }> = []) =>
   certificateAlerts({ certificate: certificate(), counts: { nonSensitive, sensitive }, dailyNew, today: '2026-06-01', year: 2026 });

@@ -170,3 +170,15 @@ export function startEvaluator(options: EvaluatorOptions): Evaluator {
     },
   };
 }
+
+/** The options a process takes from its environment (ALERTMANAGER_URL, EGRESS_EVAL_INTERVAL_MS, EGRESS_RUNBOOK_BASE_URL). */
+export function evaluatorOptionsFromEnv(
+  env: { ALERTMANAGER_URL?: string | undefined; EGRESS_EVAL_INTERVAL_MS: number; EGRESS_RUNBOOK_BASE_URL?: string | undefined },
+  defaultRunbookBaseUrl: string,
+): Pick<EvaluatorOptions, 'alertmanagerUrl' | 'intervalMs' | 'runbookBaseUrl'> {
+  return {
+    alertmanagerUrl: env.ALERTMANAGER_URL,
+    intervalMs: env.EGRESS_EVAL_INTERVAL_MS,
+    runbookBaseUrl: env.EGRESS_RUNBOOK_BASE_URL ?? defaultRunbookBaseUrl,
+  };
+}
