@@ -119,4 +119,16 @@ describe('HTTP API over real HTTP and the real engine', () => {
     const openapi = (await (await fetch(`${api.url}/docs/json`)).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/v1/events', '/v1/certificates/{id}/usage']));
   });
+
+  it('lists firing alerts for viewers and serves the runbooks the alerts link to', async () => {
+    const alerts = await api.call('viewer', 'GET', '/v1/alerts');
+    expect(alerts.status).toBe(200);
+    expect(await alerts.json()).toEqual({ alerts: expect.any(Array) });
+    const runbook = await fetch(`${api.url}/runbooks/ScopeCapExceeded.md`);
+    expect(runbook.status).toBe(200);
+    expect(runbook.headers.get('content-type')).toMatch(/text\/markdown/);
+    expect(await runbook.text()).toMatch(/ScopeCapExceeded/);
+    expect((await fetch(`${api.url}/runbooks/NoSuchAlert.md`)).status).toBe(404);
+    expect((await fetch(`${api.url}/runbooks/..%2Fpackage.json`)).status).toBe(400);
+  });
 });

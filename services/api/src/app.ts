@@ -10,10 +10,12 @@ import type { ApiOptions } from './options.js';
 import { DEFAULT_RATE_LIMIT, limitRequests } from './rate-limit.js';
 import { guardRoutes } from './route-guard.js';
 import { admissionRoutes } from './routes/admission.js';
+import { alertRoutes } from './routes/alerts.js';
 import { certificateRoutes } from './routes/certificates.js';
 import { eventRoutes } from './routes/events.js';
 import { evidenceRoutes } from './routes/evidence.js';
 import { healthRoutes } from './routes/health.js';
+import { runbookRoutes } from './routes/runbooks.js';
 import { subjectRoutes } from './routes/subjects.js';
 import { usageRoutes } from './routes/usage.js';
 
@@ -45,7 +47,18 @@ export async function buildApi(options: ApiOptions & { logger: Logger }): Promis
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
-  for (const routes of [healthRoutes, certificateRoutes, eventRoutes, usageRoutes, evidenceRoutes, subjectRoutes, admissionRoutes]) {
+  const routeGroups = [
+    healthRoutes,
+    runbookRoutes,
+    certificateRoutes,
+    eventRoutes,
+    usageRoutes,
+    alertRoutes,
+    evidenceRoutes,
+    subjectRoutes,
+    admissionRoutes,
+  ];
+  for (const routes of routeGroups) {
     await app.register(routes, options);
   }
   return app;
