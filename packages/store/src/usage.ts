@@ -20,6 +20,19 @@ export interface Usage {
 }
 
 const KEY = 'scope_level = {level:String} AND scope_id = {scopeId:String} AND year = {year:UInt16}';
+/**
+ * The watermark never passes the start of an insert into subject_first_seen still running on this
+ * server. `inserted_at` is `now64()` at the start of the insert (one value for the whole INSERT),
+ * but its rows become visible block by block, up to its end: an insert that outlasts the settle
+ * time (a large batch, a busy engine) would otherwise have rows at or before W that the
+ * checkpoint did not see and the tail never looks at, lost for good. One second of margin covers
+ * the gap between the query's start and its `now64()`. (In cluster mode each shard's inserts are
+ * only seen by that shard: there the settle time alone must outlast them.)
+ */
+const IN_FLIGHT_FLOOR = `SELECT ifNull(minOrNull(now64(6) - toIntervalMicrosecond(toUInt64(elapsed * 1e6) + 1000000)), now64(6))
+  FROM system.processes
+  WHERE query_kind = 'Insert' AND match(query, '(?i)^\\s*INSERT\\s+INTO\\s+\\S*subject_first_seen')`;
+
 /** A checkpoint older than this is not trusted: subject_recent keeps only 7 days. */
 const CHECKPOINT_MAX_AGE_MS = 6 * 24 * 3600_000;
 
@@ -91,7 +104,7 @@ export class UsageStore {
     const stale = await selectRows<{ scope_level: ScopeKey['level']; scope_id: string; year: number; watermark: string }>(
       this.client,
       `SELECT a.scope_level AS scope_level, a.scope_id AS scope_id, a.year AS year,
-              toString(now64(6) - toIntervalMillisecond({settle:UInt64})) AS watermark
+              toString(least(now64(6) - toIntervalMillisecond({settle:UInt64}), (${IN_FLIGHT_FLOOR}))) AS watermark
        FROM (SELECT scope_level, scope_id, year, max(last_inserted_at) AS last FROM scope_activity
              GROUP BY scope_level, scope_id, year) AS a
        LEFT JOIN (SELECT scope_level, scope_id, year, max(watermark) AS w FROM count_checkpoints

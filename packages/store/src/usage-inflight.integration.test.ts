@@ -1,0 +1,38 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestStore } from '../../../test/setup/store.js';
+import type { Store } from './store.js';
+
+const key = { level: 'certificate' as const, scopeId: 'C-slow', year: 2026 };
+
+/** An insert whose rows become visible over ~2 s, all stamped with its start time (now64() is per query). */
+function slowInsert(store: Store, from: number, people: number, sleepS: number): Promise<unknown> {
+  return store.client.command({
+    query: `INSERT INTO subject_first_seen (scope_level, scope_id, year, class, id_hash, first_seen)
+            SELECT 'certificate', 'C-slow', 2026, 'nonSensitive', SHA256(toString(number)), toDateTime64('2026-06-01 00:00:00', 3, 'UTC')
+            FROM numbers(${from}, ${people}) WHERE sleepEachRow(${sleepS}) = 0`,
+    // Two rows per part: the insert's rows become visible a few at a time.
+    clickhouse_settings: { max_block_size: '2', min_insert_block_size_rows: '2', min_insert_block_size_bytes: '1' },
+  });
+}
+
+describe('checkpoints and inserts still in flight', () => {
+  let store: Store;
+  beforeAll(async () => {
+    store = await openTestStore(); // settle time 0: only the in-flight guard protects the count
+  });
+  afterAll(async () => {
+    await store.close();
+  });
+
+  it('counts every row of an insert that a checkpoint was taken in the middle of', async () => {
+    await slowInsert(store, 0, 1, 0); // the scope has a row, so the refresh below takes a checkpoint
+    const inserting = slowInsert(store, 1, 19, 0.1);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await store.usage.refreshCheckpoints(); // some rows of the insert are visible, some not yet
+    await inserting;
+    expect((await store.usage.individuals(key)).counts.nonSensitive).toBe(20);
+    await store.usage.refreshCheckpoints();
+    expect((await store.usage.individuals(key)).counts.nonSensitive).toBe(20);
+    expect((await store.usage.fullCount(key)).nonSensitive).toBe(20);
+  });
+});
