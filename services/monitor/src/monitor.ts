@@ -2,7 +2,7 @@ import { buildApi, parseTokens } from '@pi-egress/api';
 import { startEmbeddedClickHouse } from '@pi-egress/clickhouse-embedded';
 import { createLogger, type Env, type Logger } from '@pi-egress/config';
 import { createMetrics, loadCatalogue, loadOrCreateEvidenceKey, openStoreWhenReady, storeOptionsFromEnv, type MonitorContext } from '@pi-egress/core';
-import { startEvaluator } from '@pi-egress/evaluator';
+import { evaluatorOptionsFromEnv, startEvaluator } from '@pi-egress/evaluator';
 import { kafkaSettingsFromEnv, startKafkaIngest } from '@pi-egress/ingest';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -84,9 +84,7 @@ export async function startMonitor(env: Env, logger: Logger = createLogger({ lev
       ctx,
       metrics,
       logger,
-      alertmanagerUrl: env.ALERTMANAGER_URL,
-      intervalMs: env.EGRESS_EVAL_INTERVAL_MS,
-      runbookBaseUrl: `${(env.EGRESS_PUBLIC_URL ?? url).replace(/\/+$/, '')}/runbooks`,
+      ...evaluatorOptionsFromEnv(env, `${(env.EGRESS_PUBLIC_URL ?? url).replace(/\/+$/, '')}/runbooks`),
     });
     stops.push(() => evaluator.stop());
 
