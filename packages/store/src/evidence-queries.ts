@@ -16,6 +16,11 @@ import { TransferEvidence } from './transfer-evidence.js';
 const PERSONS_AS_OF = `SELECT class, id_hash, min(first_seen) AS first_seen FROM subject_first_seen
   WHERE ${SCOPE_CONDITION} GROUP BY class, id_hash HAVING min(inserted_at) <= {asOf:DateTime64(3, 'UTC')}`;
 
+const IN_FLIGHT_FLOOR = `SELECT ifNull(minOrNull(now64(6) - toIntervalMicrosecond(toUInt64(elapsed * 1e6) + 1000000)), now64(6))
+  FROM system.processes
+  WHERE query_kind = 'Insert' AND current_database = currentDatabase()
+    AND match(query, '(?i)^\\s*INSERT\\s+INTO\\s+\\S*(subject_first_seen|transfers|audit_log|alert_history)[\\s(]')`;
+
 export interface ClassDigest {
   count: number;
   /** SHA-256 of the first-seen lines (packages/domain/src/evidence-digest.ts), lower-case hex. */
@@ -33,10 +38,18 @@ export class EvidenceQueries {
     this.transfers = new TransferEvidence(client);
   }
 
-  /** The latest instant whose evidence can no longer change: server time minus the settle time, whole ms. */
+  /**
+   * The latest instant whose evidence can no longer change: server time minus the settle time, and
+   * never past the start (less a second) of an insert still running into a table the pack reads —
+   * rows become visible block by block up to the end of their insert, all stamped near its start.
+   */
   async settledNow(): Promise<Date> {
-    const [row] = await selectRows<{ now: string }>(this.client, 'SELECT toString(now64(3)) AS now');
-    return new Date(fromClickHouseTime(row!.now).getTime() - this.settleMs);
+    const [row] = await selectRows<{ now: string }>(
+      this.client,
+      `SELECT toString(toDateTime64(least(now64(6) - toIntervalMillisecond({settle:UInt64}), (${IN_FLIGHT_FLOOR})), 3)) AS now`,
+      { settle: this.settleMs },
+    );
+    return fromClickHouseTime(row!.now);
   }
 
   /**
