@@ -52,36 +52,60 @@ export class UsageStore {
     private readonly options: { settleMs: number; minRefreshIntervalMs?: number } = { settleMs: 10_000 },
   ) {}
 
-  /** Exact distinct individuals per class for one scope and year, as of now. */
+  /** Tail counts by scope, valid while the checkpoint and the tail's row count stay the same. */
+  private readonly tails = new Map<string, { watermark: string; tailRows: number; counts: ClassCounts }>();
+
+  /**
+   * Exact distinct individuals per class for one scope and year, as of now.
+   *
+   * Hot path (dashboards, the evaluator after every write, admission): one round trip reads the
+   * checkpoint and how many rows the tail holds; the tail's distinct count, the only part that
+   * reads the big table, runs only when the tail changed since this process last counted it.
+   * The tail's row count is an exact change detector: subject_recent only gains rows after the
+   * watermark (its TTL drops week-old rows, long before an untrusted checkpoint), and a person's
+   * min(inserted_at) only changes through an insert, which adds a tail row.
+   */
   async individuals(key: ScopeKey): Promise<Usage> {
-    const [checkpoint] = await selectRows<{ watermark: string; now: string }>(
+    const [head] = await selectRows<{ watermark: string; now: string; tail_rows: number | string; checkpoint: Array<[string, number | string]> }>(
       this.client,
-      `SELECT max(watermark) AS watermark, toString(now64(6)) AS now FROM count_checkpoints FINAL WHERE ${KEY}`,
+      `WITH (SELECT max(watermark) FROM count_checkpoints FINAL WHERE ${KEY}) AS w
+       SELECT toString(w) AS watermark, toString(now64(6)) AS now,
+              (SELECT count() FROM subject_recent WHERE ${KEY} AND inserted_at > w) AS tail_rows,
+              (SELECT groupArray((toString(class), individuals)) FROM count_checkpoints FINAL WHERE ${KEY} AND watermark = w) AS checkpoint`,
       keyParams(key),
     );
-    const now = fromClickHouseTime(checkpoint!.now);
-    const watermark = fromClickHouseTime(checkpoint!.watermark);
+    const now = fromClickHouseTime(head!.now);
+    const watermark = fromClickHouseTime(head!.watermark);
     if (watermark.getTime() <= 0 || now.getTime() - watermark.getTime() > CHECKPOINT_MAX_AGE_MS) {
       return { counts: await this.fullCount(key), asOf: now };
     }
+    const counts = countsFrom(head!.checkpoint.map(([dataClass, individuals]) => ({ class: dataClass, individuals })));
+    const tail = await this.tailCounts(key, head!.watermark, Number(head!.tail_rows));
+    for (const dataClass of Object.keys(counts) as Array<keyof ClassCounts>) counts[dataClass] += tail[dataClass];
+    return { counts, asOf: now };
+  }
+
+  /** Distinct persons whose every row was inserted after the watermark. */
+  private async tailCounts(key: ScopeKey, watermark: string, tailRows: number): Promise<ClassCounts> {
+    if (tailRows === 0) return zeroCounts();
+    const cacheKey = `${key.level}\u0000${key.scopeId}\u0000${key.year}`;
+    const cached = this.tails.get(cacheKey);
+    if (cached && cached.watermark === watermark && cached.tailRows === tailRows) return { ...cached.counts };
     const rows = await selectRows<{ class: string; individuals: string }>(
       this.client,
-      `SELECT class, sum(individuals) AS individuals FROM (
-         SELECT class, individuals FROM count_checkpoints FINAL
-         WHERE ${KEY} AND watermark = {watermark:DateTime64(6, 'UTC')}
-         UNION ALL
-         SELECT class, count() AS individuals FROM (
-           SELECT class, id_hash FROM subject_first_seen
-           WHERE ${KEY} AND (class, id_hash) IN (
-             SELECT class, id_hash FROM subject_recent
-             WHERE ${KEY} AND inserted_at > {watermark:DateTime64(6, 'UTC')})
-           GROUP BY class, id_hash
-           HAVING min(inserted_at) > {watermark:DateTime64(6, 'UTC')})
-         GROUP BY class)
+      `SELECT class, count() AS individuals FROM (
+         SELECT class, id_hash FROM subject_first_seen
+         WHERE ${KEY} AND (class, id_hash) IN (
+           SELECT class, id_hash FROM subject_recent
+           WHERE ${KEY} AND inserted_at > {watermark:DateTime64(6, 'UTC')})
+         GROUP BY class, id_hash
+         HAVING min(inserted_at) > {watermark:DateTime64(6, 'UTC')})
        GROUP BY class`,
-      { ...keyParams(key), watermark: checkpoint!.watermark },
+      { ...keyParams(key), watermark },
     );
-    return { counts: countsFrom(rows), asOf: now };
+    const counts = countsFrom(rows);
+    this.tails.set(cacheKey, { watermark, tailRows, counts: { ...counts } });
+    return counts;
   }
 
   /** The exact count straight from the truth table (used with no usable checkpoint). */
