@@ -111,6 +111,11 @@ export async function readDeadLetters(kafka: Kafka, dlqTopic: string): Promise<D
   return records;
 }
 
+/** Puts the workload's processor in its group (before any ingest instance starts: they reload scopes only every few seconds). */
+export async function declareWorkloadProcessor(store: Store, workload: { processorId: string; groupId: string }): Promise<void> {
+  await store.scopes.putProcessor({ processorId: workload.processorId, groupId: workload.groupId, countExempt: false, ciiOperator: false });
+}
+
 /** The store's exact counts for each scope of the truth, in the same shape. */
 export async function storedCounts(store: Store, truth: readonly ScopeTruth[], year: number): Promise<ScopeTruth[]> {
   return Promise.all(
@@ -138,6 +143,6 @@ export function startIngestProcess(name: string, env: Record<string, string>): S
     name,
     command: process.execPath,
     args: [join(repoRoot(), 'services', 'ingest', 'dist', 'main.js')],
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, LOG_LEVEL: process.env.INGEST_LOG_LEVEL ?? 'warn', ...env },
   });
 }

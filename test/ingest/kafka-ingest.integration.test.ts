@@ -1,13 +1,15 @@
 import { createLogger } from '@pi-egress/config';
 import { createMetrics, type MonitorContext } from '@pi-egress/core';
 import { CategoryCatalogue } from '@pi-egress/domain';
-import { startKafkaIngest, type KafkaIngest } from '@pi-egress/ingest';
+import { kafkaSink, replayDeadLetters, replayNdjsonFile, startKafkaIngest, type KafkaIngest } from '@pi-egress/ingest';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MOCK_TUNING, produceMessages, readDeadLetters, storedCounts, waitUntilConsumed } from '../harness/ingest-kafka.js';
+import { declareWorkloadProcessor, MOCK_TUNING, produceMessages, readDeadLetters, storedCounts, waitUntilConsumed } from '../harness/ingest-kafka.js';
 import { buildWorkload, WORKLOAD_YEAR } from '../harness/ingest-workload.js';
 import { startKafkaMock, type KafkaMock } from '../harness/kafka-mock.js';
-import { requireBinary, runCommand } from '../harness/process.js';
+import { removeDir, requireBinary, runCommand, tempDir } from '../harness/process.js';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { openTestStore } from '../setup/store.js';
 
 const TOPIC = 'pi.egress.events';
@@ -23,17 +25,21 @@ describe('Kafka ingest: one consumer, mock broker, real engine', () => {
   let ingest: KafkaIngest;
   const metrics = createMetrics();
 
+  function startIngest(maxMessageBytes: number): Promise<KafkaIngest> {
+    const ctx: MonitorContext = { store, catalogue: new CategoryCatalogue(), subjectKey: SUBJECT_KEY, now: () => new Date() };
+    return startKafkaIngest({
+      ctx,
+      metrics,
+      logger: createLogger({ level: process.env.LOG_LEVEL ?? 'silent' }),
+      kafka: { brokers: mock.brokers, clientId: 'ingest-test', topic: TOPIC, dlqTopic: DLQ, groupId: GROUP, maxMessageBytes, tuning: MOCK_TUNING },
+    });
+  }
+
   beforeAll(async () => {
     mock = await startKafkaMock({ topics: [{ name: TOPIC, partitions: 6 }, { name: DLQ, partitions: 2 }] });
     kafka = new Kafka({ clientId: 'ingest-test', brokers: mock.brokers, logLevel: logLevel.NOTHING });
     store = await openTestStore();
-    const ctx: MonitorContext = { store, catalogue: new CategoryCatalogue(), subjectKey: SUBJECT_KEY, now: () => new Date() };
-    ingest = await startKafkaIngest({
-      ctx,
-      metrics,
-      logger: createLogger({ level: process.env.LOG_LEVEL ?? 'silent' }),
-      kafka: { brokers: mock.brokers, clientId: 'ingest-test', topic: TOPIC, dlqTopic: DLQ, groupId: GROUP, maxMessageBytes: MAX_MESSAGE_BYTES, tuning: MOCK_TUNING },
-    });
+    ingest = await startIngest(MAX_MESSAGE_BYTES);
   });
 
   afterAll(async () => {
@@ -44,7 +50,7 @@ describe('Kafka ingest: one consumer, mock broker, real engine', () => {
 
   it('counts 200,000 subject records exactly, through duplicates, resends and 1,000 malformed messages, each dead-lettered with its reason', async () => {
     const workload = buildWorkload({ subjectRecords: 200_000, subjectKey: SUBJECT_KEY, maxMessageBytes: MAX_MESSAGE_BYTES, malformed: 1_000, tombstones: 10 });
-    await store.scopes.putProcessor({ processorId: workload.processorId, groupId: workload.groupId, countExempt: false, ciiOperator: false });
+    await declareWorkloadProcessor(store, workload);
     await produceMessages(kafka, TOPIC, workload.messages);
     await waitUntilConsumed(kafka, GROUP, TOPIC, 90_000);
 
@@ -96,7 +102,7 @@ describe('Kafka ingest: one consumer, mock broker, real engine', () => {
       groupId: 'G-KCAT',
       seed: 7,
     });
-    await store.scopes.putProcessor({ processorId: 'P-KCAT', groupId: 'G-KCAT', countExempt: false, ciiOperator: false });
+    await declareWorkloadProcessor(store, workload);
     // kcat reads one message per line, key and value split at the first '|'; not_utf8 bytes pass as they are.
     const lines = workload.messages.map(({ key, value }) => Buffer.concat([Buffer.from(`${key}|`), value!, Buffer.from('\n')]));
     const produced = await runCommand(kcat, ['-P', '-b', mock.bootstrap, '-t', TOPIC, '-K', '|'], { stdin: Buffer.concat(lines).toString('latin1'), timeoutMs: 20_000 });
@@ -106,5 +112,37 @@ describe('Kafka ingest: one consumer, mock broker, real engine', () => {
     expect(await storedCounts(store, workload.truth, WORKLOAD_YEAR)).toEqual(workload.truth);
     const deadLetters = (await readDeadLetters(kafka, DLQ)).filter((d) => workload.malformed.has(d.key));
     expect(deadLetters.map((d) => d.key).sort()).toEqual([...workload.malformed.keys()].sort());
+  }, 90_000);
+  it('replays dead letters once the cause is fixed, and an NDJSON file, into the topic', async () => {
+    const oversized = buildWorkload({ subjectRecords: 1_200, subjectsPerEvent: 400, subjectKey: SUBJECT_KEY, maxMessageBytes: MAX_MESSAGE_BYTES, processorId: 'P-REPLAY', certificateId: 'CERT-REPLAY', groupId: 'G-REPLAY', duplicateRate: 0, resendRate: 0, seed: 31 });
+    expect(oversized.messages.every((m) => m.value!.length > MAX_MESSAGE_BYTES)).toBe(true);
+    await declareWorkloadProcessor(store, oversized);
+    const since = new Date();
+    await produceMessages(kafka, TOPIC, oversized.messages);
+    await waitUntilConsumed(kafka, GROUP, TOPIC, 30_000);
+    expect((await storedCounts(store, oversized.truth, WORKLOAD_YEAR)).map((s) => s.counts)).toEqual(oversized.truth.map(() => ({ nonSensitive: 0, sensitive: 0 })));
+
+    // The operator raises the limit, then replays what was dead-lettered since the incident began.
+    await ingest.stop();
+    ingest = await startIngest(4 * MAX_MESSAGE_BYTES);
+    const replay = await replayDeadLetters({ kafka, dlqTopic: DLQ, topic: TOPIC, since });
+    expect(replay.replayed).toBe(oversized.messages.length);
+    expect(replay.skipped).toBeGreaterThanOrEqual(1_005);
+
+    const fromFile = buildWorkload({ subjectRecords: 2_000, subjectKey: SUBJECT_KEY, maxMessageBytes: MAX_MESSAGE_BYTES, processorId: 'P-FILE', certificateId: 'CERT-FILE', groupId: 'G-FILE', seed: 32 });
+    await declareWorkloadProcessor(store, fromFile);
+    const dir = await tempDir('replay-file');
+    try {
+      const file = join(dir, 'events.ndjson');
+      await writeFile(file, `${fromFile.messages.map((m) => m.value!.toString('utf8')).join('\n')}\n\n`);
+      const sent = await replayNdjsonFile({ file, sink: kafkaSink(kafka, TOPIC), batchSize: 7 });
+      expect(sent.lines).toBe(fromFile.messages.length);
+    } finally {
+      await removeDir(dir);
+    }
+
+    await waitUntilConsumed(kafka, GROUP, TOPIC, 60_000);
+    expect(await storedCounts(store, oversized.truth, WORKLOAD_YEAR)).toEqual(oversized.truth);
+    expect(await storedCounts(store, fromFile.truth, WORKLOAD_YEAR)).toEqual(fromFile.truth);
   }, 90_000);
 });

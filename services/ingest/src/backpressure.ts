@@ -43,10 +43,9 @@ export class Backpressure {
       signal,
       onFailedAttempt: ({ error, attemptNumber }) => {
         if (operation === 'write') this.metrics.storeErrors.inc({ operation: 'write' });
-        if (!this.#paused) {
-          this.#paused = true;
-          this.consumption.pause();
-        }
+        // Every time: a consumer restarted meanwhile starts unpaused.
+        this.consumption.pause();
+        this.#paused = true;
         this.logger.warn({ err: error, operation, attempt: attemptNumber }, `${operation} failed: consumption paused, retrying with backoff`);
       },
     });

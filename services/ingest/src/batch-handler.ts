@@ -1,6 +1,6 @@
 import type { Logger } from '@pi-egress/config';
 import { ingestEvents, recordIngest, UnparsedInput, type IngestReport, type MonitorContext, type Metrics } from '@pi-egress/core';
-import type { Batch, EachBatchHandler, KafkaMessage, Producer } from 'kafkajs';
+import type { Batch, EachBatchHandler, KafkaMessage, Message } from 'kafkajs';
 import { keepHeartbeating, type Backpressure } from './backpressure.js';
 import { deadLetterMessage } from './dead-letters.js';
 import { decodeMessage, validationFailure, type DeadLetter } from './steps.js';
@@ -9,9 +9,9 @@ export interface BatchHandlerDeps {
   ctx: MonitorContext;
   metrics: Metrics;
   logger: Logger;
-  producer: Producer;
+  /** Produces to the dead-letter topic, acknowledged by all in-sync replicas (acks=-1). */
+  sendDeadLetters: (messages: Message[]) => Promise<unknown>;
   backpressure: Backpressure;
-  dlqTopic: string;
   maxMessageBytes: number;
   heartbeatIntervalMs: number;
   /** Aborted by stop(): the batch in flight is abandoned without committing. */
@@ -29,9 +29,9 @@ interface DecodedBatch {
   dropped: number;
 }
 
-function decodeBatch(messages: readonly KafkaMessage[], maxMessageBytes: number, logger: Logger, batch: Batch): DecodedBatch {
+function decodeBatch(batch: Batch, maxMessageBytes: number, logger: Logger): DecodedBatch {
   const decoded: DecodedBatch = { inputs: [], sources: [], decodeFailures: new Map(), dropped: 0 };
-  for (const message of messages) {
+  for (const message of batch.messages) {
     const step = decodeMessage(message, maxMessageBytes);
     if (step.kind === 'drop') {
       decoded.dropped += 1;
@@ -52,7 +52,7 @@ function decodeBatch(messages: readonly KafkaMessage[], maxMessageBytes: number,
  * a repeated eventId and subject rows are idempotent.
  */
 export function createBatchHandler(deps: BatchHandlerDeps): EachBatchHandler {
-  const { ctx, metrics, logger, producer, backpressure } = deps;
+  const { ctx, metrics, logger, backpressure } = deps;
   return async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }) => {
     if (batch.isEmpty() || deps.shutdown.aborted || !isRunning() || isStale()) return;
     const endTimer = metrics.batchDuration.startTimer({ source: 'kafka' });
@@ -60,7 +60,7 @@ export function createBatchHandler(deps: BatchHandlerDeps): EachBatchHandler {
     const signal = AbortSignal.any([deps.shutdown, lost.signal]);
     const stopHeartbeats = keepHeartbeating(heartbeat, deps.heartbeatIntervalMs, (error) => lost.abort(error));
     try {
-      const decoded = decodeBatch(batch.messages, deps.maxMessageBytes, logger, batch);
+      const decoded = decodeBatch(batch, deps.maxMessageBytes, logger);
       const report = await backpressure.run('write', () => ingestEvents(ctx, decoded.inputs), signal);
       const now = ctx.now();
       const refused = report.rejected.map(({ index, eventId, reason }) => ({
@@ -71,13 +71,15 @@ export function createBatchHandler(deps: BatchHandlerDeps): EachBatchHandler {
       if (refused.length > 0) {
         const origin = { topic: batch.topic, partition: batch.partition };
         const messages = refused.map(({ message, failure }) => deadLetterMessage({ ...origin, message }, failure, now));
-        await backpressure.run('dead-letter', () => producer.send({ topic: deps.dlqTopic, acks: -1, messages }), signal);
+        await backpressure.run('dead-letter', () => deps.sendDeadLetters(messages), signal);
         for (const { eventId, message, failure } of refused) {
           metrics.deadLetters.inc({ reason: failure.code });
           logger.warn({ ...origin, offset: message.offset, eventId, reason: failure.reason }, 'message sent to the dead-letter topic');
         }
       }
-      if (signal.aborted || isStale()) throw signal.reason ?? new Error('partition reassigned');
+      if (signal.aborted) throw signal.reason;
+      // A seek was asked for this partition meanwhile: kafkajs refetches from there, so do not commit.
+      if (isStale()) return;
       resolveOffset(batch.lastOffset());
       await commitOffsetsIfNecessary();
       recordIngest(metrics, report, now);

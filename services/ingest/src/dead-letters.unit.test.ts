@@ -9,7 +9,6 @@ const message: KafkaMessage = {
   offset: '42',
   timestamp: String(Date.parse('2026-06-01T08:00:00Z')),
   attributes: 0,
-  size: 0,
 };
 
 describe('dead-letter messages', () => {

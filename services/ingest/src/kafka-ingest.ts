@@ -4,6 +4,7 @@ import { Kafka, logLevel, Partitioners, type Batch } from 'kafkajs';
 import { Gauge } from 'prom-client';
 import { Backpressure, DEFAULT_RETRY_POLICY, type RetryPolicy } from './backpressure.js';
 import { createBatchHandler } from './batch-handler.js';
+import { superviseConsumer } from './consumer-supervisor.js';
 import { kafkaLogCreator } from './kafka-logging.js';
 
 /** Consumer tuning; kafkajs' defaults where not given. */
@@ -35,7 +36,10 @@ export interface KafkaIngestOptions {
   logger: Logger;
   kafka: KafkaIngestSettings;
   onBatchWritten?: (report: IngestReport) => void;
-  /** kafkajs gave up (it will not restart the consumer): the process should exit and be restarted. */
+  /**
+   * kafkajs gave up on the consumer after a non-retriable error. The ingest starts a fresh consumer
+   * by itself after a backoff (from the committed offsets); this is for logging or alerting only.
+   */
   onFatal?: (error: Error) => void;
 }
 
@@ -76,73 +80,69 @@ export async function startKafkaIngest(options: KafkaIngestOptions): Promise<Kaf
     logCreator: kafkaLogCreator(logger),
   });
   const heartbeatIntervalMs = tuning.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS;
-  const consumer = kafka.consumer({
-    groupId: settings.groupId,
-    allowAutoTopicCreation: false,
-    heartbeatInterval: heartbeatIntervalMs,
-    ...(tuning.sessionTimeoutMs ? { sessionTimeout: tuning.sessionTimeoutMs } : {}),
-    ...(tuning.rebalanceTimeoutMs ? { rebalanceTimeout: tuning.rebalanceTimeoutMs } : {}),
-    ...(tuning.fetchMaxWaitMs ? { maxWaitTimeInMs: tuning.fetchMaxWaitMs } : {}),
-    ...(tuning.fetchMaxBytesPerPartition ? { maxBytesPerPartition: tuning.fetchMaxBytesPerPartition } : {}),
-  });
   const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
-  const topics = [{ topic: settings.topic }];
+  const shutdown = new AbortController();
+  const lag = consumerLagGauge(metrics);
+  const createConsumer = () =>
+    kafka.consumer({
+      groupId: settings.groupId,
+      allowAutoTopicCreation: false,
+      heartbeatInterval: heartbeatIntervalMs,
+      ...(tuning.sessionTimeoutMs ? { sessionTimeout: tuning.sessionTimeoutMs } : {}),
+      ...(tuning.rebalanceTimeoutMs ? { rebalanceTimeout: tuning.rebalanceTimeoutMs } : {}),
+      ...(tuning.fetchMaxWaitMs ? { maxWaitTimeInMs: tuning.fetchMaxWaitMs } : {}),
+      ...(tuning.fetchMaxBytesPerPartition ? { maxBytesPerPartition: tuning.fetchMaxBytesPerPartition } : {}),
+    });
+  // Closures over `consumer` (declared below): they only run once it consumes.
   const backpressure = new Backpressure(
-    { pause: () => consumer.pause(topics), resume: () => consumer.resume(topics) },
+    { pause: () => consumer.pause(), resume: () => consumer.resume() },
     logger,
     metrics,
     tuning.storeRetry ?? DEFAULT_RETRY_POLICY,
   );
-  const shutdown = new AbortController();
-  const lag = consumerLagGauge(metrics);
-  let joined = false;
-  let fatal = false;
-
-  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-    joined = true;
-    logger.info({ memberId: payload.memberId, partitions: payload.memberAssignment[settings.topic] ?? [] }, 'joined the consumer group');
+  const eachBatch = createBatchHandler({
+    ctx,
+    metrics,
+    logger,
+    // connect() is a no-op once connected: a producer that lost its brokers reconnects on retry.
+    sendDeadLetters: async (messages) => {
+      await producer.connect();
+      await producer.send({ topic: settings.dlqTopic, acks: -1, messages });
+    },
+    backpressure,
+    maxMessageBytes: settings.maxMessageBytes,
+    heartbeatIntervalMs,
+    shutdown: shutdown.signal,
+    onBatchWritten: options.onBatchWritten,
+    onPartitionLag: (batch: Batch) => lag.set({ topic: batch.topic, partition: String(batch.partition) }, Number(batch.offsetLag())),
   });
-  consumer.on(consumer.events.CRASH, ({ payload }) => {
-    joined = false;
-    logger.error({ err: payload.error, restart: payload.restart }, 'Kafka consumer crashed');
-    if (!payload.restart && !shutdown.signal.aborted) {
-      fatal = true;
-      options.onFatal?.(payload.error);
-    }
-  });
-
-  await producer.connect();
-  await consumer.connect();
-  await consumer.subscribe({ topics: [settings.topic], fromBeginning: true });
-  await consumer.run({
-    eachBatchAutoResolve: false,
-    // commitOffsetsIfNecessary() in the handler then commits as soon as a batch is resolved.
-    autoCommitThreshold: 1,
-    partitionsConsumedConcurrently: tuning.partitionsConsumedConcurrently ?? 1,
-    eachBatch: createBatchHandler({
-      ctx,
-      metrics,
-      logger,
-      producer,
-      backpressure,
-      dlqTopic: settings.dlqTopic,
-      maxMessageBytes: settings.maxMessageBytes,
-      heartbeatIntervalMs,
-      shutdown: shutdown.signal,
-      onBatchWritten: options.onBatchWritten,
-      onPartitionLag: (batch: Batch) => lag.set({ topic: batch.topic, partition: String(batch.partition) }, Number(batch.offsetLag())),
-    }),
+  const consumer = superviseConsumer({
+    topic: settings.topic,
+    logger,
+    signal: shutdown.signal,
+    create: createConsumer,
+    start: async (next) => {
+      await next.connect();
+      await next.subscribe({ topics: [settings.topic], fromBeginning: true });
+      await next.run({
+        eachBatchAutoResolve: false,
+        // commitOffsetsIfNecessary() in the handler then commits as soon as a batch is resolved.
+        autoCommitThreshold: 1,
+        partitionsConsumedConcurrently: tuning.partitionsConsumedConcurrently ?? 1,
+        eachBatch,
+      });
+    },
+    ...(options.onFatal ? { onCrash: options.onFatal } : {}),
   });
   logger.info({ brokers: settings.brokers, dlqTopic: settings.dlqTopic }, 'Kafka ingest started');
 
   let stopping: Promise<void> | undefined;
   return {
-    isReady: () => joined && !fatal && backpressure.flowing && !shutdown.signal.aborted,
+    isReady: () => consumer.joined && backpressure.flowing && !shutdown.signal.aborted,
     stop() {
       stopping ??= (async () => {
         shutdown.abort(new Error('Kafka ingest stopping'));
-        joined = false;
-        await consumer.disconnect();
+        await consumer.stop();
         await producer.disconnect();
         logger.info('Kafka ingest stopped');
       })();

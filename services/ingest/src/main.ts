@@ -57,7 +57,7 @@ try {
     now: () => new Date(),
   };
   if (!exiting) {
-    ingest = await startKafkaIngest({ ctx, metrics, logger, kafka, onFatal: () => void shutdown('Kafka consumer failed', 1) });
+    ingest = await startKafkaIngest({ ctx, metrics, logger, kafka });
   }
 } catch (error) {
   logger.fatal({ err: error }, error instanceof Error ? error.message : 'the ingest service could not start');
