@@ -1,8 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { testPackageRoot } from '../harness/process.js';
 
-const MAIN = fileURLToPath(new URL('../../services/monitor/dist/main.js', import.meta.url));
+/** Found from the package root, so this works from test/setup and compiled into test/dist/setup. */
+const MAIN = join(testPackageRoot(), '..', 'services', 'monitor', 'dist', 'main.js');
 
 export interface MonitorProcess {
   child: ChildProcess;

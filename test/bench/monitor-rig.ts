@@ -1,0 +1,122 @@
+// The all-in-one monitor as users run it (`services/monitor/dist/main.js`, embedded engine as its
+// child), fed by a mock Kafka broker, plus a store handle on its engine for seeding and direct reads.
+import { CEILINGS } from '@pi-egress/domain';
+import { openStore, type Store } from '@pi-egress/store';
+import { Kafka, logLevel } from 'kafkajs';
+import { readFileSync } from 'node:fs';
+import { makeCertificate } from '../fixtures/events.js';
+import { MOCK_TUNING_ENV } from '../harness/ingest-kafka.js';
+import { startKafkaMock, type KafkaMock } from '../harness/kafka-mock.js';
+import { removeDir, tempDir } from '../harness/process.js';
+import { startMonitorProcess, type MonitorProcess } from '../setup/monitor-process.js';
+
+export const BENCH_TOPIC = 'pi.egress.events';
+export const BENCH_SUBJECT_KEY = 'bench-subject-key';
+const DATABASE = 'pi_egress';
+/** The monitor's count settle time (EGRESS_COUNT_SETTLE_MS, its default). */
+export const BENCH_SETTLE_MS = 10_000;
+const TOKENS = { admin: 'bench-admin-token-0123456789' };
+
+export interface MonitorRig {
+  monitor: MonitorProcess;
+  /** The monitor's embedded engine: URL and pid of its process. */
+  engine: { url: string; pid: number };
+  /** The monitor's database, opened from this process (settle as the monitor's). */
+  store: Store;
+  kafka: Kafka;
+  /** fetch against the monitor with the admin token; JSON body when given. */
+  call(method: string, path: string, body?: unknown): Promise<Response>;
+  stop(): Promise<void>;
+}
+
+export interface PeakRss {
+  monitorMiB: number;
+  engineMiB: number;
+}
+
+/** Peak resident set (VmHWM) of a live process, in MiB. */
+export function peakRssMiB(pid: number): number {
+  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) / 1024 : NaN;
+}
+
+function engineOf(monitor: MonitorProcess): { url: string; pid: number } {
+  for (const line of monitor.output().split('\n')) {
+    if (!line.includes('embedded ClickHouse serving')) continue;
+    const entry = JSON.parse(line) as { url: string; pid: number };
+    return { url: entry.url, pid: entry.pid };
+  }
+  throw new Error('the monitor did not log its embedded engine');
+}
+
+export async function startMonitorRig(): Promise<MonitorRig> {
+  const dataDir = await tempDir('bench-monitor');
+  const mock: KafkaMock = await startKafkaMock({ topics: [{ name: BENCH_TOPIC, partitions: 4 }, { name: `${BENCH_TOPIC}.dlq`, partitions: 1 }] });
+  const monitor = await startMonitorProcess({
+    EGRESS_DATA_DIR: dataDir,
+    EGRESS_TOKENS: Object.entries(TOKENS).map(([role, token]) => `${role}:${token}`).join(','),
+    EGRESS_SUBJECT_KEY: BENCH_SUBJECT_KEY,
+    EGRESS_COUNT_SETTLE_MS: String(BENCH_SETTLE_MS),
+    EGRESS_RATE_LIMIT_PER_MINUTE: '0',
+    CLICKHOUSE_DATABASE: DATABASE,
+    KAFKA_BROKERS: mock.bootstrap,
+    EGRESS_TOPIC: BENCH_TOPIC,
+    EGRESS_DLQ_TOPIC: `${BENCH_TOPIC}.dlq`,
+    ...MOCK_TUNING_ENV,
+  });
+  const engine = engineOf(monitor);
+  const store = await openStore({ url: engine.url, database: DATABASE, settleMs: BENCH_SETTLE_MS, migrate: false });
+  const kafka = new Kafka({ clientId: 'bench', brokers: mock.brokers, logLevel: logLevel.NOTHING });
+  return {
+    monitor,
+    engine,
+    store,
+    kafka,
+    call: (method, path, body) =>
+      fetch(`${monitor.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${TOKENS.admin}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+      }),
+    async stop() {
+      await store.close();
+      await monitor.stop();
+      await mock.stop();
+      await removeDir(dataDir);
+    },
+  };
+}
+
+export function peakRss(rig: MonitorRig): PeakRss {
+  return { monitorMiB: peakRssMiB(rig.monitor.child.pid!), engineMiB: peakRssMiB(rig.engine.pid) };
+}
+
+/** A certificate scope from this year on that accepts the bench's events, caps at the ceilings. */
+export function benchCertificate(certificateId: string, processorId: string, year: number) {
+  return makeCertificate({ certificateId, processorId, validFrom: `${year}-01-01`, validTo: `${year + 2}-12-31`, limits: { ...CEILINGS } });
+}
+
+export async function declareCertificate(rig: MonitorRig, certificateId: string, processorId: string, year: number): Promise<void> {
+  const response = await rig.call('PUT', `/v1/certificates/${certificateId}`, benchCertificate(certificateId, processorId, year));
+  if (!response.ok) throw new Error(`declaring ${certificateId}: ${response.status} ${await response.text()}`);
+}
+
+/** One egress event under `certificateId` carrying `subjects`; every third one also sensitive. */
+export function benchEvent(eventId: string, certificateId: string, processorId: string, subjects: ReadonlyArray<{ id: string }>, sensitive = false) {
+  return {
+    eventId,
+    occurredAt: new Date(Date.now() - 60_000).toISOString(),
+    processorId,
+    certificateId,
+    mechanism: 'certification',
+    recipient: { id: 'R1', country: 'DE' },
+    purpose: 'customer_support',
+    categories: sensitive ? ['name', 'health'] : ['name', 'email'],
+    subjects,
+  };
+}
+
+export async function engineVersion(rig: MonitorRig): Promise<string> {
+  const result = await rig.store.client.query({ query: 'SELECT version() AS version', format: 'JSONEachRow' });
+  return (await result.json<{ version: string }>())[0]?.version ?? 'unknown';
+}
