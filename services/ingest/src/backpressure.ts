@@ -42,6 +42,9 @@ export class Backpressure {
       randomize: true,
       signal,
       onFailedAttempt: ({ error, attemptNumber }) => {
+        // Abandoned (a rebalance took the partition, or shutdown): not a failure of the operation.
+        // Pausing here would leave the consumer paused for good, its partitions never fetched again.
+        if (signal.aborted) return;
         if (operation === 'write') this.metrics.storeErrors.inc({ operation: 'write' });
         // Every time: a consumer restarted meanwhile starts unpaused.
         this.consumption.pause();
