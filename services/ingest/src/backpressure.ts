@@ -32,7 +32,11 @@ export class Backpressure {
     return !this.#paused;
   }
 
-  /** Rejects with `signal.reason` as soon as `signal` aborts (shutdown, lost partitions). */
+  /**
+   * Rejects with `signal.reason` as soon as `signal` aborts (shutdown, lost partitions). However the
+   * run ends, consumption is resumed: an abandoned batch must not leave the consumer paused (if the
+   * store is still down, the next batch's first failure pauses it again).
+   */
   async run<T>(operation: GuardedOperation, attempt: () => Promise<T>, signal: AbortSignal): Promise<T> {
     const retried = pRetry(attempt, {
       retries: Number.POSITIVE_INFINITY,
@@ -42,8 +46,7 @@ export class Backpressure {
       randomize: true,
       signal,
       onFailedAttempt: ({ error, attemptNumber }) => {
-        // Abandoned (a rebalance took the partition, or shutdown): not a failure of the operation.
-        // Pausing here would leave the consumer paused for good, its partitions never fetched again.
+        // p-retry reports its abort (signal.reason) as a failed attempt too: that is no store failure.
         if (signal.aborted) return;
         if (operation === 'write') this.metrics.storeErrors.inc({ operation: 'write' });
         // Every time: a consumer restarted meanwhile starts unpaused.
@@ -52,13 +55,15 @@ export class Backpressure {
         this.logger.warn({ err: error, operation, attempt: attemptNumber }, `${operation} failed: consumption paused, retrying with backoff`);
       },
     });
-    const result = await abortable(retried, signal);
-    if (this.#paused) {
-      this.#paused = false;
-      this.consumption.resume();
-      this.logger.info({ operation }, `${operation} succeeded again: consumption resumed`);
+    try {
+      return await abortable(retried, signal);
+    } finally {
+      if (this.#paused) {
+        this.#paused = false;
+        this.consumption.resume();
+        this.logger.info({ operation, abandoned: signal.aborted }, 'consumption resumed');
+      }
     }
-    return result;
   }
 }
 

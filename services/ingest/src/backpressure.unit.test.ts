@@ -1,29 +1,75 @@
 import { createLogger } from '@pi-egress/config';
 import { createMetrics } from '@pi-egress/core';
-import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { Backpressure } from './backpressure.js';
 
-describe('Backpressure', () => {
-  it('does not pause consumption when the batch is abandoned (rebalance) during an operation', async () => {
-    const calls: string[] = [];
-    const backpressure = new Backpressure(
-      { pause: () => calls.push('pause'), resume: () => calls.push('resume') },
-      createLogger({ level: 'silent' }),
-      createMetrics(new Registry()),
-    );
-    const lost = new AbortController();
-    const rebalance = new Error('The group is rebalancing, so a rejoin is needed');
-    const write = backpressure.run(
+function setup() {
+  const calls: string[] = [];
+  const metrics = createMetrics();
+  const backpressure = new Backpressure(
+    { pause: () => calls.push('pause'), resume: () => calls.push('resume') },
+    createLogger({ level: 'silent' }),
+    metrics,
+    { minDelayMs: 1, maxDelayMs: 5 },
+  );
+  const storeErrors = async () => (await metrics.storeErrors.get()).values[0]?.value ?? 0;
+  return { calls, backpressure, storeErrors };
+}
+
+describe('backpressure around the store write', () => {
+  it('pauses consumption while the write fails and resumes it when the write succeeds', async () => {
+    const { calls, backpressure, storeErrors } = setup();
+    let attempts = 0;
+    const flowing: boolean[] = [];
+    const result = await backpressure.run(
       'write',
       async () => {
-        lost.abort(rebalance); // the heartbeat saw the rebalance while the write was in flight
+        flowing.push(backpressure.flowing);
+        if (++attempts < 3) throw new Error('ECONNREFUSED');
+        return 'written';
+      },
+      new AbortController().signal,
+    );
+    expect(result).toBe('written');
+    expect(flowing).toEqual([true, false, false]);
+    expect(calls).toEqual(['pause', 'pause', 'resume']);
+    expect(backpressure.flowing).toBe(true);
+    expect(await storeErrors()).toBe(2);
+  });
+
+  it('resumes consumption when the batch is abandoned, and does not count the abort as a store error', async () => {
+    const { calls, backpressure, storeErrors } = setup();
+    const lost = new AbortController();
+    const run = backpressure.run(
+      'write',
+      async () => {
+        if (!lost.signal.aborted) {
+          setTimeout(() => lost.abort(new Error('rebalancing')), 2);
+          throw new Error('ECONNREFUSED');
+        }
+        return 'never';
+      },
+      lost.signal,
+    );
+    await expect(run).rejects.toThrow('rebalancing');
+    expect(calls).toEqual(['pause', 'resume']);
+    expect(backpressure.flowing).toBe(true);
+    expect(await storeErrors()).toBe(1);
+  });
+
+  it('does not pause when the write succeeds after the batch was abandoned', async () => {
+    const { calls, backpressure, storeErrors } = setup();
+    const lost = new AbortController();
+    const run = backpressure.run(
+      'write',
+      async () => {
+        lost.abort(new Error('rebalancing'));
         return 'written';
       },
       lost.signal,
     );
-    await expect(write).rejects.toBe(rebalance);
+    await expect(run).rejects.toThrow('rebalancing');
     expect(calls).toEqual([]);
-    expect(backpressure.flowing).toBe(true);
+    expect(await storeErrors()).toBe(0);
   });
 });
