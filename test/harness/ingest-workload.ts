@@ -123,7 +123,7 @@ export function buildWorkload(options: WorkloadOptions): Workload {
     const eventId = `evt-${tag}-${e}`;
     const value = Buffer.from(JSON.stringify({ ...base(eventId, mechanism), categories, subjects }));
     // SPEC §3: the key is the eventId or the processor id.
-    const message = { key: e % 10 === 0 ? processorId : eventId, value };
+    const message = { key: e % 50 === 0 ? processorId : eventId, value };
     messages.push(message);
     if (rand() < (options.duplicateRate ?? 0.05)) messages.push(message);
     // A resend may use the other key, so it can land on another partition than the first copy.

@@ -1,0 +1,151 @@
+// Kafka ingest throughput: messages produced to a 6-partition topic of the librdkafka mock broker,
+// consumed by the ingest service into the store until committed and counted, against the raw
+// JSONEachRow insert of the same subject rows into the same engine (the baseline), in one run.
+//
+//   node test/dist/bench/ingest-throughput.js [--records 200000] [--concurrency 1]
+//   (CLICKHOUSE_URL: use that server; otherwise an embedded engine in a temporary directory)
+import { createLogger } from '@pi-egress/config';
+import { createMetrics, type MonitorContext } from '@pi-egress/core';
+import { CategoryCatalogue } from '@pi-egress/domain';
+import { startKafkaIngest } from '@pi-egress/ingest';
+import { openStore, type Store } from '@pi-egress/store';
+import { Kafka, logLevel } from 'kafkajs';
+import { Readable } from 'node:stream';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { withBenchEngine } from './bench-engine.js';
+import { declareWorkloadProcessor, MOCK_TUNING, produceMessages, storedCounts, waitUntilConsumed } from '../harness/ingest-kafka.js';
+import { buildWorkload, WORKLOAD_YEAR } from '../harness/ingest-workload.js';
+import { startKafkaMock } from '../harness/kafka-mock.js';
+import { pollUntil } from '../harness/process.js';
+
+const TOPIC = 'bench.events';
+const SUBJECT_KEY = 'bench-subject-key';
+const MAX_MESSAGE_BYTES = 16 * 1024;
+
+export interface ThroughputResult {
+  messages: number;
+  events: number;
+  subjectRecords: number;
+  subjectRows: number;
+  pipelineSeconds: number;
+  baselineRows: number;
+  baselineSeconds: number;
+}
+
+/**
+ * The subject rows the pipeline inserted, as its writer sends them (id_hash in hex): every insert
+ * is copied to subject_recent (a plain MergeTree, so repeats are not merged away), which lacks only
+ * first_seen, taken from subject_first_seen.
+ */
+async function insertedSubjectRows(store: Store): Promise<string[]> {
+  const result = await store.client.query({
+    query: `SELECT toString(scope_level) AS scope_level, scope_id, year, toString(class) AS class, lower(hex(id_hash)) AS id_hash, first_seen
+      FROM subject_recent
+      ANY LEFT JOIN (SELECT scope_level, scope_id, year, class, id_hash, min(first_seen) AS first_seen FROM subject_first_seen GROUP BY ALL) AS f
+      USING (scope_level, scope_id, year, class, id_hash)`,
+    format: 'JSONEachRow',
+  });
+  return (await result.json<Record<string, unknown>>()).map((row) => `${JSON.stringify(row)}\n`);
+}
+
+/** The same statement shape as the store's writer: JSONEachRow through input(), hex unhexed on the server. */
+async function rawInsert(store: Store, rows: readonly string[]): Promise<void> {
+  const query = `INSERT INTO subject_first_seen (scope_level, scope_id, year, class, id_hash, first_seen)
+SELECT scope_level, scope_id, year, class, unhex(id_hash), first_seen
+FROM input('scope_level String, scope_id String, year UInt16, class String, id_hash String, first_seen DateTime64(3, \\'UTC\\')')
+FORMAT JSONEachRow`;
+  for (let start = 0; start < rows.length; start += 250_000) {
+    const { stream } = await store.client.exec({ query, values: Readable.from(rows.slice(start, start + 250_000)) });
+    for await (const _ of stream);
+  }
+}
+
+export async function runIngestThroughputBench(clickhouseUrl: string, records: number, concurrency: number): Promise<ThroughputResult> {
+  const mock = await startKafkaMock({ topics: [{ name: TOPIC, partitions: 6 }, { name: `${TOPIC}.dlq`, partitions: 1 }] });
+  const kafka = new Kafka({ clientId: 'bench', brokers: mock.brokers, logLevel: logLevel.NOTHING });
+  const run = Date.now();
+  const store = await openStore({ url: clickhouseUrl, database: `bench_ingest_${run}`, settleMs: 0 });
+  const baselineStore = await openStore({ url: clickhouseUrl, database: `bench_raw_${run}`, settleMs: 0 });
+  try {
+    const workload = buildWorkload({ subjectRecords: records, subjectKey: SUBJECT_KEY, maxMessageBytes: MAX_MESSAGE_BYTES });
+    await declareWorkloadProcessor(store, workload);
+    await produceMessages(kafka, TOPIC, workload.messages);
+
+    let subjectRows = 0;
+    let lastBatchAt = 0;
+    const ctx: MonitorContext = { store, catalogue: new CategoryCatalogue(), subjectKey: SUBJECT_KEY, now: () => new Date() };
+    const ingest = await startKafkaIngest({
+      ctx,
+      metrics: createMetrics(),
+      logger: createLogger({ level: 'warn' }),
+      kafka: { brokers: mock.brokers, clientId: 'bench', topic: TOPIC, dlqTopic: `${TOPIC}.dlq`, groupId: 'bench', maxMessageBytes: MAX_MESSAGE_BYTES, tuning: { ...MOCK_TUNING, partitionsConsumedConcurrently: concurrency } },
+      onBatchWritten: (report) => {
+        subjectRows += report.subjectRows;
+        lastBatchAt = Date.now();
+      },
+    });
+    // The clock starts when the group is joined (the mock's fixed ~3 s join delay is not ingest work).
+    await pollUntil(async () => (ingest.isReady() ? true : undefined), { timeoutMs: 30_000, intervalMs: 10, description: 'group join' });
+    const started = Date.now();
+    await waitUntilConsumed(kafka, 'bench', TOPIC, 600_000);
+    const countStart = Date.now();
+    const counts = await storedCounts(store, workload.truth, WORKLOAD_YEAR);
+    const countMs = Date.now() - countStart;
+    await ingest.stop();
+    if (JSON.stringify(counts) !== JSON.stringify(workload.truth)) throw new Error(`counts differ from the truth: ${JSON.stringify({ counts, truth: workload.truth })}`);
+
+    const rows = await insertedSubjectRows(store);
+    const baselineStart = Date.now();
+    await rawInsert(baselineStore, rows);
+    const baselineSeconds = (Date.now() - baselineStart) / 1000;
+    return {
+      messages: workload.messages.length,
+      events: workload.events,
+      subjectRecords: workload.subjectRecords,
+      subjectRows,
+      // Committed and counted: up to the last batch's commit, plus the exact count queries.
+      pipelineSeconds: (lastBatchAt - started + countMs) / 1000,
+      baselineRows: rows.length,
+      baselineSeconds,
+    };
+  } finally {
+    await store.client.command({ query: `DROP DATABASE IF EXISTS bench_ingest_${run}` }).catch(() => undefined);
+    await baselineStore.client.command({ query: `DROP DATABASE IF EXISTS bench_raw_${run}` }).catch(() => undefined);
+    await Promise.all([store.close(), baselineStore.close()]);
+    await mock.stop();
+  }
+}
+
+const format = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+export function throughputTable(r: ThroughputResult): string {
+  const pipelineRowsPerSecond = r.subjectRows / r.pipelineSeconds;
+  const baselineRowsPerSecond = r.baselineRows / r.baselineSeconds;
+  return [
+    '| measure | Kafka → counted (ingest service) | raw JSONEachRow insert (baseline) |',
+    '| --- | ---: | ---: |',
+    `| messages (events, duplicates, resends) | ${format(r.messages)} | |`,
+    `| distinct events | ${format(r.events)} | |`,
+    `| subject records | ${format(r.subjectRecords)} | |`,
+    `| subject rows (person × class × scope) | ${format(r.subjectRows)} | ${format(r.baselineRows)} |`,
+    `| seconds | ${format(r.pipelineSeconds, 2)} | ${format(r.baselineSeconds, 2)} |`,
+    `| events/s | ${format(r.events / r.pipelineSeconds)} | |`,
+    `| subject records/s | ${format(r.subjectRecords / r.pipelineSeconds)} | |`,
+    `| subject rows/s | ${format(pipelineRowsPerSecond)} | ${format(baselineRowsPerSecond)} |`,
+    `| pipeline / baseline (rows/s) | ${format((pipelineRowsPerSecond / baselineRowsPerSecond) * 100, 1)} % | 100 % |`,
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { records: { type: 'string', default: '200000' }, concurrency: { type: 'string', default: '1' } } });
+  const result = await withBenchEngine((url) => runIngestThroughputBench(url, Number(values.records), Number(values.concurrency)));
+  console.log(throughputTable(result));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
