@@ -16,6 +16,13 @@ function setup() {
   return { calls, backpressure, storeErrors };
 }
 
+/** A write whose first attempt gets the batch abandoned (the heartbeat saw a rebalance). */
+function abandonedWrite(backpressure: Backpressure, firstAttempt: (lost: AbortController) => Promise<string>): Promise<string> {
+  const lost = new AbortController();
+  let attempts = 0;
+  return backpressure.run('write', () => (attempts++ === 0 ? firstAttempt(lost) : Promise.resolve('never')), lost.signal);
+}
+
 describe('backpressure around the store write', () => {
   it('pauses consumption while the write fails and resumes it when the write succeeds', async () => {
     const { calls, backpressure, storeErrors } = setup();
@@ -39,18 +46,10 @@ describe('backpressure around the store write', () => {
 
   it('resumes consumption when the batch is abandoned, and does not count the abort as a store error', async () => {
     const { calls, backpressure, storeErrors } = setup();
-    const lost = new AbortController();
-    const run = backpressure.run(
-      'write',
-      async () => {
-        if (!lost.signal.aborted) {
-          setTimeout(() => lost.abort(new Error('rebalancing')), 2);
-          throw new Error('ECONNREFUSED');
-        }
-        return 'never';
-      },
-      lost.signal,
-    );
+    const run = abandonedWrite(backpressure, async (lost) => {
+      setTimeout(() => lost.abort(new Error('rebalancing')), 2);
+      throw new Error('ECONNREFUSED');
+    });
     await expect(run).rejects.toThrow('rebalancing');
     expect(calls).toEqual(['pause', 'resume']);
     expect(backpressure.flowing).toBe(true);
@@ -59,15 +58,10 @@ describe('backpressure around the store write', () => {
 
   it('does not pause when the write succeeds after the batch was abandoned', async () => {
     const { calls, backpressure, storeErrors } = setup();
-    const lost = new AbortController();
-    const run = backpressure.run(
-      'write',
-      async () => {
-        lost.abort(new Error('rebalancing'));
-        return 'written';
-      },
-      lost.signal,
-    );
+    const run = abandonedWrite(backpressure, async (lost) => {
+      lost.abort(new Error('rebalancing'));
+      return 'written';
+    });
     await expect(run).rejects.toThrow('rebalancing');
     expect(calls).toEqual([]);
     expect(await storeErrors()).toBe(0);
