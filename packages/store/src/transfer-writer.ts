@@ -73,7 +73,7 @@ export class TransferWriter {
       const chunk = rows.slice(start, start + SUBJECT_ROWS_PER_INSERT);
       const { stream } = await this.client.exec({
         query: SUBJECT_INSERT,
-        values: Readable.from(chunk.map((row) => `${JSON.stringify(row)}\n`)),
+        values: Readable.from(ndjsonChunks(chunk)),
       });
       // The (empty) response must be read, or its keep-alive socket never returns to the pool.
       for await (const _ of stream);
@@ -112,6 +112,15 @@ export class TransferWriter {
       }
     }
     return { fresh: [...firstById.values()], duplicates };
+  }
+}
+
+/** NDJSON in ~1 MB pieces: one stream chunk per row made the socket writes the bottleneck. */
+function* ndjsonChunks(rows: readonly SubjectRow[], rowsPerChunk = 8_192): Generator<string> {
+  for (let start = 0; start < rows.length; start += rowsPerChunk) {
+    let text = '';
+    for (let i = start; i < Math.min(rows.length, start + rowsPerChunk); i++) text += `${JSON.stringify(rows[i])}\n`;
+    yield text;
   }
 }
 

@@ -1,6 +1,4 @@
-import { UnparsedInput } from '@pi-egress/core';
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+import { decodeEventBytes, UnparsedInput } from '@pi-egress/core';
 
 /**
  * Splits an NDJSON body into events. A line that is not UTF-8 or not JSON becomes an
@@ -15,18 +13,8 @@ export function parseNdjson(body: Buffer): unknown[] {
     const line = body.subarray(start, end);
     start = end + 1;
     if (line.toString('latin1').trim() === '') continue;
-    let text: string;
-    try {
-      text = utf8.decode(line);
-    } catch {
-      events.push(new UnparsedInput('(root): not valid UTF-8'));
-      continue;
-    }
-    try {
-      events.push(JSON.parse(text));
-    } catch {
-      events.push(new UnparsedInput('(root): not valid JSON'));
-    }
+    const decoded = decodeEventBytes(line);
+    events.push(decoded.ok ? decoded.value : new UnparsedInput(decoded.reason));
   }
   return events;
 }

@@ -53,10 +53,8 @@ export async function startMonitor(env: Env, logger: Logger = createLogger({ lev
         metrics,
         logger,
         kafka: kafkaSettingsFromEnv(env),
-        onFatal: (error) => {
-          logger.fatal({ err: error }, 'Kafka consumer stopped for good; exiting so the monitor is restarted');
-          void stopAll().finally(() => process.exit(1));
-        },
+        // The consumer restarts itself from the committed offsets; this only reports it.
+        onFatal: (error) => logger.error({ err: error }, 'Kafka consumer crashed; restarting it from the committed offsets'),
       });
       stops.push(() => kafka.stop());
       readiness.kafka = () => kafka.isReady();
