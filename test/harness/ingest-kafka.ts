@@ -137,6 +137,34 @@ export function buildIngestService(): void {
   if (result.status !== 0) throw new Error(`building @pi-egress/ingest failed:\n${result.stdout}\n${result.stderr}`);
 }
 
+/** Environment of an ingest process on the test engine and the mock broker (mock consumer timings, no settle time). */
+export function ingestProcessEnv(options: {
+  clickhouseUrl: string;
+  database: string;
+  subjectKey: string;
+  brokers: string;
+  topic: string;
+  dlqTopic: string;
+  groupId: string;
+  maxMessageBytes: number;
+  port: number;
+}): Record<string, string> {
+  return {
+    ...MOCK_TUNING_ENV,
+    CLICKHOUSE_URL: options.clickhouseUrl,
+    CLICKHOUSE_DATABASE: options.database,
+    EGRESS_COUNT_SETTLE_MS: '0',
+    EGRESS_SUBJECT_KEY: options.subjectKey,
+    KAFKA_BROKERS: options.brokers,
+    EGRESS_TOPIC: options.topic,
+    EGRESS_DLQ_TOPIC: options.dlqTopic,
+    EGRESS_GROUP_ID: options.groupId,
+    EGRESS_MAX_MESSAGE_BYTES: String(options.maxMessageBytes),
+    EGRESS_HTTP_HOST: '127.0.0.1',
+    EGRESS_HTTP_PORT: String(options.port),
+  };
+}
+
 /** The standalone ingest service (`node services/ingest/dist/main.js`) with `env` on top of this process's. */
 export function startIngestProcess(name: string, env: Record<string, string>): Service {
   return startService({
