@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCertificate, makeEvent, subjects } from '../fixtures/events.js';
 import { startClickHouseCluster, type ClickHouseCluster } from '../harness/clickhouse-cluster.js';
+import { startTestApi } from '../setup/api.js';
 import { openTestStore } from '../setup/store.js';
 
 const SUBJECT_KEY = 'cluster-test-subject-key';
@@ -162,6 +163,40 @@ describe('ClickHouse cluster mode (2 shards on the real engine)', () => {
       expect(await clusterStores[0]!.usage.dailyNewIndividuals(key)).toEqual(await single.usage.dailyNewIndividuals(key));
     }
     expect(await countsOf(clusterStores[0]!)).toEqual(await countsOf(single));
+  });
+
+  it('answers the API (usage, lookup, evidence, alerts) on the cluster as on one server', async () => {
+    const apis = await Promise.all([single, clusterStores[0]!].map((store) => startTestApi({ store })));
+    const certificate = makeCertificate({ certificateId: 'CERT-API', processorId: 'P-API', groupId: 'G-API' });
+    const events = [
+      makeEvent({ processorId: 'P-API', certificateId: 'CERT-API', occurredAt: '2026-02-03T04:00:00Z', subjects: subjects(40, 'api') }),
+      makeEvent({ processorId: 'P-API', certificateId: 'CERT-API', occurredAt: '2026-05-06T04:00:00Z', categories: ['name', 'health'], subjects: subjects(30, 'api', 20) }),
+      makeEvent({ processorId: 'P-API', certificateId: 'CERT-API', occurredAt: '2026-07-08T04:00:00Z', purpose: 'marketing', subjects: subjects(10, 'api', 60) }),
+    ];
+    try {
+      const answers = await Promise.all(
+        apis.map(async (api) => {
+          const get = async (role: 'viewer' | 'auditor', path: string, body?: unknown) => {
+            const response = await api.call(role, body === undefined ? 'GET' : 'POST', path, body);
+            expect(response.status, `${path}: ${await response.clone().text()}`).toBe(200);
+            return (await response.json()) as Record<string, unknown>;
+          };
+          expect((await api.call('admin', 'PUT', '/v1/certificates/CERT-API', certificate)).status).toBe(200);
+          const posted = await (await api.call('ingest', 'POST', '/v1/events', events)).json();
+          const { asOf: _usageAsOf, ...usage } = await get('viewer', '/v1/certificates/CERT-API/usage?year=2026');
+          const { asOf: _groupAsOf, ...group } = await get('viewer', '/v1/groups/G-API/usage?year=2026');
+          const lookup = await get('auditor', '/v1/subjects/lookup', { certificateId: 'CERT-API', year: 2026, subjectId: 'api-25@example.com' });
+          const pack = await get('auditor', '/v1/certificates/CERT-API/evidence?year=2026');
+          await get('viewer', '/v1/alerts');
+          const { counts, digest, monthlyNewIndividuals, breakdowns, incidents, pathway, processorCounts } = pack;
+          return { posted, usage, group, lookup, pack: { counts, digest, monthlyNewIndividuals, breakdowns, incidents, pathway, processorCounts } };
+        }),
+      );
+      expect(answers[0]!.usage).toMatchObject({ nonSensitive: { count: 60 }, sensitive: { count: 30 } });
+      expect(answers[1]).toEqual(answers[0]);
+    } finally {
+      await Promise.all(apis.map((api) => api.app.close()));
+    }
   });
 
   it('reverts and re-applies the migrations on every node', async () => {

@@ -2,6 +2,7 @@ import { buildApi, parseTokens, type RateLimitOptions } from '@pi-egress/api';
 import { createLogger, type Logger } from '@pi-egress/config';
 import { createMetrics, ephemeralEvidenceKey, type EvidenceKey, type MonitorContext } from '@pi-egress/core';
 import { CategoryCatalogue } from '@pi-egress/domain';
+import type { Store } from '@pi-egress/store';
 import type { FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
 import { openTestStore } from './store.js';
@@ -24,11 +25,11 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-/** The real API on a real port, over a store on a fresh database of the real engine. */
+/** The real API on a real port, over `options.store` or a store on a fresh database of the real engine. */
 export async function startTestApi(
-  options: { now?: () => Date; maxBodyBytes?: number; rateLimit?: RateLimitOptions; logger?: Logger } = {},
+  options: { now?: () => Date; maxBodyBytes?: number; rateLimit?: RateLimitOptions; logger?: Logger; store?: Store } = {},
 ): Promise<TestApi> {
-  const store = await openTestStore();
+  const store = options.store ?? (await openTestStore());
   const ctx: MonitorContext = {
     store,
     catalogue: new CategoryCatalogue(),
