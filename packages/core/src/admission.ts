@@ -29,17 +29,20 @@ export interface AdmissionResult {
 
 export type AdmissionOutcome = { ok: true; result: AdmissionResult } | { ok: false; reason: string };
 
-/** Persons the transfer would add to one scope: those not yet counted there in a class they carry. */
-async function projectScope(ctx: MonitorContext, transfer: PreparedTransfer, key: ScopeKey): Promise<AdmissionScopeReport> {
-  const [usage, counted] = await Promise.all([
-    ctx.store.usage.individuals(key),
-    ctx.store.subjects.countedClasses(key, transfer.subjects.map((s) => s.idHash)),
+/** Per scope: counts now, and the persons the transfer would add (not yet counted there in a class they carry). */
+async function projectScopes(ctx: MonitorContext, transfer: PreparedTransfer, keys: readonly ScopeKey[]): Promise<AdmissionScopeReport[]> {
+  if (keys.length === 0) return [];
+  const [usages, counted] = await Promise.all([
+    Promise.all(keys.map((key) => ctx.store.usage.individuals(key))),
+    ctx.store.subjects.countedClasses(keys, transfer.subjects.map((s) => s.idHash)),
   ]);
-  const added = zeroCounts();
-  for (const subject of transfer.subjects) {
-    for (const c of subject.classes) if (!counted.get(subject.idHash)?.includes(c)) added[c] += 1;
-  }
-  return { level: key.level, id: key.scopeId, counts: usage.counts, added };
+  return keys.map((key, i) => {
+    const added = zeroCounts();
+    for (const subject of transfer.subjects) {
+      for (const c of subject.classes) if (!counted[i]!.get(subject.idHash)?.includes(c)) added[c] += 1;
+    }
+    return { level: key.level, id: key.scopeId, counts: usages[i]!.counts, added };
+  });
 }
 
 /**
@@ -57,7 +60,7 @@ export async function checkAdmission(ctx: MonitorContext, proposal: Record<strin
     ctx.store.scopes.processor(event.processorId),
   ]);
   const transfer = prepareTransfer(event, { key: ctx.subjectKey, catalogue: ctx.catalogue, certificate, processor });
-  const scopes = await Promise.all(countingScopes(transfer).map((key) => projectScope(ctx, transfer, key)));
+  const scopes = await projectScopes(ctx, transfer, countingScopes(transfer));
   for (const scope of scopes) if (scope.level === 'certificate' && certificate) scope.caps = { ...certificate.limits };
   const decision = admissionDecision({
     mechanism: transfer.mechanism,
