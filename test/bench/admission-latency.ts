@@ -4,19 +4,17 @@
 //
 //   node test/dist/bench/admission-latency.js [samples] [known]   (CLICKHOUSE_URL: use that server;
 //                                                                   otherwise an embedded engine)
-import { mkdtemp, rm } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { buildApi, parseTokens } from '@pi-egress/api';
-import { startEmbeddedClickHouse } from '@pi-egress/clickhouse-embedded';
 import { createLogger } from '@pi-egress/config';
 import { createMetrics, ephemeralEvidenceKey, ingestEvents, type MonitorContext } from '@pi-egress/core';
 import { CategoryCatalogue, validateCertificate } from '@pi-egress/domain';
 import { openStore } from '@pi-egress/store';
 import { Registry } from 'prom-client';
 import { makeCertificate, makeEvent, subjects } from '../fixtures/events.js';
+import { withBenchEngine } from './bench-engine.js';
 
 const TOKEN = 'bench-ingest-token-0123456789';
 const cert = { certificateId: 'CERT-ADM', processorId: 'P-ADM' };
@@ -109,24 +107,9 @@ export async function runAdmissionLatencyBench(clickhouseUrl: string, samples: n
 async function main(): Promise<void> {
   const samples = Number(process.argv[2] ?? 500);
   const known = Number(process.argv[3] ?? 200_000);
-  let url = process.env.CLICKHOUSE_URL;
-  let cleanup = async () => {};
-  if (!url) {
-    const dataDir = await mkdtemp(join(tmpdir(), 'pi-egress-bench-'));
-    const engine = await startEmbeddedClickHouse({ dataDir });
-    url = engine.url;
-    cleanup = async () => {
-      await engine.stop();
-      await rm(dataDir, { recursive: true, force: true });
-    };
-  }
-  try {
-    const rows = await runAdmissionLatencyBench(url, samples, known);
-    console.log(`Admission latency, certificate with ${known.toLocaleString('en-US')} people counted; ${cpus().length} CPU(s)\n`);
-    console.log(latencyTable(rows));
-  } finally {
-    await cleanup();
-  }
+  const rows = await withBenchEngine((url) => runAdmissionLatencyBench(url, samples, known));
+  console.log(`Admission latency, certificate with ${known.toLocaleString('en-US')} people counted; ${cpus().length} CPU(s)\n`);
+  console.log(latencyTable(rows));
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
