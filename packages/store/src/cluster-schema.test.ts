@@ -1,6 +1,13 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { clusterStatements, clusterTables, type ClusterLayout } from './cluster-schema.js';
-import { loadMigrations } from './migrator.js';
+import { clusterSchemaSql, loadMigrations } from './migrator.js';
+
+const SCHEMA_FILE = new URL('../../../deploy/clickhouse/cluster-schema.sql', import.meta.url);
+const SCHEMA_HEADER =
+  '-- The store schema on a ClickHouse cluster named pi_egress, database pi_egress: what the migrator\n' +
+  '-- applies itself when CLICKHOUSE_CLUSTER is set (packages/store/README.md). Generated, do not edit:\n' +
+  '-- UPDATE_CLUSTER_SCHEMA=1 npx vitest run packages/store/src/cluster-schema.test.ts\n\n';
 
 const layout: ClusterLayout = { cluster: 'pi', database: 'pi_egress' };
 const migrations = loadMigrations();
@@ -76,5 +83,11 @@ describe('cluster mode of the migrations', () => {
       /outside its sorting key/,
     );
     expect(() => rewrite('RENAME TABLE a TO b')).toThrow(/cannot rewrite/);
+  });
+
+  it('is what deploy/clickhouse/cluster-schema.sql shows', () => {
+    const expected = SCHEMA_HEADER + clusterSchemaSql({ cluster: 'pi_egress', database: 'pi_egress' });
+    if (process.env.UPDATE_CLUSTER_SCHEMA) writeFileSync(SCHEMA_FILE, expected);
+    expect(readFileSync(SCHEMA_FILE, 'utf8'), 'a migration changed: regenerate it (see the header)').toBe(expected);
   });
 });

@@ -49,11 +49,24 @@ export interface MigrationTarget {
   runDdl?: (statement: string) => Promise<void>;
 }
 
+function tablesOf(migrations: readonly Migration[]): Set<string> {
+  return clusterTables([LEDGER, ...migrations.flatMap((migration) => [...migration.up, ...migration.down])]);
+}
+
+/** The whole schema on a cluster (ledger, then every migration's up statements), as reviewable SQL. */
+export function clusterSchemaSql(layout: ClusterLayout, migrations = loadMigrations()): string {
+  const tables = tablesOf(migrations);
+  return [LEDGER, ...migrations.flatMap((migration) => migration.up)]
+    .flatMap((statement) => clusterStatements(statement, layout, tables))
+    .map((statement) => `${statement};\n`)
+    .join('\n');
+}
+
 /** Runs a migration statement as the target needs it: rewritten for the cluster, DDL through `runDdl`. */
 function statementRunner(client: ClickHouseClient, migrations: readonly Migration[], target: MigrationTarget) {
   const runDdl = target.runDdl ?? ((query: string) => client.command({ query }).then(() => undefined));
   const cluster = target.cluster;
-  const tables = clusterTables([LEDGER, ...migrations.flatMap((migration) => [...migration.up, ...migration.down])]);
+  const tables = tablesOf(migrations);
   return async (statement: string): Promise<void> => {
     for (const query of cluster ? clusterStatements(statement, cluster, tables) : [statement]) {
       if (isDdl(query)) await runDdl(query);
