@@ -3,7 +3,7 @@
 // Kubernetes OpenAPI schema (kubernetes-models), and both against the code they deploy.
 import { envSchema } from '@pi-egress/config';
 import { kafkaTuningEnvSchema } from '@pi-egress/ingest';
-import Ajv2019 from 'ajv/dist/2019.js';
+import { Ajv2019 } from 'ajv/dist/2019.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
