@@ -159,7 +159,7 @@ describe(`Kafka ingest scale-out: ${INITIAL_INSTANCES} instances, ${PARTITIONS} 
     await whenCommitted(0.6);
     await end(instances[1]!, 'SIGKILL'); // a crash: its batch in flight is redelivered
     await start();
-    await waitUntilConsumed(kafka, GROUP, TOPIC, 60_000).catch(async (error: Error) => {
+    await waitUntilConsumed(kafka, GROUP, TOPIC, 120_000).catch(async (error: Error) => {
       const admin = kafka.admin();
       await admin.connect();
       const [ends, committed] = await Promise.all([admin.fetchTopicOffsets(TOPIC), admin.fetchOffsets({ groupId: GROUP, topics: [TOPIC] })]);
