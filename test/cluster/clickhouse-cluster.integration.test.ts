@@ -165,7 +165,7 @@ describe('ClickHouse cluster mode (2 shards on the real engine)', () => {
     expect(await countsOf(clusterStores[0]!)).toEqual(await countsOf(single));
   });
 
-  it('answers the API (usage, lookup, evidence, alerts) on the cluster as on one server', async () => {
+  it('answers the API (usage, lookup, admission, evidence, alerts) on the cluster as on one server', async () => {
     const apis = await Promise.all([single, clusterStores[0]!].map((store) => startTestApi({ store })));
     const certificate = makeCertificate({ certificateId: 'CERT-API', processorId: 'P-API', groupId: 'G-API' });
     const events = [
@@ -176,7 +176,7 @@ describe('ClickHouse cluster mode (2 shards on the real engine)', () => {
     try {
       const answers = await Promise.all(
         apis.map(async (api) => {
-          const get = async (role: 'viewer' | 'auditor', path: string, body?: unknown) => {
+          const get = async (role: 'viewer' | 'auditor' | 'ingest', path: string, body?: unknown) => {
             const response = await api.call(role, body === undefined ? 'GET' : 'POST', path, body);
             expect(response.status, `${path}: ${await response.clone().text()}`).toBe(200);
             return (await response.json()) as Record<string, unknown>;
@@ -187,12 +187,17 @@ describe('ClickHouse cluster mode (2 shards on the real engine)', () => {
           const { asOf: _groupAsOf, ...group } = await get('viewer', '/v1/groups/G-API/usage?year=2026');
           const lookup = await get('auditor', '/v1/subjects/lookup', { certificateId: 'CERT-API', year: 2026, subjectId: 'api-25@example.com' });
           const pack = await get('auditor', '/v1/certificates/CERT-API/evidence?year=2026');
+          // People 55..74: 60..69 were sent already, 55..59 and 70..74 would be new.
+          const proposal = makeEvent({ processorId: 'P-API', certificateId: 'CERT-API', subjects: subjects(20, 'api', 55) });
+          const { eventId: _eventId, occurredAt: _occurredAt, ...proposed } = proposal;
+          const admission = await get('ingest', '/v1/admission', proposed);
           await get('viewer', '/v1/alerts');
           const { counts, digest, monthlyNewIndividuals, breakdowns, incidents, pathway, processorCounts } = pack;
-          return { posted, usage, group, lookup, pack: { counts, digest, monthlyNewIndividuals, breakdowns, incidents, pathway, processorCounts } };
+          return { posted, usage, group, lookup, admission, pack: { counts, digest, monthlyNewIndividuals, breakdowns, incidents, pathway, processorCounts } };
         }),
       );
       expect(answers[0]!.usage).toMatchObject({ nonSensitive: { count: 60 }, sensitive: { count: 30 } });
+      expect(answers[0]!.admission).toMatchObject({ allowed: true, newIndividuals: { nonSensitive: 10, sensitive: 0 } });
       expect(answers[1]).toEqual(answers[0]);
     } finally {
       await Promise.all(apis.map((api) => api.app.close()));
