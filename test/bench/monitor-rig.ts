@@ -21,6 +21,8 @@ export interface MonitorRig {
   monitor: MonitorProcess;
   /** The monitor's embedded engine: URL and pid of its process. */
   engine: { url: string; pid: number };
+  /** Peak RSS of the monitor process when it became ready (nothing ingested yet). */
+  readyRss: PeakRss;
   /** The monitor's database, opened from this process (settle as the monitor's). */
   store: Store;
   kafka: Kafka;
@@ -70,6 +72,7 @@ export async function startMonitorRig(): Promise<MonitorRig> {
   return {
     monitor,
     engine,
+    readyRss: { monitorMiB: peakRssMiB(monitor.child.pid!), engineMiB: peakRssMiB(engine.pid) },
     store,
     kafka,
     call: (method, path, body) =>
