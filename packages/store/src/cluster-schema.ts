@@ -126,9 +126,10 @@ function createTable(sql: string, match: RegExpExecArray, layout: ClusterLayout,
     : `${engine[1]}${args ? `(${args})` : ''}`;
   const localName = `${name}${LOCAL_SUFFIX}`;
   const database = assertIdentifier(layout.database, 'CLICKHOUSE_DATABASE');
+  const cluster = assertIdentifier(layout.cluster, 'CLICKHOUSE_CLUSTER');
   return [
     `CREATE TABLE ${ifNotExists}${localName}${on} (${columns}) ENGINE = ${engineSql}${rest}`,
-    `CREATE TABLE ${ifNotExists}${name}${on} AS ${localName} ENGINE = Distributed(${layout.cluster}, ${database}, ${localName}, ${shardingKey(name!, columns, engine[1]!, rest)})`,
+    `CREATE TABLE ${ifNotExists}${name}${on} AS ${localName} ENGINE = Distributed(${cluster}, ${database}, ${localName}, ${shardingKey(name!, columns, engine[1]!, rest)})`,
   ];
 }
 
