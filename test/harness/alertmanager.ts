@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { freePort, removeDir, requireBinary, runCommand, startService, tempDir, type CommandResult } from './process.js';
+import { freePort, requireBinary, runCommand, startHttpService, tempDir, type CommandResult } from './process.js';
 
 const ALERTMANAGER = ['prometheus-alertmanager', 'alertmanager'];
 const AMTOOL = ['amtool'];
@@ -26,7 +26,7 @@ export async function startAlertmanager(opts: { configYaml: string }): Promise<A
   await writeFile(configFile, opts.configYaml);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const service = startService({
+  const { stop } = await startHttpService({
     name: 'alertmanager',
     command: binary,
     args: [
@@ -38,17 +38,9 @@ export async function startAlertmanager(opts: { configYaml: string }): Promise<A
       '--log.level=warn',
     ],
     cwd: dir,
+    dir,
+    readyUrl: `${url}/-/ready`,
   });
-  const stop = async (): Promise<void> => {
-    await service.stop(5_000);
-    await removeDir(dir);
-  };
-  try {
-    await service.waitForHttp(`${url}/-/ready`, 30_000);
-  } catch (err) {
-    await stop();
-    throw err;
-  }
   return { url, stop };
 }
 

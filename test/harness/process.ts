@@ -262,6 +262,27 @@ export function startService(opts: ServiceOptions): Service {
   return service;
 }
 
+/**
+ * Starts a service that owns the temp directory `dir`, waits until `readyUrl` answers, and gives
+ * a stop that also removes the directory (used on failure too, so nothing is left behind).
+ */
+export async function startHttpService(
+  opts: ServiceOptions & { dir: string; readyUrl: string; readyTimeoutMs?: number },
+): Promise<{ service: Service; stop(): Promise<void> }> {
+  const service = startService(opts);
+  const stop = async (): Promise<void> => {
+    await service.stop(5_000);
+    await removeDir(opts.dir);
+  };
+  try {
+    await service.waitForHttp(opts.readyUrl, opts.readyTimeoutMs ?? 30_000);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { service, stop };
+}
+
 export interface CommandResult {
   code: number;
   stdout: string;

@@ -9,7 +9,7 @@
 // `for: 0` reaches an Alertmanager webhook ~6 s after startPrometheus() returns.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { freePort, pollUntil, removeDir, requireBinary, runCommand, startService, tempDir, type CommandResult } from './process.js';
+import { freePort, pollUntil, requireBinary, runCommand, startHttpService, tempDir, type CommandResult } from './process.js';
 
 export interface PrometheusOptions {
   /** `host:port` targets scraped at `/metrics` (job `test`). */
@@ -70,7 +70,7 @@ export async function startPrometheus(opts: PrometheusOptions): Promise<Promethe
   await writeFile(configFile, JSON.stringify(config, null, 2));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const service = startService({
+  const { stop } = await startHttpService({
     name: 'prometheus',
     command: binary,
     args: [
@@ -83,17 +83,9 @@ export async function startPrometheus(opts: PrometheusOptions): Promise<Promethe
       '--log.level=warn',
     ],
     cwd: dir,
+    dir,
+    readyUrl: `${url}/-/ready`,
   });
-  const stop = async (): Promise<void> => {
-    await service.stop(5_000);
-    await removeDir(dir);
-  };
-  try {
-    await service.waitForHttp(`${url}/-/ready`, 30_000);
-  } catch (err) {
-    await stop();
-    throw err;
-  }
 
   const query = async (expr: string): Promise<unknown[]> => {
     const res = await fetch(`${url}/api/v1/query?${new URLSearchParams({ query: expr })}`, { signal: AbortSignal.timeout(10_000) });
