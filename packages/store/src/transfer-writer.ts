@@ -2,6 +2,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { PreparedTransfer } from '@pi-egress/domain';
 import { Readable } from 'node:stream';
 import { selectRows } from './client.js';
+import { collectSubjectRows, rowBinaryChunks, SUBJECT_INSERT } from './subject-rows.js';
 import { toClickHouseTime, type ScopeKey } from './scope.js';
 
 export interface WriteResult {
@@ -15,22 +16,6 @@ export interface WriteResult {
 type WriteListener = (result: WriteResult, touched: ScopeKey[]) => void;
 
 const ID_CHUNK = 20_000;
-const SUBJECT_ROWS_PER_INSERT = 250_000;
-
-/** The subject table takes the HMAC as 32 raw bytes; JSON carries hex, unhexed on the server. */
-const SUBJECT_INSERT = `INSERT INTO subject_first_seen (scope_level, scope_id, year, class, id_hash, first_seen)
-SELECT scope_level, scope_id, year, class, unhex(id_hash), first_seen
-FROM input('scope_level String, scope_id String, year UInt16, class String, id_hash String, first_seen DateTime64(3, \\'UTC\\')')
-FORMAT JSONEachRow`;
-
-interface SubjectRow {
-  scope_level: ScopeKey['level'];
-  scope_id: string;
-  year: number;
-  class: string;
-  id_hash: string;
-  first_seen: string;
-}
 
 /** The scopes a counted transfer counts toward: its processor, its certificate, its group. */
 export function countingScopes(transfer: PreparedTransfer): ScopeKey[] {
@@ -68,13 +53,9 @@ export class TransferWriter {
 
   private async writeNow(transfers: readonly PreparedTransfer[]): Promise<WriteResult> {
     const { fresh, duplicates } = await this.splitDuplicates(transfers);
-    const { rows, touched } = subjectRows(fresh);
-    for (let start = 0; start < rows.length; start += SUBJECT_ROWS_PER_INSERT) {
-      const chunk = rows.slice(start, start + SUBJECT_ROWS_PER_INSERT);
-      const { stream } = await this.client.exec({
-        query: SUBJECT_INSERT,
-        values: Readable.from(ndjsonChunks(chunk)),
-      });
+    const subjects = collectSubjectRows(fresh, countingScopes);
+    if (subjects.size > 0) {
+      const { stream } = await this.client.exec({ query: SUBJECT_INSERT, values: Readable.from(rowBinaryChunks(subjects)) });
       // The (empty) response must be read, or its keep-alive socket never returns to the pool.
       for await (const _ of stream);
     }
@@ -86,8 +67,8 @@ export class TransferWriter {
         format: 'JSONEachRow',
       });
     }
-    const result: WriteResult = { accepted: fresh, duplicates, subjectRows: rows.length };
-    for (const listener of this.listeners) listener(result, touched);
+    const result: WriteResult = { accepted: fresh, duplicates, subjectRows: subjects.size };
+    for (const listener of this.listeners) listener(result, subjects.touched);
     return result;
   }
 
@@ -113,43 +94,6 @@ export class TransferWriter {
     }
     return { fresh: [...firstById.values()], duplicates };
   }
-}
-
-/** NDJSON in ~1 MB pieces: one stream chunk per row made the socket writes the bottleneck. */
-function* ndjsonChunks(rows: readonly SubjectRow[], rowsPerChunk = 8_192): Generator<string> {
-  for (let start = 0; start < rows.length; start += rowsPerChunk) {
-    let text = '';
-    for (let i = start; i < Math.min(rows.length, start + rowsPerChunk); i++) text += `${JSON.stringify(rows[i])}\n`;
-    yield text;
-  }
-}
-
-function subjectRows(transfers: readonly PreparedTransfer[]): { rows: SubjectRow[]; touched: ScopeKey[] } {
-  // One row per (scope, class, person) in the batch, with the earliest time it was seen.
-  const rows = new Map<string, SubjectRow>();
-  const touched = new Map<string, ScopeKey>();
-  for (const transfer of transfers) {
-    const firstSeen = toClickHouseTime(transfer.occurredAt);
-    for (const scope of countingScopes(transfer)) {
-      touched.set(`${scope.level}\u0000${scope.scopeId}\u0000${scope.year}`, scope);
-      for (const subject of transfer.subjects) {
-        for (const dataClass of subject.classes) {
-          const key = `${scope.level}\u0000${scope.scopeId}\u0000${scope.year}\u0000${dataClass}\u0000${subject.idHash}`;
-          const existing = rows.get(key);
-          if (existing && existing.first_seen <= firstSeen) continue;
-          rows.set(key, {
-            scope_level: scope.level,
-            scope_id: scope.scopeId,
-            year: scope.year,
-            class: dataClass,
-            id_hash: subject.idHash,
-            first_seen: firstSeen,
-          });
-        }
-      }
-    }
-  }
-  return { rows: [...rows.values()], touched: [...touched.values()] };
 }
 
 function transferRow(transfer: PreparedTransfer, ingestedAt: string) {
