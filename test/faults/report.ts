@@ -49,7 +49,7 @@ export function campaignMarkdown(result: CampaignResult, command: string): strin
 | ---: | --- | --- |
 ${result.faults.map((f) => `| ${f.atS.toFixed(0)} | ${f.fault} | ${f.detail} |`).join('\n')}
 
-Produced ${result.produced.valid} valid events (${result.produced.resends} of them resent), ${result.produced.malformed} malformed messages.
+Produced ${result.produced.valid} distinct valid events, ${result.produced.resends} resent copies of messages, ${result.produced.malformed} malformed messages.
 Ingest processes restarted by the supervisor: ${result.restarts}. Checkpoint refreshes that failed (store down or slow): ${result.checkpointErrors}.
 Store requests through the proxy: ${result.proxy.forwarded}, failed while the engine was down: ${result.proxy.failed}.
 Mock broker partitions truncated (would void the truth): ${result.truncatedPartitions}.
