@@ -29,10 +29,31 @@ describe('checkpoints and inserts still in flight', () => {
     const inserting = slowInsert(store, 1, 19, 0.1);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     await store.usage.refreshCheckpoints(); // some rows of the insert are visible, some not yet
+    await store.usage.individuals(key); // the tail's cursor must not pass the insert either
     await inserting;
     expect((await store.usage.individuals(key)).counts.nonSensitive).toBe(20);
     await store.usage.refreshCheckpoints();
     expect((await store.usage.individuals(key)).counts.nonSensitive).toBe(20);
     expect((await store.usage.fullCount(key)).nonSensitive).toBe(20);
+  });
+
+  it('keeps the tail exact across calls while people keep arriving', async () => {
+    const tailKey = { level: 'certificate' as const, scopeId: 'C-tail', year: 2026 };
+    const insert = (from: number, people: number) =>
+      store.client.command({
+        query: `INSERT INTO subject_first_seen (scope_level, scope_id, year, class, id_hash, first_seen)
+                SELECT 'certificate', 'C-tail', 2026, 'nonSensitive', SHA256(toString(number % 50)), toDateTime64('2026-06-01 00:00:00', 3, 'UTC')
+                FROM numbers(${from}, ${people})`,
+      });
+    await insert(0, 10);
+    await store.usage.refreshCheckpoints();
+    const counts: number[] = [];
+    for (let round = 1; round <= 6; round++) {
+      await insert(round * 10, 10); // people 10..59 modulo 50: the last round only repeats
+      await new Promise((resolve) => setTimeout(resolve, 400)); // some calls see the rows settled
+      counts.push((await store.usage.individuals(tailKey)).counts.nonSensitive);
+    }
+    expect(counts).toEqual([20, 30, 40, 50, 50, 50]);
+    expect((await store.usage.fullCount(tailKey)).nonSensitive).toBe(50);
   });
 });

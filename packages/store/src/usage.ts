@@ -37,6 +37,20 @@ const IN_FLIGHT_FLOOR = `SELECT ifNull(minOrNull(now64(6) - toIntervalMicrosecon
 const FULL_RECOUNT_INTERVAL_MS = 3600_000;
 const DATA_CLASSES = ['nonSensitive', 'sensitive'] as const;
 
+/** How far the tail cursor trails the server clock (see individuals). */
+const CURSOR_MARGIN_MS = 1_000;
+const EPOCH = '1970-01-01 00:00:00.000000';
+type DataClass = (typeof DATA_CLASSES)[number];
+
+interface TailState {
+  watermark: string;
+  cursor: string;
+  /** Persons first inserted in (watermark, cursor], per class. */
+  settled: ClassCounts;
+}
+
+const scopeIdOf = (key: ScopeKey) => `${key.level}\u0000${key.scopeId}\u0000${key.year}`;
+
 interface DailyRow {
   class: string;
   day: string;
@@ -64,27 +78,33 @@ export class UsageStore {
 
   /** When each scope's checkpoint was last recounted in full by this process. */
   private readonly lastFullRecount = new Map<string, number>();
-  /** Tail counts by scope, valid while the checkpoint and the tail's row count stay the same. */
-  private readonly tails = new Map<string, { watermark: string; tailRows: number; counts: ClassCounts }>();
+  /** Per scope: persons of the tail already settled below a cursor (see individuals). */
+  private readonly tails = new Map<string, TailState>();
 
   /**
-   * Exact distinct individuals per class for one scope and year, as of now.
+   * Exact distinct individuals per class for one scope and year, as of now: checkpoint(W) + tail.
    *
-   * Hot path (dashboards, the evaluator after every write, admission): one round trip reads the
-   * checkpoint and how many rows the tail holds; the tail's distinct count, the only part that
-   * reads the big table, runs only when the tail changed since this process last counted it.
-   * The tail's row count is an exact change detector: subject_recent only gains rows after the
-   * watermark (its TTL drops week-old rows, long before an untrusted checkpoint), and a person's
-   * min(inserted_at) only changes through an insert, which adds a tail row.
+   * Hot path (dashboards, the evaluator after every write, admission). Counting the whole tail on
+   * every call looked up every person written since W in the year's table (at 10M individuals,
+   * ~1,000 tail persons touch ~1,000 index granules: 50-250 ms). Instead the tail is split at a
+   * cursor C that every row at or before which is visible (C trails the server clock by a second
+   * and never passes an insert still running, as the watermark):
+   *   tail = settled(W, C)  — persons first inserted in (W, C]: fixed once all rows ≤ C are
+   *                           visible, so kept from the last call and only extended;
+   *        + persons first inserted after C, counted afresh (only rows since the last call).
+   * A call with nothing written since the last one needs a single round trip.
    */
   async individuals(key: ScopeKey): Promise<Usage> {
-    const [head] = await selectRows<{ watermark: string; now: string; tail_rows: number | string; checkpoint: Array<[string, number | string]> }>(
+    const id = scopeIdOf(key);
+    const state = this.tails.get(id);
+    const [head] = await selectRows<{ watermark: string; now: string; cursor: string; newer_rows: number | string; checkpoint: Array<[string, number | string]> }>(
       this.client,
       `WITH (SELECT max(watermark) FROM count_checkpoints FINAL WHERE ${KEY}) AS w
        SELECT toString(w) AS watermark, toString(now64(6)) AS now,
-              (SELECT count() FROM subject_recent WHERE ${KEY} AND inserted_at > w) AS tail_rows,
+              toString(least(now64(6) - toIntervalMillisecond(${CURSOR_MARGIN_MS}), (${IN_FLIGHT_FLOOR}))) AS cursor,
+              (SELECT count() FROM subject_recent WHERE ${KEY} AND inserted_at > greatest(w, {from:DateTime64(6, 'UTC')})) AS newer_rows,
               (SELECT groupArray((toString(class), individuals)) FROM count_checkpoints FINAL WHERE ${KEY} AND watermark = w) AS checkpoint`,
-      keyParams(key),
+      { ...keyParams(key), from: state?.cursor ?? EPOCH },
     );
     const now = fromClickHouseTime(head!.now);
     const watermark = fromClickHouseTime(head!.watermark);
@@ -92,32 +112,41 @@ export class UsageStore {
       return { counts: await this.fullCount(key), asOf: now };
     }
     const counts = countsFrom(head!.checkpoint.map(([dataClass, individuals]) => ({ class: dataClass, individuals })));
-    const tail = await this.tailCounts(key, head!.watermark, Number(head!.tail_rows));
-    for (const dataClass of Object.keys(counts) as Array<keyof ClassCounts>) counts[dataClass] += tail[dataClass];
+    const current = state?.watermark === head!.watermark ? state : undefined;
+    const tail =
+      current && Number(head!.newer_rows) === 0
+        ? current.settled
+        : await this.tailCounts(key, current ?? { watermark: head!.watermark, cursor: head!.watermark, settled: zeroCounts() }, head!.cursor, state);
+    for (const dataClass of DATA_CLASSES) counts[dataClass] += tail[dataClass];
     return { counts, asOf: now };
   }
 
-  /** Distinct persons whose every row was inserted after the watermark. */
-  private async tailCounts(key: ScopeKey, watermark: string, tailRows: number): Promise<ClassCounts> {
-    if (tailRows === 0) return zeroCounts();
-    const cacheKey = `${key.level}\u0000${key.scopeId}\u0000${key.year}`;
-    const cached = this.tails.get(cacheKey);
-    if (cached && cached.watermark === watermark && cached.tailRows === tailRows) return { ...cached.counts };
-    const rows = await selectRows<{ class: string; individuals: string }>(
+  /** Persons first inserted after `base.cursor`; those up to `cursor` join the settled part. */
+  private async tailCounts(key: ScopeKey, base: TailState, cursor: string, read: TailState | undefined): Promise<ClassCounts> {
+    const rows = await selectRows<{ class: string; settled: number | string; individuals: number | string }>(
       this.client,
-      `SELECT class, count() AS individuals FROM (
-         SELECT class, id_hash FROM subject_first_seen
+      `SELECT toString(class) AS class, min_inserted <= {cursor:DateTime64(6, 'UTC')} AS settled, count() AS individuals FROM (
+         SELECT class, id_hash, min(inserted_at) AS min_inserted FROM subject_first_seen
          WHERE ${KEY} AND (class, id_hash) IN (
            SELECT class, id_hash FROM subject_recent
-           WHERE ${KEY} AND inserted_at > {watermark:DateTime64(6, 'UTC')})
+           WHERE ${KEY} AND inserted_at > {from:DateTime64(6, 'UTC')})
          GROUP BY class, id_hash
-         HAVING min(inserted_at) > {watermark:DateTime64(6, 'UTC')})
-       GROUP BY class`,
-      { ...keyParams(key), watermark },
+         HAVING min_inserted > {from:DateTime64(6, 'UTC')})
+       GROUP BY class, settled`,
+      { ...keyParams(key), from: base.cursor, cursor },
     );
-    const counts = countsFrom(rows);
-    this.tails.set(cacheKey, { watermark, tailRows, counts: { ...counts } });
-    return counts;
+    const settled = { ...base.settled };
+    const tail = { ...base.settled };
+    for (const row of rows) {
+      const dataClass = row.class as DataClass;
+      if (Number(row.settled) === 1) settled[dataClass] += Number(row.individuals);
+      tail[dataClass] += Number(row.individuals);
+    }
+    // Kept only if no other call moved the state meanwhile (each call's own answer is exact anyway).
+    if (cursor > base.cursor && this.tails.get(scopeIdOf(key)) === read) {
+      this.tails.set(scopeIdOf(key), { watermark: base.watermark, cursor, settled });
+    }
+    return tail;
   }
 
   /** The exact count straight from the truth table (used with no usable checkpoint). */
@@ -159,7 +188,7 @@ export class UsageStore {
   }
 
   private async checkpoint(key: ScopeKey, watermark: string): Promise<void> {
-    const id = `${key.level}\u0000${key.scopeId}\u0000${key.year}`;
+    const id = scopeIdOf(key);
     const previous = await this.latestDaily(key);
     const recountDue = Date.now() - (this.lastFullRecount.get(id) ?? 0) >= FULL_RECOUNT_INTERVAL_MS;
     if (previous && !recountDue) {
