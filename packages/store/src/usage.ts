@@ -190,7 +190,11 @@ export class UsageStore {
   private async checkpoint(key: ScopeKey, watermark: string): Promise<void> {
     const id = scopeIdOf(key);
     const previous = await this.latestDaily(key);
-    const recountDue = Date.now() - (this.lastFullRecount.get(id) ?? 0) >= FULL_RECOUNT_INTERVAL_MS;
+    // A scope this process has not recounted yet gets its first recount at a random point of the
+    // coming interval: processes starting together (or one taking over another's checkpoints)
+    // would otherwise all recount every large scope at once, stalling evaluations for seconds.
+    if (!this.lastFullRecount.has(id)) this.lastFullRecount.set(id, Date.now() - Math.random() * FULL_RECOUNT_INTERVAL_MS);
+    const recountDue = Date.now() - this.lastFullRecount.get(id)! >= FULL_RECOUNT_INTERVAL_MS;
     if (previous && !recountDue) {
       if (previous.watermark >= watermark) return;
       await this.stepCheckpoint(key, previous, watermark);
@@ -217,9 +221,9 @@ export class UsageStore {
   }
 
   /**
-   * The year recounted in one pass: the per-day histogram and, summed, the checkpoint. Run at each
-   * process start and hourly per scope: it repairs anything and moves a person to an earlier day
-   * when a late event showed they were first seen before.
+   * The year recounted in one pass: the per-day histogram and, summed, the checkpoint. Run for a
+   * scope's first checkpoint and about hourly per scope: it repairs anything and moves a person to
+   * an earlier day when a late event showed they were first seen before.
    */
   private async recountCheckpoint(key: ScopeKey, watermark: string): Promise<void> {
     const params = { ...keyParams(key), watermark };
