@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestStore } from '../../../test/setup/store.js';
+import { clickhouseUrl, openTestStore } from '../../../test/setup/store.js';
+import { openStore } from './store.js';
 import type { Store } from './store.js';
 
 const key = { level: 'certificate' as const, scopeId: 'C-slow', year: 2026 };
@@ -55,5 +56,33 @@ describe('checkpoints and inserts still in flight', () => {
     }
     expect(counts).toEqual([20, 30, 40, 50, 50, 50]);
     expect((await store.usage.fullCount(tailKey)).nonSensitive).toBe(50);
+  });
+
+  it('carries the settled tail over a new checkpoint taken below its cursor', async () => {
+    // A 2 s settle time puts the next checkpoint below the tail's cursor (1 s behind the clock).
+    const settled = await openStore({ url: clickhouseUrl(), database: (store as Store & { database: string }).database, settleMs: 2_000, migrate: false });
+    const carryKey = { level: 'certificate' as const, scopeId: 'C-carry', year: 2026 };
+    const insert = (from: number) =>
+      settled.client.command({
+        query: `INSERT INTO subject_first_seen (scope_level, scope_id, year, class, id_hash, first_seen)
+                SELECT 'certificate', 'C-carry', 2026, 'nonSensitive', SHA256(concat('carry', toString(number))), toDateTime64('2026-06-01 00:00:00', 3, 'UTC')
+                FROM numbers(${from}, 10)`,
+      });
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 2_500));
+    try {
+      await insert(0);
+      await pause();
+      await settled.usage.refreshCheckpoints();
+      for (let round = 1; round <= 3; round++) {
+        await insert(round * 10);
+        await pause();
+        expect((await settled.usage.individuals(carryKey)).counts.nonSensitive).toBe(10 * (round + 1));
+        expect(await settled.usage.refreshCheckpoints()).toContainEqual(carryKey);
+        expect((await settled.usage.individuals(carryKey)).counts.nonSensitive).toBe(10 * (round + 1));
+      }
+      expect((await settled.usage.fullCount(carryKey)).nonSensitive).toBe(40);
+    } finally {
+      await settled.close();
+    }
   });
 });

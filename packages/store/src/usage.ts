@@ -45,6 +45,8 @@ type DataClass = (typeof DATA_CLASSES)[number];
 interface TailState {
   watermark: string;
   cursor: string;
+  /** The checkpoint's counts at `watermark`. */
+  checkpoint: ClassCounts;
   /** Persons first inserted in (watermark, cursor], per class. */
   settled: ClassCounts;
 }
@@ -111,18 +113,38 @@ export class UsageStore {
     if (watermark.getTime() <= 0 || now.getTime() - watermark.getTime() > CHECKPOINT_MAX_AGE_MS) {
       return { counts: await this.fullCount(key), asOf: now };
     }
-    const counts = countsFrom(head!.checkpoint.map(([dataClass, individuals]) => ({ class: dataClass, individuals })));
-    const current = state?.watermark === head!.watermark ? state : undefined;
+    const checkpoint = countsFrom(head!.checkpoint.map(([dataClass, individuals]) => ({ class: dataClass, individuals })));
+    const current = this.carriedOver(id, state, head!.watermark, checkpoint);
     const tail =
       current && Number(head!.newer_rows) === 0
         ? current.settled
-        : await this.tailCounts(key, current ?? { watermark: head!.watermark, cursor: head!.watermark, settled: zeroCounts() }, head!.cursor, state);
+        : await this.tailCounts(key, current ?? { watermark: head!.watermark, cursor: head!.watermark, checkpoint, settled: zeroCounts() }, head!.cursor);
+    const counts = { ...checkpoint };
     for (const dataClass of DATA_CLASSES) counts[dataClass] += tail[dataClass];
     return { counts, asOf: now };
   }
 
+  /**
+   * The tail state for checkpoint W, from this process's last state. A new checkpoint W' at or
+   * below the cursor only moves people from the settled tail into the checkpoint, exactly as many
+   * as the checkpoint grew: settled(W', C) = settled(W, C) - (checkpoint(W') - checkpoint(W)). So
+   * after a burst, each step of the checkpoint costs the reads nothing (counting the burst's tail
+   * again after every step took seconds).
+   */
+  private carriedOver(id: string, state: TailState | undefined, watermark: string, checkpoint: ClassCounts): TailState | undefined {
+    if (!state || state.watermark > watermark || state.cursor < watermark) return undefined;
+    if (state.watermark === watermark) return state;
+    const settled = zeroCounts();
+    for (const dataClass of DATA_CLASSES) settled[dataClass] = state.settled[dataClass] - (checkpoint[dataClass] - state.checkpoint[dataClass]);
+    if (DATA_CLASSES.some((dataClass) => settled[dataClass] < 0)) return undefined;
+    const carried = { watermark, cursor: state.cursor, checkpoint, settled };
+    if (this.tails.get(id) === state) this.tails.set(id, carried);
+    return carried;
+  }
+
   /** Persons first inserted after `base.cursor`; those up to `cursor` join the settled part. */
-  private async tailCounts(key: ScopeKey, base: TailState, cursor: string, read: TailState | undefined): Promise<ClassCounts> {
+  private async tailCounts(key: ScopeKey, base: TailState, cursor: string): Promise<ClassCounts> {
+    const read = this.tails.get(scopeIdOf(key));
     const rows = await selectRows<{ class: string; settled: number | string; individuals: number | string }>(
       this.client,
       `SELECT toString(class) AS class, min_inserted <= {cursor:DateTime64(6, 'UTC')} AS settled, count() AS individuals FROM (
@@ -144,7 +166,7 @@ export class UsageStore {
     }
     // Kept only if no other call moved the state meanwhile (each call's own answer is exact anyway).
     if (cursor > base.cursor && this.tails.get(scopeIdOf(key)) === read) {
-      this.tails.set(scopeIdOf(key), { watermark: base.watermark, cursor, settled });
+      this.tails.set(scopeIdOf(key), { ...base, cursor, settled });
     }
     return tail;
   }

@@ -72,6 +72,10 @@ export function startEvaluator(options: EvaluatorOptions): Evaluator {
   let active: ActiveAlert[] | undefined;
   let lastPushAt = 0;
   let lastCheckpointAt = 0;
+  // Checkpoint refreshes run beside evaluations, not in their path: after a burst of new people a
+  // refresh takes seconds, which held every alert and gauge back (measured: /metrics freshness).
+  // Counts are exact either way (checkpoint + tail); only the forecast's histogram waits for it.
+  let refreshing: Promise<unknown> | undefined;
   let chain: Promise<unknown> = Promise.resolve();
   let queued = false;
   let stopped = false;
@@ -108,9 +112,15 @@ export function startEvaluator(options: EvaluatorOptions): Evaluator {
   async function evaluateOnce(): Promise<EvaluationResult> {
     const started = Date.now();
     const asOf = ctx.now();
-    if (started - lastCheckpointAt >= options.intervalMs) {
-      await ctx.store.usage.refreshCheckpoints();
+    if (!refreshing && started - lastCheckpointAt >= options.intervalMs) {
       lastCheckpointAt = started;
+      refreshing = ctx.store.usage
+        .refreshCheckpoints()
+        .catch((err: unknown) => {
+          metrics.storeErrors.inc({ operation: 'checkpoint' });
+          logger.warn({ err }, 'count checkpoint refresh failed; retrying at the next interval');
+        })
+        .finally(() => (refreshing = undefined));
     }
     const assessment = await assess(ctx, { incidentWindowMs: options.incidentWindowMs ?? DEFAULT_INCIDENT_WINDOW_MS });
     active ??= (await ctx.store.alerts.active()).map(fromStored);
@@ -166,6 +176,7 @@ export function startEvaluator(options: EvaluatorOptions): Evaluator {
       stopped = true;
       clearInterval(timer);
       await chain;
+      await refreshing;
       await Promise.all(pushers.map((pusher) => pusher.stop()));
     },
   };
