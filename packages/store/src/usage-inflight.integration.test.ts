@@ -58,8 +58,8 @@ describe('checkpoints and inserts still in flight', () => {
     expect((await store.usage.fullCount(tailKey)).nonSensitive).toBe(50);
   });
 
-  it('carries the settled tail over a new checkpoint taken below its cursor', async () => {
-    // A 2 s settle time puts the next checkpoint below the tail's cursor (1 s behind the clock).
+  it('carries the settled tail over new checkpoints, below or above its cursor', async () => {
+    // A 2 s settle time puts a checkpoint taken at once below the tail's cursor (1 s behind the clock).
     const settled = await openStore({ url: clickhouseUrl(), database: (store as Store & { database: string }).database, settleMs: 2_000, migrate: false });
     const carryKey = { level: 'certificate' as const, scopeId: 'C-carry', year: 2026 };
     const insert = (from: number) =>
@@ -80,7 +80,15 @@ describe('checkpoints and inserts still in flight', () => {
         expect(await settled.usage.refreshCheckpoints()).toContainEqual(carryKey);
         expect((await settled.usage.individuals(carryKey)).counts.nonSensitive).toBe(10 * (round + 1));
       }
-      expect((await settled.usage.fullCount(carryKey)).nonSensitive).toBe(40);
+      // A checkpoint that passes the cursor: people between the two are in both, counted once.
+      await settled.usage.individuals(carryKey); // cursor ≈ now - 1 s
+      await insert(40);
+      await pause();
+      await pause(); // the next checkpoint (now - 2 s) lies above that cursor, and covers the new people
+      expect(await settled.usage.refreshCheckpoints()).toContainEqual(carryKey);
+      await insert(50);
+      expect((await settled.usage.individuals(carryKey)).counts.nonSensitive).toBe(60);
+      expect((await settled.usage.fullCount(carryKey)).nonSensitive).toBe(60);
     } finally {
       await settled.close();
     }
