@@ -47,7 +47,7 @@ interface TailState {
   cursor: string;
   /** The checkpoint's counts at `watermark`. */
   checkpoint: ClassCounts;
-  /** Persons first inserted in (watermark, cursor], per class; minus those in (cursor, watermark] when the cursor is below. */
+  /** Persons first inserted in (watermark, cursor], per class. */
   settled: ClassCounts;
 }
 
@@ -125,18 +125,18 @@ export class UsageStore {
   }
 
   /**
-   * The tail state for checkpoint W', from this process's last state at W. "Settled" is the signed
-   * count |{first inserted in (W, C]}| (negative when the cursor C is below W), and a new checkpoint
-   * only moves people from the tail into it, exactly as many as it grew:
-   *   settled(W', C) = settled(W, C) - (checkpoint(W') - checkpoint(W)).
-   * So each step of the checkpoint costs the reads nothing (after a burst, counting the burst's
-   * tail again after every step took seconds and held the evaluator's gauges back).
+   * The tail state for checkpoint W, from this process's last state. A new checkpoint W' at or
+   * below the cursor only moves people from the settled tail into the checkpoint, exactly as many
+   * as the checkpoint grew: settled(W', C) = settled(W, C) - (checkpoint(W') - checkpoint(W)). So
+   * after a burst, each step of the checkpoint costs the reads nothing (counting the burst's tail
+   * again after every step took seconds).
    */
   private carriedOver(id: string, state: TailState | undefined, watermark: string, checkpoint: ClassCounts): TailState | undefined {
-    if (!state || state.watermark > watermark) return undefined;
+    if (!state || state.watermark > watermark || state.cursor < watermark) return undefined;
     if (state.watermark === watermark) return state;
     const settled = zeroCounts();
     for (const dataClass of DATA_CLASSES) settled[dataClass] = state.settled[dataClass] - (checkpoint[dataClass] - state.checkpoint[dataClass]);
+    if (DATA_CLASSES.some((dataClass) => settled[dataClass] < 0)) return undefined;
     const carried = { watermark, cursor: state.cursor, checkpoint, settled };
     if (this.tails.get(id) === state) this.tails.set(id, carried);
     return carried;
