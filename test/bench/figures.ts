@@ -1,6 +1,7 @@
 // Turns measurements into rows of the benchmark table, each against its target (issue 7).
 import type { LatencyRow } from './admission-latency.js';
 import type { IngestThroughput } from './http-ingest.js';
+import type { ThroughputResult } from './ingest-throughput.js';
 import type { PeakRss } from './monitor-rig.js';
 import type { Figure } from './report.js';
 import { p50p99, summarise, thousands, type Latency } from './stats.js';
@@ -57,18 +58,7 @@ export function rssFigure(rss: PeakRss, atReady: PeakRss, individuals: number): 
   };
 }
 
-/** What ingest-throughput.ts measures (Kafka → counted, and the bare insert of the same rows). */
-interface KafkaThroughput {
-  messages: number;
-  events: number;
-  subjectRecords: number;
-  subjectRows: number;
-  pipelineSeconds: number;
-  baselineRows: number;
-  baselineSeconds: number;
-}
-
-export function kafkaIngestFigure(r: KafkaThroughput): Figure {
+export function kafkaIngestFigure(r: ThroughputResult): Figure {
   const ratio = r.subjectRows / r.pipelineSeconds / (r.baselineRows / r.baselineSeconds);
   return {
     figure: `Kafka ingest → counted (${thousands(r.messages)} messages, ${thousands(r.events)} distinct events, duplicates and resends)`,
