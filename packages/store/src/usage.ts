@@ -103,10 +103,10 @@ export class UsageStore {
       this.client,
       `WITH (SELECT max(watermark) FROM count_checkpoints FINAL WHERE ${KEY}) AS w
        SELECT toString(w) AS watermark, toString(now64(6)) AS now,
-              toString(least(now64(6) - toIntervalMillisecond(${CURSOR_MARGIN_MS}), (${IN_FLIGHT_FLOOR}))) AS cursor,
+              toString(least(now64(6) - toIntervalMillisecond({cursorMargin:UInt64}), (${IN_FLIGHT_FLOOR}))) AS cursor,
               (SELECT count() FROM subject_recent WHERE ${KEY} AND inserted_at > greatest(w, {from:DateTime64(6, 'UTC')})) AS newer_rows,
               (SELECT groupArray((toString(class), individuals)) FROM count_checkpoints FINAL WHERE ${KEY} AND watermark = w) AS checkpoint`,
-      { ...keyParams(key), from: state?.cursor ?? EPOCH },
+      { ...keyParams(key), from: state?.cursor ?? EPOCH, cursorMargin: CURSOR_MARGIN_MS },
     );
     const now = fromClickHouseTime(head!.now);
     const watermark = fromClickHouseTime(head!.watermark);
