@@ -1,43 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { EgressEvent } from './event.js';
 import { eventCategoryCodes, OUT_OF_SCOPE_REASONS, outOfScopeReasons } from './outOfScope.js';
 import type { Certificate } from './scope.js';
-import { validateCertificate } from './scope.js';
+import { acmeCertificate, acmeEvent } from '../../../test/fixtures/domain.js';
 
-function certificate(patch: Partial<Certificate> = {}): Certificate {
-  const r = validateCertificate({
-    certificateId: 'CERT-1',
-    processorId: 'acme-cn',
-    issuedBy: 'CCRC',
-    validFrom: '2026-01-01',
-    validTo: '2028-12-31',
-    limits: { nonSensitive: 500_000, sensitive: 5_000 },
-    recipients: [
-      { id: 'acme-gmbh', country: 'DE' },
-      { id: 'acme-sg', country: 'SG' },
-    ],
-    categories: ['name', 'email', 'health'],
-    purposes: ['hr_administration'],
-  });
-  if (!r.ok) throw new Error(r.errors.join('; '));
-  return { ...r.certificate, ...patch };
-}
-
-function event(patch: Partial<EgressEvent> = {}): EgressEvent {
-  return {
-    eventId: 'evt-1',
-    occurredAt: '2026-06-01T12:00:00+08:00',
-    processorId: 'acme-cn',
-    certificateId: 'CERT-1',
-    mechanism: 'certification',
-    recipient: { id: 'acme-gmbh', country: 'DE' },
-    purpose: 'hr_administration',
-    categories: ['name', 'email'],
-    importantData: false,
-    subjects: [{ idHash: 'a'.repeat(64) }],
-    ...patch,
-  };
-}
+const certificate = (patch: Partial<Certificate> = {}): Certificate =>
+  acmeCertificate({ recipients: [{ id: 'acme-gmbh', country: 'DE' }, { id: 'acme-sg', country: 'SG' }], ...patch });
+const event = acmeEvent;
 
 describe('outOfScopeReasons', () => {
   it('is empty for an in-scope transfer', () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CategoryCatalogue } from './catalogue.js';
 import type { EgressEvent } from './event.js';
 import type { Certificate } from './scope.js';
-import { validateCertificate } from './scope.js';
+import { acmeCertificate, acmeEvent } from '../../../test/fixtures/domain.js';
 import type { ProcessorSettings } from './transfer.js';
 import { prepareTransfer } from './transfer.js';
 
@@ -12,40 +12,8 @@ const catalogue = new CategoryCatalogue();
 const h = (id: string) => createHmac('sha256', KEY).update(id).digest('hex');
 const HASH_B = 'B'.repeat(64);
 
-function certificate(): Certificate {
-  const r = validateCertificate({
-    certificateId: 'CERT-1',
-    processorId: 'acme-cn',
-    groupId: 'acme-cert-group',
-    issuedBy: 'CCRC',
-    validFrom: '2026-01-01',
-    validTo: '2028-12-31',
-    limits: { nonSensitive: 500_000, sensitive: 5_000 },
-    recipients: [{ id: 'acme-gmbh', country: 'DE' }],
-    categories: ['name', 'email', 'health'],
-    purposes: ['hr_administration'],
-  });
-  if (!r.ok) throw new Error(r.errors.join('; '));
-  return r.certificate;
-}
-
-function event(patch: Partial<EgressEvent> = {}): EgressEvent {
-  return {
-    eventId: 'evt-1',
-    occurredAt: '2026-12-31T23:30:00+08:00',
-    processorId: 'acme-cn',
-    certificateId: 'CERT-1',
-    mechanism: 'certification',
-    system: 'hr',
-    recipient: { id: 'acme-gmbh', country: 'DE' },
-    purpose: 'hr_administration',
-    categories: ['name', 'email'],
-    importantData: false,
-    subjects: [{ id: 'alice@example.com' }],
-    ...patch,
-  };
-}
-
+const certificate = (): Certificate => acmeCertificate({ groupId: 'acme-cert-group' });
+const event = (patch: Partial<EgressEvent> = {}): EgressEvent => acmeEvent({ occurredAt: '2026-12-31T23:30:00+08:00', ...patch });
 const processor = (patch: Partial<ProcessorSettings> = {}): ProcessorSettings => ({
   processorId: 'acme-cn',
   countExempt: false,
