@@ -3,11 +3,17 @@ import { createMetrics } from '@pi-egress/core';
 import { describe, expect, it } from 'vitest';
 import { Backpressure } from './backpressure.js';
 
-function setup() {
+function setup(onPause: () => void = () => {}) {
   const calls: string[] = [];
   const metrics = createMetrics();
   const backpressure = new Backpressure(
-    { pause: () => calls.push('pause'), resume: () => calls.push('resume') },
+    {
+      pause: () => {
+        calls.push('pause');
+        onPause();
+      },
+      resume: () => calls.push('resume'),
+    },
     createLogger({ level: 'silent' }),
     metrics,
     { minDelayMs: 1, maxDelayMs: 5 },
@@ -45,9 +51,12 @@ describe('backpressure around the store write', () => {
   });
 
   it('resumes consumption when the batch is abandoned, and does not count the abort as a store error', async () => {
-    const { calls, backpressure, storeErrors } = setup();
+    // The batch is abandoned while the failed write waits to be retried (deterministically: as
+    // consumption pauses, before any retry can run).
+    let abandon = () => {};
+    const { calls, backpressure, storeErrors } = setup(() => abandon());
     const run = abandonedWrite(backpressure, async (lost) => {
-      setTimeout(() => lost.abort(new Error('rebalancing')), 2);
+      abandon = () => lost.abort(new Error('rebalancing'));
       throw new Error('ECONNREFUSED');
     });
     await expect(run).rejects.toThrow('rebalancing');
