@@ -3,7 +3,7 @@
 // A fresh Debian machine has only Node 20 and npm: this script installs what each command needs
 // (system packages through apt when run as root, npm packages through pnpm), builds, then runs.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -33,9 +33,13 @@ function has(cmd) {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 }
 
+/** pnpm from PATH, else the pinned version through npx (a fresh machine has only npm). */
+function pnpmCommand(args) {
+  return has('pnpm') ? ['pnpm', args] : ['npx', ['--yes', `pnpm@${PNPM_VERSION}`, ...args]];
+}
+
 function pnpm(args) {
-  if (has('pnpm')) return run('pnpm', args);
-  return run('npx', ['--yes', `pnpm@${PNPM_VERSION}`, ...args]);
+  return run(...pnpmCommand(args));
 }
 
 function missingDebianPackages(packages) {
@@ -75,6 +79,22 @@ function build() {
   pnpm(['exec', 'turbo', 'run', 'build', '--output-logs=errors-only']);
 }
 
+/** Runs the suite and ends with one plain summary line (`vitest: N passed, N failed`) for CI. */
+function runVitest(args) {
+  const report = join(root, '.tmp', 'vitest-report.json');
+  rmSync(report, { force: true });
+  const [cmd, cmdArgs] = pnpmCommand(['exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...args]);
+  const result = spawnSync(cmd, cmdArgs, { cwd: root, stdio: 'inherit' });
+  if (existsSync(report)) {
+    const { numPassedTests, numFailedTests, numPendingTests } = JSON.parse(readFileSync(report, 'utf8'));
+    console.log(`\nvitest: ${numPassedTests} passed, ${numFailedTests} failed, ${numPendingTests} skipped`);
+  }
+  if (result.status !== 0) {
+    console.error(`✖ vitest exited with ${result.status ?? result.signal}`);
+    process.exit(result.status ?? 1);
+  }
+}
+
 switch (command) {
   case 'start':
     installNodePackages();
@@ -96,7 +116,7 @@ switch (command) {
     build();
     pnpm(['exec', 'turbo', 'run', 'lint', '--output-logs=errors-only']);
     step('vitest (unit, integration, end-to-end)');
-    pnpm(['exec', 'vitest', 'run', ...extra]);
+    runVitest(extra);
     break;
   case 'bench':
   case 'faults':
