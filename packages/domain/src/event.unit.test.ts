@@ -8,23 +8,20 @@ import {
   parseEvent,
   parseEventJson,
 } from './event.js';
+import { acmeEvent } from '../../../test/fixtures/domain.js';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
 const HASH = 'a'.repeat(64);
 const RAW_ID = 'Zhang.San@Example.CN';
 
-const base = (): Record<string, unknown> => ({
-  eventId: 'evt-1',
-  occurredAt: '2026-06-01T19:30:00+08:00',
-  processorId: 'acme-cn',
-  certificateId: 'CERT-1',
-  mechanism: 'certification',
-  system: 'hr',
-  recipient: { id: 'acme-gmbh', country: 'DE' },
-  purpose: 'hr_administration',
-  categories: ['name', 'email'],
-  subjects: [{ id: RAW_ID }, { idHash: HASH, categories: ['health'] }],
-});
+/** A valid event as a producer writes it: `importantData` left to its default. */
+const base = (): Record<string, unknown> => {
+  const { importantData: _default, ...input } = acmeEvent({
+    occurredAt: '2026-06-01T19:30:00+08:00',
+    subjects: [{ id: RAW_ID }, { idHash: HASH, categories: ['health'] }],
+  });
+  return input;
+};
 
 function reasonOf(input: unknown): string {
   const r = parseEvent(input, NOW);

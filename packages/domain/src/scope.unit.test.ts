@@ -1,21 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { acmeScopeInput } from '../../../test/fixtures/domain.js';
 import { certificateSchema, renewalDueDate, validateCertificate, withinValidity } from './scope.js';
 
-const base = () => ({
-  certificateId: 'CERT-2026-001',
-  processorId: 'acme-cn',
-  groupId: 'acme',
-  issuedBy: 'China Cybersecurity Review Technology and Certification Center',
-  validFrom: '2026-01-01',
-  validTo: '2028-12-31',
-  status: 'active',
-  ciiOperator: false,
-  limits: { nonSensitive: 500_000, sensitive: 5_000 },
-  recipients: [{ id: 'acme-gmbh', country: 'DE' }],
-  categories: ['name', 'email', 'health'],
-  purposes: ['hr_administration'],
-});
+const base = () => ({ ...acmeScopeInput(), certificateId: 'CERT-2026-001', groupId: 'acme', status: 'active', ciiOperator: false });
 
 function errorsOf(input: unknown, id?: string): string[] {
   const r = validateCertificate(input, id);
