@@ -79,6 +79,13 @@ function build() {
   pnpm(['exec', 'turbo', 'run', 'build', '--output-logs=errors-only']);
 }
 
+/** Type-checks every package's sources (turbo) and then every test file against them. */
+function lint() {
+  step('lint: type-check sources and tests');
+  pnpm(['exec', 'turbo', 'run', 'lint', '--output-logs=errors-only']);
+  pnpm(['exec', 'tsc', '-p', 'tsconfig.tests.json']);
+}
+
 /** Runs the suite and ends with one plain summary line (`vitest: N passed, N failed`) for CI. */
 function runVitest(args) {
   const report = join(root, '.tmp', 'vitest-report.json');
@@ -108,13 +115,13 @@ switch (command) {
     break;
   case 'lint':
     installNodePackages();
-    pnpm(['exec', 'turbo', 'run', 'lint']);
+    lint();
     break;
   case 'test':
     installSystemPackages(TEST_SYSTEM_PACKAGES);
     installNodePackages();
     build();
-    pnpm(['exec', 'turbo', 'run', 'lint', '--output-logs=errors-only']);
+    lint();
     step('vitest (unit, integration, end-to-end)');
     runVitest(extra);
     break;

@@ -16,11 +16,15 @@ const person = (i: number) => `ev-${i}@example.com`;
 const ms = (iso: string) => Date.parse(iso);
 
 /** The seeded year: who was first seen when, per class. */
+const seenAt = (at: string, ...people: number[]): Array<readonly [number, string]> => people.map((i) => [i, at] as const);
 const FIRST_SEEN = {
-  nonSensitive: [0, 1, 2, 3, 4].map((i) => [i, '2026-01-15T02:00:00Z'] as const)
-    .concat([5, 6].map((i) => [i, '2026-03-03T02:00:00Z'] as const))
-    .concat([[7, '2026-06-01T02:00:00Z'], [8, '2026-06-02T02:00:00Z']]),
-  sensitive: [3, 4, 5, 6].map((i) => [i, '2026-03-03T02:00:00Z'] as const).concat([[8, '2026-06-02T02:00:00Z']]),
+  nonSensitive: [
+    ...seenAt('2026-01-15T02:00:00Z', 0, 1, 2, 3, 4),
+    ...seenAt('2026-03-03T02:00:00Z', 5, 6),
+    ...seenAt('2026-06-01T02:00:00Z', 7),
+    ...seenAt('2026-06-02T02:00:00Z', 8),
+  ],
+  sensitive: [...seenAt('2026-03-03T02:00:00Z', 3, 4, 5, 6), ...seenAt('2026-06-02T02:00:00Z', 8)],
 };
 const expectedDigest = (c: keyof typeof FIRST_SEEN) =>
   firstSeenDigest(FIRST_SEEN[c].map(([i, at]) => ({ pseudonym: pseudonymise(person(i), SUBJECT_KEY), firstSeenMs: ms(at) })));
