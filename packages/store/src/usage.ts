@@ -11,8 +11,9 @@ import { fromClickHouseTime, zeroCounts, type ClassCounts, type ScopeKey } from 
  *         + tail(W)        — distinct persons whose every row was inserted after W, found through
  *                            subject_recent (ordered by insertion time) and checked by primary key.
  * Both parts are exact, and no person is in both. W trails the server clock by a settle time
- * (EGRESS_COUNT_SETTLE_MS) so that an insert still in flight at W is not missed by the checkpoint;
- * each checkpoint is recomputed from the whole table, so it also repairs anything a tail missed.
+ * (EGRESS_COUNT_SETTLE_MS) and never passes an insert still in flight, so the checkpoint misses no
+ * row at or before W. A checkpoint steps from the previous one (persons first inserted since its
+ * watermark) and is recounted over the whole year at process start and about hourly.
  */
 export interface Usage {
   counts: ClassCounts;
