@@ -80,7 +80,7 @@ describe('pathway ceiling and splitting risk', () => {
       ]);
     }
     const alert = await rig.webhook.waitFor((a) => a.labels.alertname === 'SplittingRisk', 15_000);
-    expect(alert.labels).toEqual({ alertname: 'SplittingRisk', severity: 'critical', group_id: 'G1', class: 'sensitive' });
+    expect(alert.labels).toEqual({ alertname: 'SplittingRisk', severity: 'critical', group_id: 'G1', class: 'sensitive', year: '2026' });
     expect(alert.annotations.description).toContain('PA, PB');
   });
 
@@ -92,8 +92,8 @@ describe('pathway ceiling and splitting risk', () => {
     await seedPeople(rig.store, { level: 'processor', id: 'PE', dataClass: 'sensitive' }, 0, 10_000);
     const result = await rig.evaluator.evaluateNow();
     const labels = result.firing.map((a) => a.labels);
-    expect(labels).toContainEqual({ alertname: 'SplittingRisk', severity: 'critical', group_id: 'G2', class: 'non_sensitive' });
-    expect(labels).toContainEqual({ alertname: 'PathwayCeilingReached', severity: 'critical', processor_id: 'PE', class: 'sensitive' });
+    expect(labels).toContainEqual({ alertname: 'SplittingRisk', severity: 'critical', group_id: 'G2', class: 'non_sensitive', year: '2026' });
+    expect(labels).toContainEqual({ alertname: 'PathwayCeilingReached', severity: 'critical', processor_id: 'PE', class: 'sensitive', year: '2026' });
     expect(labels.filter((l) => l.alertname === 'PathwayCeilingReached')).toHaveLength(1);
     await rig.webhook.waitFor((a) => a.labels.alertname === 'SplittingRisk' && a.labels.group_id === 'G2', 10_000);
   });
