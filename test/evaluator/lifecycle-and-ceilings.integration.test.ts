@@ -1,6 +1,6 @@
-import type { Store } from '@pi-egress/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCertificate, makeEvent, subjects } from '../fixtures/events.js';
+import { seedPeople } from '../harness/seed-people.js';
 import { startAlertingRig, type AlertingRig } from '../harness/alerting-rig.js';
 import { openTestStore } from '../setup/store.js';
 
@@ -47,20 +47,6 @@ describe('certificate renewal and expiry at China-time day boundaries', () => {
     expect(expired.labels).toEqual({ alertname: 'CertificateExpired', severity: 'critical', processor_id: 'P1', certificate_id: 'CERT-R' });
   });
 });
-
-/**
- * Seeds `count` distinct people straight into the subject table, server-side (1,000,000 rows in
- * about a second, where ingesting them would take far longer). Test-only: production rows come
- * from the writer.
- */
-async function seedPeople(store: Store, scope: { level: 'processor' | 'group'; id: string; dataClass: string }, from: number, count: number) {
-  await store.client.command({
-    query: `INSERT INTO subject_first_seen (scope_level, scope_id, year, class, id_hash, first_seen)
-            SELECT {level:String}, {id:String}, 2026, {dataClass:String}, SHA256(toString(number)), toDateTime64('2026-06-01 00:00:00', 3, 'UTC')
-            FROM numbers({from:UInt64}, {count:UInt64})`,
-    query_params: { level: scope.level, id: scope.id, dataClass: scope.dataClass, from, count },
-  });
-}
 
 describe('pathway ceiling and splitting risk', () => {
   let rig: AlertingRig;
