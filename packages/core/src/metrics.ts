@@ -79,6 +79,11 @@ export function createMetrics(registry = new Registry()) {
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [registry],
     }),
+    engineRestarts: new Counter({
+      name: 'pi_egress_store_engine_restarts_total',
+      help: 'Restarts of the embedded ClickHouse engine after it exited unexpectedly',
+      registers: [registry],
+    }),
     storeErrors: new Counter({
       name: 'pi_egress_store_errors_total',
       help: 'Failed store operations (retried), by operation',

@@ -15,6 +15,8 @@ export interface ApiOptions {
   onIngested?: (report: IngestReport) => void;
   /** Signs evidence packs (core's loadOrCreateEvidenceKey); without it an ephemeral key is used. */
   evidenceKey?: EvidenceKey;
+  /** /healthz fails once the store has not answered for longer than this; default DEFAULT_STORE_UNREACHABLE_LIMIT_MS. */
+  storeUnreachableLimitMs?: number;
   /** Per-client request limits; default DEFAULT_RATE_LIMIT. */
   rateLimit?: RateLimitOptions;
 }
