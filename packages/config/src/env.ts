@@ -19,6 +19,7 @@ export const envSchema = z.object({
   EGRESS_SUBJECT_KEY: optionalString,
   EGRESS_TOKENS: optionalString,
   EGRESS_MAX_BODY_BYTES: z.coerce.number().int().positive().default(32 * 1024 * 1024),
+  EGRESS_MAX_BATCH_EVENTS: z.coerce.number().int().positive().default(100_000),
   EGRESS_CATEGORIES_FILE: optionalString,
   EGRESS_COUNT_SETTLE_MS: z.coerce.number().int().min(0).default(10_000),
   EGRESS_STORE_UNREACHABLE_LIMIT_MS: z.coerce.number().int().positive().default(60_000),

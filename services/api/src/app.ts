@@ -4,7 +4,7 @@ import type { Logger } from '@pi-egress/config';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { auditActions } from './audit.js';
-import { errorHandler } from './errors.js';
+import { errorHandler, frameworkErrors, notFoundHandler } from './errors.js';
 import { strictJsonBodies } from './json-body.js';
 import type { ApiOptions } from './options.js';
 import { DEFAULT_RATE_LIMIT, limitRequests } from './rate-limit.js';
@@ -24,10 +24,12 @@ export async function buildApi(options: ApiOptions & { logger: Logger }): Promis
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: options.maxBodyBytes,
+    frameworkErrors,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
   guardRoutes(app);
   strictJsonBodies(app);
   await limitRequests(app, options.tokens, options.rateLimit ?? DEFAULT_RATE_LIMIT);
@@ -35,6 +37,7 @@ export async function buildApi(options: ApiOptions & { logger: Logger }): Promis
 
   await app.register(fastifySwagger, {
     openapi: {
+      openapi: '3.1.0',
       info: {
         title: 'PI egress monitor',
         description: 'Distinct individuals whose PI was sent abroad, checked against the declared certificate scope (PIPL Art. 38).',

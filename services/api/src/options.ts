@@ -2,6 +2,9 @@ import type { EvidenceKey, IngestReport, Metrics, MonitorContext } from '@pi-egr
 import type { TokenEntry } from './auth.js';
 import type { RateLimitOptions } from './rate-limit.js';
 
+/** Default of EGRESS_MAX_BATCH_EVENTS. */
+export const DEFAULT_MAX_BATCH_EVENTS = 100_000;
+
 /** What every route plugin is given. */
 export interface ApiOptions {
   ctx: MonitorContext;
@@ -9,6 +12,8 @@ export interface ApiOptions {
   tokens: readonly TokenEntry[];
   /** Largest request body accepted (EGRESS_MAX_BODY_BYTES); larger gets 413. */
   maxBodyBytes: number;
+  /** Most events (JSON array items or NDJSON lines) in one batch (EGRESS_MAX_BATCH_EVENTS); more gets 413. */
+  maxBatchEvents?: number;
   /** Extra readiness checks beside the store (e.g. Kafka connected). */
   readiness?: Record<string, () => boolean | Promise<boolean>>;
   /** Called after each HTTP batch is durably written (the evaluator re-checks at once). */

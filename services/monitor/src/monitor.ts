@@ -71,6 +71,7 @@ export async function startMonitor(env: Env, logger: Logger = createLogger({ lev
       logger,
       tokens: parseTokens(secrets.tokens),
       maxBodyBytes: env.EGRESS_MAX_BODY_BYTES,
+      maxBatchEvents: env.EGRESS_MAX_BATCH_EVENTS,
       storeUnreachableLimitMs: env.EGRESS_STORE_UNREACHABLE_LIMIT_MS,
       readiness,
       evidenceKey: loadOrCreateEvidenceKey(evidenceKeyFile),

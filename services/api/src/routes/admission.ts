@@ -2,7 +2,10 @@ import { checkAdmission } from '@pi-egress/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireRole } from '../auth.js';
+import { ApiError } from '../errors.js';
+import { admissionBodySchema } from '../event-contract.js';
 import type { ApiOptions } from '../options.js';
+import { responses } from '../responses.js';
 
 const counts = z.object({ nonSensitive: z.number().int(), sensitive: z.number().int() });
 
@@ -26,13 +29,13 @@ export const admissionRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, { 
         description:
           'The body is an egress event (contract v1) with eventId optional and occurredAt defaulting to now. Nothing is stored; ' +
           'the check reserves no room, so concurrent transfers that each fit may together pass a cap.',
-        body: z.looseObject({}).describe('EgressEvent without the need for eventId'),
-        response: { 200: response, 400: z.object({ error: z.string(), message: z.string(), reasons: z.array(z.string()) }) },
+        body: admissionBodySchema(),
+        response: responses({ 200: response }, 413, 415),
       },
     },
-    async (request, reply) => {
+    async (request) => {
       const outcome = await checkAdmission(ctx, request.body);
-      if (!outcome.ok) return reply.code(400).send({ error: 'invalid_transfer', message: outcome.reason, reasons: outcome.reason.split('; ') });
+      if (!outcome.ok) throw new ApiError(400, 'invalid_transfer', outcome.reason, outcome.reason.split('; '));
       return outcome.result;
     },
   );

@@ -1,19 +1,33 @@
-import { certificateSchema, identifier, validateCertificate } from '@pi-egress/domain';
+import { certificateSchema, validateCertificate } from '@pi-egress/domain';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireRole } from '../auth.js';
+import { ApiError } from '../errors.js';
 import type { ApiOptions } from '../options.js';
-
-const idParams = z.object({ id: identifier() });
+import { cleanIdentifier, idParams, refuseOddText } from '../params.js';
+import { responses } from '../responses.js';
 
 const processorSettingsBody = z.strictObject({
-  groupId: identifier().optional(),
+  groupId: cleanIdentifier().optional(),
   countExempt: z.boolean().default(false),
   ciiOperator: z.boolean().default(false),
 });
 
+/** The declared scope as stored (the request body with its defaults filled in). */
+const certificateAnswer = z
+  .looseObject({
+    certificateId: z.string(),
+    processorId: z.string(),
+    groupId: z.string().optional(),
+    validFrom: z.string(),
+    validTo: z.string(),
+    status: z.string(),
+    limits: z.object({ nonSensitive: z.int(), sensitive: z.int() }),
+  })
+  .describe('The certificate scope, as in the PUT body with defaults filled in');
+
 /** Declared scopes (SPEC §4) and processor settings: admin writes, viewers read. */
-export const certificateRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, { ctx, tokens }) => {
+export const certificateRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, { ctx, tokens, maxBodyBytes }) => {
   const admin = requireRole(tokens, 'admin');
   const viewer = requireRole(tokens, 'viewer');
 
@@ -21,29 +35,48 @@ export const certificateRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, 
     '/v1/certificates/:id',
     {
       onRequest: admin,
-      schema: { tags: ['certificates'], summary: 'Declare or replace a certificate scope', params: idParams, body: certificateSchema },
+      preValidation: refuseOddText,
+      bodyLimit: maxBodyBytes,
+      schema: {
+        tags: ['certificates'],
+        summary: 'Declare or replace a certificate scope',
+        params: idParams,
+        body: certificateSchema,
+        response: responses({ 200: certificateAnswer }, 413, 415, 503),
+      },
     },
-    async (request, reply) => {
+    async (request) => {
       // The body already passed the schema; this adds the rules that need the path (id must match).
       const result = validateCertificate(request.body, request.params.id);
-      if (!result.ok) {
-        return reply.code(400).send({ error: 'invalid_certificate', message: result.errors.join('; '), reasons: result.errors });
-      }
+      if (!result.ok) throw new ApiError(400, 'invalid_certificate', result.errors.join('; '), result.errors);
       await ctx.store.scopes.putCertificate(result.certificate);
       return result.certificate;
     },
   );
 
-  app.get('/v1/certificates', { onRequest: viewer, schema: { tags: ['certificates'], summary: 'List certificates' } }, async () => ({
-    certificates: await ctx.store.scopes.listCertificates(),
-  }));
+  app.get(
+    '/v1/certificates',
+    {
+      onRequest: viewer,
+      schema: {
+        tags: ['certificates'],
+        summary: 'List certificates',
+        querystring: z.strictObject({}),
+        response: responses({ 200: z.object({ certificates: z.array(certificateAnswer) }) }, 503),
+      },
+    },
+    async () => ({ certificates: await ctx.store.scopes.listCertificates() }),
+  );
 
   app.get(
     '/v1/certificates/:id',
-    { onRequest: viewer, schema: { tags: ['certificates'], summary: 'Read a certificate scope', params: idParams } },
-    async (request, reply) => {
+    {
+      onRequest: viewer,
+      schema: { tags: ['certificates'], summary: 'Read a certificate scope', params: idParams, response: responses({ 200: certificateAnswer }, 404, 503) },
+    },
+    async (request) => {
       const certificate = await ctx.store.scopes.certificate(request.params.id);
-      if (!certificate) return reply.code(404).send({ error: 'not_found', message: `no certificate ${request.params.id}` });
+      if (!certificate) throw new ApiError(404, 'not_found', 'no certificate with this id');
       return certificate;
     },
   );
@@ -52,11 +85,13 @@ export const certificateRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, 
     '/v1/processors/:id',
     {
       onRequest: admin,
+      preValidation: refuseOddText,
       schema: {
         tags: ['processors'],
         summary: 'Set a processor’s group, CII status and whether its exempt transfers count',
         params: idParams,
         body: processorSettingsBody,
+        response: responses({ 200: processorSettingsBody.extend({ processorId: z.string() }) }, 413, 415, 503),
       },
     },
     async (request) => {
