@@ -22,6 +22,8 @@ export interface ApiOptions {
   evidenceKey?: EvidenceKey;
   /** /healthz fails once the store has not answered for longer than this; default DEFAULT_STORE_UNREACHABLE_LIMIT_MS. */
   storeUnreachableLimitMs?: number;
+  /** Where the alert runbooks are published (EGRESS_RUNBOOK_BASE_URL); unset: this API's /runbooks. Exported as pi_egress_runbooks_info for the Prometheus rules. */
+  runbookBaseUrl?: string | undefined;
   /** Per-client request limits; default DEFAULT_RATE_LIMIT. */
   rateLimit?: RateLimitOptions;
 }

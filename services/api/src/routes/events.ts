@@ -8,6 +8,13 @@ import { DEFAULT_MAX_BATCH_EVENTS, type ApiOptions } from '../options.js';
 import { responses } from '../responses.js';
 import { eventBatchSchema } from '../event-contract.js';
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Ends this batch's wait in the ingest backlog (pi_egress_ingest_lag_seconds). */
+    leaveIngestBacklog?: () => void;
+  }
+}
+
 const NDJSON_TYPES = ['application/x-ndjson', 'application/ndjson', 'application/jsonl'];
 
 /** At most this many rejections are listed; `rejectedCount` gives them all. */
@@ -38,7 +45,15 @@ export const eventRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, option
   app.post(
     '/v1/events',
     {
-      onRequest: requireRole(tokens, 'ingest'),
+      onRequest: [
+        requireRole(tokens, 'ingest'),
+        // The batch waits from its receipt (before its body is read) until it is answered.
+        async (request) => {
+          request.leaveIngestBacklog = metrics.ingestBacklog.received(new Date());
+        },
+      ],
+      onResponse: async (request) => request.leaveIngestBacklog?.(),
+      onRequestAbort: async (request) => request.leaveIngestBacklog?.(),
       bodyLimit: maxBodyBytes,
       preValidation: async (request) => {
         if (Array.isArray(request.body) && request.body.length > maxEvents) {

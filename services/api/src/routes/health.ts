@@ -6,7 +6,8 @@ import { DEFAULT_STORE_UNREACHABLE_LIMIT_MS, StoreReachability } from '../store-
  * Liveness (fails once the store has been unreachable longer than a bound), readiness (store and
  * any other dependency answering now) and Prometheus metrics: no token.
  */
-export const healthRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, { ctx, metrics, readiness = {}, storeUnreachableLimitMs }) => {
+export const healthRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, { ctx, metrics, readiness = {}, storeUnreachableLimitMs, runbookBaseUrl }) => {
+  metrics.runbooks.set({ base_url: runbookBaseUrl?.replace(/\/+$/, '') ?? '' }, 1);
   const store = new StoreReachability(() => ctx.store.ping(), storeUnreachableLimitMs ?? DEFAULT_STORE_UNREACHABLE_LIMIT_MS);
   store.start();
   app.addHook('onClose', async () => store.stop());
