@@ -8,6 +8,7 @@ import { errorHandler, frameworkErrors, notFoundHandler } from './errors.js';
 import { strictJsonBodies } from './json-body.js';
 import type { ApiOptions } from './options.js';
 import { DEFAULT_RATE_LIMIT, limitRequests } from './rate-limit.js';
+import { API_TAGS, nameOperations } from './openapi.js';
 import { guardRoutes } from './route-guard.js';
 import { admissionRoutes } from './routes/admission.js';
 import { alertRoutes } from './routes/alerts.js';
@@ -21,6 +22,7 @@ import { usageRoutes } from './routes/usage.js';
 
 /** Builds the API: each route group an encapsulated plugin, OpenAPI at /docs. */
 export async function buildApi(options: ApiOptions & { logger: Logger }): Promise<FastifyInstance> {
+  const publicUrl = (options.publicUrl ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: options.maxBodyBytes,
@@ -31,6 +33,7 @@ export async function buildApi(options: ApiOptions & { logger: Logger }): Promis
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
   guardRoutes(app);
+  nameOperations(app);
   strictJsonBodies(app);
   await limitRequests(app, options.tokens, options.rateLimit ?? DEFAULT_RATE_LIMIT);
   auditActions(app, options.ctx.store);
@@ -42,7 +45,10 @@ export async function buildApi(options: ApiOptions & { logger: Logger }): Promis
         title: 'PI egress monitor',
         description: 'Distinct individuals whose PI was sent abroad, checked against the declared certificate scope (PIPL Art. 38).',
         version: '1.0.0',
+        contact: { name: 'Operators of this monitor', url: `${publicUrl}/docs` },
       },
+      servers: [{ url: publicUrl, description: 'This monitor (EGRESS_PUBLIC_URL)' }],
+      tags: API_TAGS,
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },

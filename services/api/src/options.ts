@@ -24,6 +24,8 @@ export interface ApiOptions {
   storeUnreachableLimitMs?: number;
   /** Where the alert runbooks are published (EGRESS_RUNBOOK_BASE_URL); unset: this API's /runbooks. Exported as pi_egress_runbooks_info for the Prometheus rules. */
   runbookBaseUrl?: string | undefined;
+  /** External URL of the API (EGRESS_PUBLIC_URL), named as the server in the OpenAPI document. */
+  publicUrl?: string | undefined;
   /** Per-client request limits; default DEFAULT_RATE_LIMIT. */
   rateLimit?: RateLimitOptions;
 }

@@ -72,6 +72,7 @@ export async function startMonitor(env: Env, logger: Logger = createLogger({ lev
       tokens: parseTokens(secrets.tokens),
       maxBodyBytes: env.EGRESS_MAX_BODY_BYTES,
       maxBatchEvents: env.EGRESS_MAX_BATCH_EVENTS,
+      publicUrl: env.EGRESS_PUBLIC_URL ?? `http://127.0.0.1:${env.EGRESS_HTTP_PORT}`,
       runbookBaseUrl: env.EGRESS_RUNBOOK_BASE_URL ?? (env.EGRESS_PUBLIC_URL ? `${env.EGRESS_PUBLIC_URL.replace(/\/+$/, '')}/runbooks` : undefined),
       storeUnreachableLimitMs: env.EGRESS_STORE_UNREACHABLE_LIMIT_MS,
       readiness,

@@ -40,6 +40,7 @@ export const certificateRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, 
       schema: {
         tags: ['certificates'],
         summary: 'Declare or replace a certificate scope',
+        description: 'The body is the declared scope (SPEC §4); its certificateId must match the path. Invalid scopes answer 400 with one line per problem in details.',
         params: idParams,
         body: certificateSchema,
         response: responses({ 200: certificateAnswer }, 413, 415, 503),
@@ -61,6 +62,7 @@ export const certificateRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, 
       schema: {
         tags: ['certificates'],
         summary: 'List certificates',
+        description: 'Every declared certificate scope, by certificate id.',
         querystring: z.strictObject({}),
         response: responses({ 200: z.object({ certificates: z.array(certificateAnswer) }) }, 503),
       },
@@ -72,7 +74,7 @@ export const certificateRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, 
     '/v1/certificates/:id',
     {
       onRequest: viewer,
-      schema: { tags: ['certificates'], summary: 'Read a certificate scope', params: idParams, response: responses({ 200: certificateAnswer }, 404, 503) },
+      schema: { tags: ['certificates'], summary: 'Read a certificate scope', description: 'The declared scope of one certificate; 404 when none is declared.', params: idParams, response: responses({ 200: certificateAnswer }, 404, 503) },
     },
     async (request) => {
       const certificate = await ctx.store.scopes.certificate(request.params.id);
@@ -89,6 +91,7 @@ export const certificateRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, 
       schema: {
         tags: ['processors'],
         summary: 'Set a processor’s group, CII status and whether its exempt transfers count',
+        description: 'Processor settings that change the counting level and pathway; unset fields take their defaults.',
         params: idParams,
         body: processorSettingsBody,
         response: responses({ 200: processorSettingsBody.extend({ processorId: z.string() }) }, 413, 415, 503),

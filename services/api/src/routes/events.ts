@@ -67,6 +67,7 @@ export const eventRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, option
           `Valid events are stored and counted; each invalid one is reported with its index and reason (the first ${MAX_LISTED_REJECTIONS}, ` +
           `with rejectedCount giving all). A batch holds at most ${maxEvents} events (EGRESS_MAX_BATCH_EVENTS) and ${maxBodyBytes} bytes ` +
           '(EGRESS_MAX_BODY_BYTES); more gets 413. As NDJSON (application/x-ndjson) each line is one event.',
+        consumes: ['application/json', ...NDJSON_TYPES],
         body: eventBatchSchema(maxEvents),
         response: responses({ 200: ingestResponse }, 413, 415),
       },

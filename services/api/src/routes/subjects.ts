@@ -30,6 +30,7 @@ export const subjectRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, { ct
       schema: {
         tags: ['evidence'],
         summary: "Was a person's PI sent under a certificate in a year, first seen when, in which classes",
+        description: 'The subject id is pseudonymised at once and never logged or stored; the request is audited without it.',
         body,
         response: responses({ 200: response }, 413, 415, 503),
       },

@@ -34,7 +34,7 @@ export const usageRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, { ctx,
 
   app.get(
     '/v1/certificates/:id/usage',
-    { onRequest: viewer, schema: { tags: ['usage'], summary: 'Counts of a certificate against its caps', params: idParams, querystring: yearQuery, response: responses({ 200: usageReport }, 404) } },
+    { onRequest: viewer, schema: { tags: ['usage'], summary: 'Counts of a certificate against its caps', description: 'Distinct individuals per class this year under the certificate, with caps, utilisation and forecast.', params: idParams, querystring: yearQuery, response: responses({ 200: usageReport }, 404) } },
     async (request) => {
       const certificate = await ctx.store.scopes.certificate(request.params.id);
       if (!certificate) throw new ApiError(404, 'not_found', 'no certificate with this id');
@@ -44,13 +44,13 @@ export const usageRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, { ctx,
 
   app.get(
     '/v1/processors/:id/usage',
-    { onRequest: viewer, schema: { tags: ['usage'], summary: 'Counts of a processor over all its counted transfers', params: idParams, querystring: yearQuery, response: responses({ 200: usageReport }) } },
+    { onRequest: viewer, schema: { tags: ['usage'], summary: 'Counts of a processor over all its counted transfers', description: 'Distinct individuals per class this year at the processor level, and the pathway they require.', params: idParams, querystring: yearQuery, response: responses({ 200: usageReport }) } },
     async (request) => processorUsage(ctx, request.params.id, yearOfRequest(request.query.year)),
   );
 
   app.get(
     '/v1/groups/:id/usage',
-    { onRequest: viewer, schema: { tags: ['usage'], summary: 'Group totals (each person once) and members', params: idParams, querystring: yearQuery, response: responses({ 200: groupReport }) } },
+    { onRequest: viewer, schema: { tags: ['usage'], summary: 'Group totals (each person once) and members', description: 'Distinct individuals per class this year across the group (each person once) and per member processor.', params: idParams, querystring: yearQuery, response: responses({ 200: groupReport }) } },
     async (request) => groupUsage(ctx, request.params.id, yearOfRequest(request.query.year)),
   );
 };
