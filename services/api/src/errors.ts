@@ -55,6 +55,16 @@ const BY_STATUS: Record<number, [code: string, message: string]> = {
   429: ['rate_limited', 'too many requests'],
 };
 
+/** Network failures on the way to the store (its engine restarting, a server gone): worth a retry. */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'ECONNABORTED', 'UND_ERR_SOCKET']);
+
+function isUnreachable(error: unknown): boolean {
+  for (let cause = error, depth = 0; cause instanceof Error && depth < 5; cause = cause.cause, depth++) {
+    if (UNREACHABLE_CODES.has(String((cause as NodeJS.ErrnoException).code))) return true;
+  }
+  return false;
+}
+
 /** JSON-pointer-ish instance path to the field name a user reads: /limits/nonSensitive → limits.nonSensitive. */
 function fieldOf(instancePath: string): string {
   const path = instancePath.replace(/^\//, '').replaceAll('/', '.');
@@ -79,13 +89,14 @@ export function errorAnswer(error: FastifyError | Error): { status: number; body
     const [genericCode, message] = BY_STATUS[status] ?? BY_STATUS[400]!;
     return { status: BY_STATUS[status] ? status : 400, body: { error: genericCode, message } };
   }
-  return { status: status >= 500 ? status : 500, body: { error: status === 503 ? 'unavailable' : 'internal_error', message: 'the request could not be completed' } };
+  if (isUnreachable(error)) return { status: 503, body: { error: 'store_unavailable', message: 'the store is not reachable right now; retry later' } };
+  return { status: 500, body: { error: 'internal_error', message: 'the request could not be completed' } };
 }
 
 /** The API's error handler: every error answered in {@link errorSchema}'s shape; server errors logged. */
 export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   const { status, body } = errorAnswer(error);
-  if (status >= 500) request.log.error({ err: error }, 'request failed');
+  if (status >= 500) request.log.error({ err: error }, status === 503 ? 'store unreachable' : 'request failed');
   return reply.code(status).send(body);
 }
 

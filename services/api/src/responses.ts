@@ -9,12 +9,11 @@ const WHEN: Record<number, string> = {
   413: 'Body larger than allowed (bytes or lines)',
   415: 'Content-type not accepted by this route',
   429: 'Rate limit of the token or client address exceeded',
-  500: 'The store failed (or another unexpected error): nothing was written; retry',
-  503: 'The audit entry could not be written (the store is unavailable): the answer is withheld',
+  503: 'The store is unreachable, or (admin and auditor tokens) the audit entry could not be written: nothing was answered; retry',
 };
 
 /** Statuses every route behind a token can answer. */
-const GUARDED = [400, 401, 403, 429, 500] as const;
+const GUARDED = [400, 401, 403, 429, 503] as const;
 
 /** Response schemas of a guarded route: its own answers plus the error shape for each error status it can give. */
 export function responses(own: Record<number, ZodType>, ...extra: number[]): Record<number, ZodType> {
