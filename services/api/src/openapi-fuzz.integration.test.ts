@@ -89,7 +89,7 @@ function requestsOf(doc: { paths: Record<string, Record<string, Operation>> }): 
         method: fc.constant(method.toUpperCase()),
         path: fc.tuple(path, query).map(([base, pairs]) => {
           // URLSearchParams writes UTF-8: a lone surrogate goes out as U+FFFD.
-          const search = new URLSearchParams(pairs.map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value) ?? '']));
+          const search = new URLSearchParams(pairs.map(([key, value]): [string, string] => [key, typeof value === 'string' ? value : (JSON.stringify(value) ?? '')]));
           return search.size ? `${base}?${search}` : base;
         }),
         role: fc.constantFrom('admin', 'ingest', 'auditor', 'viewer', null),
