@@ -47,6 +47,7 @@ describe('the API answers every documented route and status as documented', () =
   let broken: TestApi;
   let proxy: Awaited<ReturnType<typeof cuttableProxy>>;
   let doc: OpenApiDocument;
+  let incidentId: string;
 
   beforeAll(async () => {
     api = await startTestApi({ maxBodyBytes: 256 * 1024 });
@@ -58,6 +59,10 @@ describe('the API answers every documented route and status as documented', () =
     expect((await api.call('admin', 'PUT', '/v1/certificates/CERT-1', makeCertificate())).status).toBe(200);
     const seeded = await api.call('ingest', 'POST', '/v1/events', [makeEvent({ occurredAt: '2026-07-01T00:00:00Z', subjects: subjects(3, 'contract') })]);
     expect(seeded.status).toBe(200);
+    const [opened] = await api.ctx.store.incidents.open([
+      { year: 2026, alertname: 'ScopeCapExceeded', fingerprint: 'contract', labels: { certificate_id: 'CERT-1' }, summary: 'contract test', openedAt: new Date() },
+    ]);
+    incidentId = opened!.incidentId;
     proxy.cut();
     // Past the unreachable bound of `broken`, and past the 5 s for which its scope registry answers from memory.
     await new Promise((resolve) => setTimeout(resolve, Math.max(1_000, 5_500 - (Date.now() - brokenOpenedAt))));
@@ -115,6 +120,24 @@ describe('the API answers every documented route and status as documented', () =
       200: () => api.call('viewer', 'GET', '/v1/certificates'),
       400: () => api.call('viewer', 'GET', '/v1/certificates?page=2'),
       ...guarded('viewer', 'ingest', 'GET', '/v1/certificates'),
+    },
+    'GET /v1/certificates/{id}/versions': {
+      200: () => api.call('viewer', 'GET', '/v1/certificates/CERT-1/versions'),
+      400: () => api.call('viewer', 'GET', '/v1/certificates/%01/versions'),
+      404: () => api.call('viewer', 'GET', '/v1/certificates/NOPE/versions'),
+      ...guarded('viewer', 'ingest', 'GET', '/v1/certificates/CERT-1/versions'),
+    },
+    'GET /v1/incidents': {
+      200: () => api.call('viewer', 'GET', '/v1/incidents?year=2026&status=open'),
+      400: () => api.call('viewer', 'GET', '/v1/incidents?status=closed'),
+      ...guarded('viewer', 'ingest', 'GET', '/v1/incidents'),
+    },
+    'POST /v1/incidents/{id}/acknowledge': {
+      200: () => api.call('admin', 'POST', `/v1/incidents/${encodeURIComponent(incidentId)}/acknowledge`, { note: 'cap raised after review' }),
+      400: () => api.call('admin', 'POST', `/v1/incidents/${encodeURIComponent(incidentId)}/acknowledge`, { note: ' ' }),
+      404: () => api.call('admin', 'POST', '/v1/incidents/NOPE/acknowledge', { note: 'x' }),
+      ...guarded('admin', 'viewer', 'POST', '/v1/incidents/I1/acknowledge', { note: 'x' }),
+      ...withBody('admin', 'POST', '/v1/incidents/I1/acknowledge'),
     },
     'PUT /v1/processors/{id}': {
       200: () => api.call('admin', 'PUT', '/v1/processors/P1', { countExempt: false }),

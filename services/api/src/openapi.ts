@@ -7,6 +7,7 @@ export const API_TAGS = [
   { name: 'events', description: 'HTTP ingest of egress events (SPEC §3)' },
   { name: 'usage', description: 'Distinct individuals per class this calendar year at the three counting levels' },
   { name: 'alerts', description: 'Firing alerts (SPEC §5)' },
+  { name: 'incidents', description: 'Breaches on record until an admin acknowledges them' },
   { name: 'evidence', description: "The auditor's signed evidence pack and subject lookup" },
   { name: 'admission', description: 'Pre-transfer checks against the scope and caps' },
   { name: 'operations', description: 'Liveness, readiness, metrics and runbooks: no token' },

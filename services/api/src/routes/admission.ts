@@ -35,7 +35,7 @@ export const admissionRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, { 
     },
     async (request) => {
       const outcome = await checkAdmission(ctx, request.body);
-      if (!outcome.ok) throw new ApiError(400, 'invalid_transfer', outcome.reason, outcome.reason.split('; '));
+      if (!outcome.ok) throw new ApiError(400, 'invalid_transfer', outcome.reason, outcome.reasons);
       return outcome.result;
     },
   );

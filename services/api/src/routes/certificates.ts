@@ -1,3 +1,4 @@
+import { declareCertificate, putProcessorSettings } from '@pi-egress/core';
 import { certificateSchema, validateCertificate } from '@pi-egress/domain';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -26,6 +27,11 @@ const certificateAnswer = z
   })
   .describe('The certificate scope, as in the PUT body with defaults filled in');
 
+const versionsAnswer = z.object({
+  certificateId: z.string(),
+  versions: z.array(z.object({ effectiveFrom: z.string(), declaredAt: z.string(), scope: certificateAnswer })),
+});
+
 /** Declared scopes (SPEC §4) and processor settings: admin writes, viewers read. */
 export const certificateRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, { ctx, tokens, maxBodyBytes }) => {
   const admin = requireRole(tokens, 'admin');
@@ -39,19 +45,47 @@ export const certificateRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, 
       bodyLimit: maxBodyBytes,
       schema: {
         tags: ['certificates'],
-        summary: 'Declare or replace a certificate scope',
-        description: 'The body is the declared scope (SPEC §4); its certificateId must match the path. Invalid scopes answer 400 with one line per problem in details.',
+        summary: 'Declare a certificate scope, or a new version of it',
+        description:
+          'Adds a version effective from `effectiveFrom` (default: now; a first declaration applies from the start). ' +
+          'Transfers are judged against the version in force when they occurred; a back-dated version re-judges the ones it now governs, ' +
+          'and a first declaration judges the transfers that cited the certificate before it was declared. ' +
+          'The certificateId must match the path; an invalid scope answers 400 with one line per problem in details.',
         params: idParams,
         body: certificateSchema,
-        response: responses({ 200: certificateAnswer }, 413, 415, 503),
+        response: responses({ 200: certificateAnswer }, 413, 415),
       },
     },
     async (request) => {
       // The body already passed the schema; this adds the rules that need the path (id must match).
       const result = validateCertificate(request.body, request.params.id);
-      if (!result.ok) throw new ApiError(400, 'invalid_certificate', result.errors.join('; '), result.errors);
-      await ctx.store.scopes.putCertificate(result.certificate);
-      return result.certificate;
+      const declared = result.ok ? await declareCertificate(ctx, result.certificate) : result;
+      const errors = result.ok ? (declared.ok ? [] : (declared as { errors: string[] }).errors) : result.errors;
+      if (!declared.ok || errors.length > 0) throw new ApiError(400, 'invalid_certificate', errors.join('; '), errors);
+      request.audit = { detail: declared.notes };
+      return declared.value.certificate;
+    },
+  );
+
+  app.get(
+    '/v1/certificates/:id/versions',
+    {
+      onRequest: viewer,
+      schema: {
+        tags: ['certificates'],
+        summary: 'The scope versions of a certificate with their effectiveFrom',
+        description: 'Every declared version of the scope, oldest first; 404 when none is declared.',
+        params: idParams,
+        response: responses({ 200: versionsAnswer }, 404),
+      },
+    },
+    async (request) => {
+      const versions = await ctx.store.scopes.certificateVersions(request.params.id);
+      if (versions.length === 0) throw new ApiError(404, 'not_found', 'no certificate with this id');
+      return {
+        certificateId: request.params.id,
+        versions: versions.map((v) => ({ effectiveFrom: v.effectiveFrom.toISOString(), declaredAt: v.declaredAt.toISOString(), scope: v.certificate })),
+      };
     },
   );
 
@@ -64,7 +98,7 @@ export const certificateRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, 
         summary: 'List certificates',
         description: 'Every declared certificate scope, by certificate id.',
         querystring: z.strictObject({}),
-        response: responses({ 200: z.object({ certificates: z.array(certificateAnswer) }) }, 503),
+        response: responses({ 200: z.object({ certificates: z.array(certificateAnswer) }) }),
       },
     },
     async () => ({ certificates: await ctx.store.scopes.listCertificates() }),
@@ -74,7 +108,13 @@ export const certificateRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, 
     '/v1/certificates/:id',
     {
       onRequest: viewer,
-      schema: { tags: ['certificates'], summary: 'Read a certificate scope', description: 'The declared scope of one certificate; 404 when none is declared.', params: idParams, response: responses({ 200: certificateAnswer }, 404, 503) },
+      schema: {
+        tags: ['certificates'],
+        summary: 'Read a certificate scope',
+        description: 'The declared scope of one certificate; 404 when none is declared.',
+        params: idParams,
+        response: responses({ 200: certificateAnswer }, 404),
+      },
     },
     async (request) => {
       const certificate = await ctx.store.scopes.certificate(request.params.id);
@@ -94,12 +134,13 @@ export const certificateRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, 
         description: 'Processor settings that change the counting level and pathway; unset fields take their defaults.',
         params: idParams,
         body: processorSettingsBody,
-        response: responses({ 200: processorSettingsBody.extend({ processorId: z.string() }) }, 413, 415, 503),
+        response: responses({ 200: processorSettingsBody.extend({ processorId: z.string() }) }, 413, 415),
       },
     },
     async (request) => {
       const settings = { processorId: request.params.id, ...request.body };
-      await ctx.store.scopes.putProcessor(settings);
+      const { rebuiltGroups } = await putProcessorSettings(ctx, settings);
+      if (rebuiltGroups.length > 0) request.audit = { detail: { rebuiltGroups } };
       return settings;
     },
   );

@@ -1,12 +1,12 @@
-import { ingestEvents, recordIngest } from '@pi-egress/core';
+import { ingestDecoded, ok, recordIngest, REJECTION_CODES } from '@pi-egress/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireRole } from '../auth.js';
 import { ApiError } from '../errors.js';
-import { assertLineCount, parseNdjson } from '../ndjson.js';
+import { eventBatchSchema } from '../event-contract.js';
+import { assertLineCount, DecodedLine, parseNdjson } from '../ndjson.js';
 import { DEFAULT_MAX_BATCH_EVENTS, type ApiOptions } from '../options.js';
 import { responses } from '../responses.js';
-import { eventBatchSchema } from '../event-contract.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -24,10 +24,21 @@ const ingestResponse = z.object({
   accepted: z.int().describe('Events written (new transfers)'),
   duplicates: z.int().describe('Events whose eventId was already stored: not counted again'),
   rejected: z
-    .array(z.looseObject({ index: z.int().describe('Position in the batch, from 0'), eventId: z.string().optional(), reason: z.string() }))
+    .array(
+      z.object({
+        index: z.int().describe('position of the event in the batch (NDJSON: among the non-blank lines)'),
+        eventId: z.string().optional(),
+        code: z.enum(REJECTION_CODES as [string, ...string[]]).describe('stable machine code of the refusal'),
+        reason: z.string().describe('the field and what is wrong with it; never echoes a value'),
+      }),
+    )
     .describe(`The first ${MAX_LISTED_REJECTIONS} invalid events, in batch order`),
   rejectedCount: z.int().describe('All invalid events of the batch (rejected lists at most the first 1,000)'),
 });
+
+const NOT_ACKNOWLEDGED =
+  'the store could not complete the write, so this batch is not acknowledged; some of its people may already be stored, ' +
+  'and sending the same batch again is safe and completes it (repeated eventIds are counted once)';
 
 /** HTTP ingest: a JSON array or NDJSON of egress events (SPEC §3), each validated on its own. */
 export const eventRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, options) => {
@@ -64,26 +75,32 @@ export const eventRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, option
         tags: ['events'],
         summary: 'Submit egress events (JSON array or NDJSON)',
         description:
-          `Valid events are stored and counted; each invalid one is reported with its index and reason (the first ${MAX_LISTED_REJECTIONS}, ` +
+          `Valid events are stored and counted; each invalid one is reported with its index, code and reason (the first ${MAX_LISTED_REJECTIONS}, ` +
           `with rejectedCount giving all). A batch holds at most ${maxEvents} events (EGRESS_MAX_BATCH_EVENTS) and ${maxBodyBytes} bytes ` +
-          '(EGRESS_MAX_BODY_BYTES); more gets 413. As NDJSON (application/x-ndjson) each line is one event.',
+          '(EGRESS_MAX_BODY_BYTES); more gets 413. As NDJSON (application/x-ndjson) each line is one event. ' +
+          'A 503 means the batch is not acknowledged: send it again (repeated eventIds count once).',
         consumes: ['application/json', ...NDJSON_TYPES],
         body: eventBatchSchema(maxEvents),
         response: responses({ 200: ingestResponse }, 413, 415),
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const stopTimer = metrics.batchDuration.startTimer({ source: 'http' });
-      const report = await ingestEvents(ctx, request.body);
+      // A JSON array's elements are decoded already; NDJSON lines went through the decode step.
+      const decoded = request.body.map((value) => (value instanceof DecodedLine ? value.result : ok(value)));
+      let report: Awaited<ReturnType<typeof ingestDecoded>>;
+      try {
+        report = await ingestDecoded(ctx, decoded);
+      } catch (err) {
+        metrics.storeErrors.inc({ operation: 'write' });
+        request.log.error({ err }, 'batch not written');
+        return reply.code(503).header('retry-after', '5').send({ error: 'store_unavailable', message: NOT_ACKNOWLEDGED });
+      }
       stopTimer();
       recordIngest(metrics, report, ctx.now());
       onIngested?.(report);
-      return {
-        accepted: report.accepted,
-        duplicates: report.duplicates,
-        rejected: report.rejected.slice(0, MAX_LISTED_REJECTIONS),
-        rejectedCount: report.rejected.length,
-      };
+      const rejected = report.rejected.slice(0, MAX_LISTED_REJECTIONS).map(({ index, eventId, code, reason }) => ({ index, code, reason, ...(eventId ? { eventId } : {}) }));
+      return { accepted: report.accepted, duplicates: report.duplicates, rejected, rejectedCount: report.rejected.length };
     },
   );
 };
