@@ -9,3 +9,4 @@ export * from './evidence-verify.js';
 export * from './admission.js';
 export * from './declarations.js';
 export * from './subject-lookup.js';
+export * from './reservations.js';

@@ -1,6 +1,7 @@
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { Logger } from '@pi-egress/config';
+import { ReservationBook } from '@pi-egress/core';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { auditActions } from './audit.js';
@@ -69,8 +70,9 @@ export async function buildApi(options: ApiOptions & { logger: Logger }): Promis
     subjectRoutes,
     admissionRoutes,
   ];
+  const routeOptions = { ...options, reservations: options.reservations ?? new ReservationBook() };
   for (const routes of routeGroups) {
-    await app.register(routes, options);
+    await app.register(routes, routeOptions);
   }
   return app;
 }

@@ -24,7 +24,12 @@ export function eventBatchSchema(maxEvents: number) {
 export function admissionBodySchema() {
   const contract = eventContract();
   const required = ((contract.required as string[] | undefined) ?? []).filter((field) => field !== 'eventId' && field !== 'occurredAt');
-  return z
-    .looseObject({})
-    .meta({ ...contract, title: 'ProposedTransfer', required, description: 'An egress event (contract v1) with eventId optional and occurredAt defaulting to now' });
+  const properties = { ...(contract.properties as Record<string, unknown>), reserve: { type: 'boolean', default: false, description: 'Hold the capacity this transfer adds (5 minutes, or until its eventId is ingested)' } };
+  return z.looseObject({}).meta({
+    ...contract,
+    properties,
+    title: 'ProposedTransfer',
+    required,
+    description: 'An egress event (contract v1) with eventId optional and occurredAt defaulting to now, and whether to reserve',
+  });
 }

@@ -1,4 +1,4 @@
-import type { EvidenceKey, IngestReport, Metrics, MonitorContext } from '@pi-egress/core';
+import type { EvidenceKey, IngestReport, Metrics, MonitorContext, ReservationBook } from '@pi-egress/core';
 import type { TokenEntry } from './auth.js';
 import type { RateLimitOptions } from './rate-limit.js';
 
@@ -26,6 +26,8 @@ export interface ApiOptions {
   runbookBaseUrl?: string | undefined;
   /** External URL of the API (EGRESS_PUBLIC_URL), named as the server in the OpenAPI document. */
   publicUrl?: string | undefined;
+  /** Capacity held by reserving admissions (one book per API process); buildApi makes one when not given. */
+  reservations?: ReservationBook;
   /** Per-client request limits; default DEFAULT_RATE_LIMIT. */
   rateLimit?: RateLimitOptions;
 }

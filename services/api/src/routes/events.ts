@@ -42,7 +42,7 @@ const NOT_ACKNOWLEDGED =
 
 /** HTTP ingest: a JSON array or NDJSON of egress events (SPEC §3), each validated on its own. */
 export const eventRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, options) => {
-  const { ctx, metrics, tokens, maxBodyBytes, onIngested } = options;
+  const { ctx, metrics, tokens, maxBodyBytes, onIngested, reservations } = options;
   const maxEvents = options.maxBatchEvents ?? DEFAULT_MAX_BATCH_EVENTS;
   app.addContentTypeParser(NDJSON_TYPES, { parseAs: 'buffer', bodyLimit: maxBodyBytes }, (_request, body, done) => {
     try {
@@ -97,6 +97,8 @@ export const eventRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, option
         return reply.code(503).header('retry-after', '5').send({ error: 'store_unavailable', message: NOT_ACKNOWLEDGED });
       }
       stopTimer();
+      // The reserved transfers arrived: their people are counted now, the holds go.
+      reservations?.consume(report.transfers.map((transfer) => transfer.eventId));
       recordIngest(metrics, report, ctx.now());
       onIngested?.(report);
       const rejected = report.rejected.slice(0, MAX_LISTED_REJECTIONS).map(({ index, eventId, code, reason }) => ({ index, code, reason, ...(eventId ? { eventId } : {}) }));
