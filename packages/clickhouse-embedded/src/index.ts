@@ -5,3 +5,4 @@ export {
   type EmbeddedClickHouseLogger,
   type EmbeddedClickHouseOptions,
 } from './server.js';
+export { superviseEmbeddedClickHouse, type SupervisedClickHouse, type SupervisedClickHouseOptions } from './supervisor.js';

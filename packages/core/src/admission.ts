@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import {
   admissionDecision,
+  DATA_CLASSES,
+  type DataClass,
   countingScopes,
   zeroCounts,
   type ScopeKey,
@@ -11,6 +14,7 @@ import {
   type PreparedTransfer,
 } from '@pi-egress/domain';
 import type { MonitorContext } from './context.js';
+import type { ReservationBook } from './reservations.js';
 
 /** One counting level of the answer: counts now, individuals the transfer adds, caps where declared. */
 export interface AdmissionScopeReport {
@@ -27,23 +31,53 @@ export interface AdmissionResult {
   newIndividuals: ClassCounts;
   reasons: AdmissionReason[];
   scopes: AdmissionScopeReport[];
+  /** Present when the admission reserved: the capacity is held until the transfer with this eventId arrives, or until expiresAt. */
+  reservation?: { eventId: string; expiresAt: string };
+}
+
+export interface AdmissionOptions {
+  /** Hold the capacity of the people this transfer would add (when allowed). */
+  reserve?: boolean;
+  /** Holds of earlier reserving admissions: counted as if their transfers had arrived. */
+  reservations?: ReservationBook;
 }
 
 export type AdmissionOutcome = { ok: true; result: AdmissionResult } | { ok: false; reason: string; reasons: string[] };
 
-/** Per scope: counts now, and the persons the transfer would add (not yet counted there in a class they carry). */
-async function projectScopes(ctx: MonitorContext, transfer: PreparedTransfer, keys: readonly ScopeKey[]): Promise<AdmissionScopeReport[]> {
+interface ProjectedScope extends AdmissionScopeReport {
+  /** The persons the transfer would add here, with the classes each adds. */
+  people: Map<string, DataClass[]>;
+}
+
+/**
+ * Per scope: counts now (plus people other reservations hold), and the persons the transfer would
+ * add (not yet counted or held there in a class they carry).
+ */
+async function projectScopes(ctx: MonitorContext, transfer: PreparedTransfer, keys: readonly ScopeKey[], reservations?: ReservationBook): Promise<ProjectedScope[]> {
   if (keys.length === 0) return [];
   const [usages, counted] = await Promise.all([
     Promise.all(keys.map((key) => ctx.store.usage.individuals(key))),
     ctx.store.subjects.countedClasses(keys, transfer.subjects.map((s) => s.idHash)),
   ]);
   return keys.map((key, i) => {
-    const added = zeroCounts();
+    const people = new Map<string, DataClass[]>();
     for (const subject of transfer.subjects) {
-      for (const c of subject.classes) if (!counted[i]!.get(subject.idHash)?.includes(c)) added[c] += 1;
+      const classes = subject.classes.filter((c) => !counted[i]!.get(subject.idHash)?.includes(c));
+      if (classes.length > 0) people.set(subject.idHash, classes);
     }
-    return { level: key.level, id: key.scopeId, counts: usages[i]!.counts, added };
+    const counts = { ...usages[i]!.counts };
+    if (reservations) {
+      const { held, alreadyHeld } = reservations.heldAt(key, people, transfer.eventId);
+      for (const c of DATA_CLASSES) counts[c] += held[c];
+      for (const [idHash, classes] of alreadyHeld) {
+        const left = people.get(idHash)!.filter((c) => !classes.has(c));
+        if (left.length > 0) people.set(idHash, left);
+        else people.delete(idHash);
+      }
+    }
+    const added = zeroCounts();
+    for (const classes of people.values()) for (const c of classes) added[c] += 1;
+    return { level: key.level, id: key.scopeId, counts, added, people };
   });
 }
 
@@ -52,9 +86,16 @@ async function projectScopes(ctx: MonitorContext, transfer: PreparedTransfer, ke
  * stay inside its certificate's scope, caps and the pathway ceilings? Subjects are pseudonymised
  * at once, as on ingest, and looked up by primary key at each level the transfer would count at.
  */
-export async function checkAdmission(ctx: MonitorContext, proposal: Record<string, unknown>): Promise<AdmissionOutcome> {
+export async function checkAdmission(ctx: MonitorContext, proposal: Record<string, unknown>, options: AdmissionOptions = {}): Promise<AdmissionOutcome> {
+  const { reservations, reserve = false } = options;
+  if (reserve && !reservations) throw new Error('a reserving admission needs the reservation book');
+  if (reserve) return reservations!.exclusive(() => decide(ctx, proposal, options));
+  return decide(ctx, proposal, options);
+}
+
+async function decide(ctx: MonitorContext, proposal: Record<string, unknown>, { reservations, reserve = false }: AdmissionOptions): Promise<AdmissionOutcome> {
   const now = ctx.now();
-  const parsed = parseEvent({ eventId: 'admission-check', occurredAt: now.toISOString(), ...proposal }, now);
+  const parsed = parseEvent({ eventId: reserve ? randomUUID() : 'admission-check', occurredAt: now.toISOString(), ...proposal }, now);
   if (!parsed.ok) return { ok: false, reason: parsed.reason, reasons: parsed.reasons };
   const event = parsed.event;
   const [versions, processor] = await Promise.all([
@@ -67,7 +108,8 @@ export async function checkAdmission(ctx: MonitorContext, proposal: Record<strin
   const keys = await Promise.all(
     countingScopes(transfer).map(async (key) => (key.level === 'group' ? { ...key, scopeId: await ctx.store.scopes.groupScopeId(key.scopeId) } : key)),
   );
-  const scopes = await projectScopes(ctx, transfer, keys);
+  const projected = await projectScopes(ctx, transfer, keys, reservations);
+  const scopes: AdmissionScopeReport[] = projected.map(({ people: _people, ...scope }) => scope);
   for (const scope of scopes) if (scope.level === 'group') scope.id = transfer.groupId ?? scope.id;
   for (const scope of scopes) if (scope.level === 'certificate' && certificate) scope.caps = { ...certificate.limits };
   const decision = admissionDecision({
@@ -77,5 +119,10 @@ export async function checkAdmission(ctx: MonitorContext, proposal: Record<strin
     scopes: scopes as AdmissionScope[],
   });
   const reference = scopes.find((s) => s.level === 'certificate') ?? scopes.find((s) => s.level === 'processor');
-  return { ok: true, result: { ...decision, newIndividuals: reference?.added ?? zeroCounts(), scopes } };
+  const result: AdmissionResult = { ...decision, newIndividuals: reference?.added ?? zeroCounts(), scopes };
+  if (reserve && decision.allowed) {
+    const expiresAt = reservations!.hold(transfer.eventId, keys.map((key, i) => ({ key, people: projected[i]!.people })));
+    result.reservation = { eventId: transfer.eventId, expiresAt: expiresAt.toISOString() };
+  }
+  return { ok: true, result };
 }

@@ -10,3 +10,4 @@ export * from './admission.js';
 export * from './declarations.js';
 export * from './checkpointing.js';
 export * from './subject-lookup.js';
+export * from './reservations.js';

@@ -1,6 +1,31 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
+ * Inputs received but not yet written to the store (an HTTP batch from its receipt, a Kafka batch
+ * from its oldest message's timestamp), so the ingest lag is how long the oldest of them has been
+ * waiting: it grows while the store refuses writes or a batch is retried, and is 0 when ingest
+ * keeps up, however old the events themselves are.
+ */
+export class IngestBacklog {
+  private readonly waiting = new Map<number, number>();
+  private nextId = 0;
+
+  /** Registers an input received at `receivedAt`; call the returned function once it is written (or answered). */
+  received(receivedAt: Date): () => void {
+    const id = this.nextId++;
+    this.waiting.set(id, receivedAt.getTime());
+    return () => this.waiting.delete(id);
+  }
+
+  /** Seconds the oldest waiting input has waited, 0 when none waits. */
+  lagSeconds(now = Date.now()): number {
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const at of this.waiting.values()) oldest = Math.min(oldest, at);
+    return Number.isFinite(oldest) ? Math.max(0, (now - oldest) / 1000) : 0;
+  }
+}
+
+/**
  * The metrics of SPEC §7, in one registry per process. Names are fixed by the spec (outside checks
  * rely on them); labels never carry a subject id.
  */
@@ -12,8 +37,10 @@ export function createMetrics(registry = new Registry()) {
     registry.removeSingleMetric(name);
   }
   const scopeLabels = ['processor_id', 'certificate_id', 'class', 'year'] as const;
+  const ingestBacklog = new IngestBacklog();
   return {
     registry,
+    ingestBacklog,
     individuals: new Gauge({
       name: 'pi_egress_individuals',
       help: 'Distinct individuals whose PI was sent abroad this calendar year (China time), per class',
@@ -57,7 +84,21 @@ export function createMetrics(registry = new Registry()) {
     }),
     ingestLag: new Gauge({
       name: 'pi_egress_ingest_lag_seconds',
-      help: 'Age of the newest event written to the store when it was written (event time to stored)',
+      help: 'How far ingest is behind its input: how long the oldest input not yet written has waited (HTTP: since receipt; Kafka: since the message timestamp); 0 when none waits',
+      registers: [registry],
+      collect() {
+        this.set(ingestBacklog.lagSeconds());
+      },
+    }),
+    eventDelay: new Gauge({
+      name: 'pi_egress_event_delay_seconds',
+      help: 'Event time to stored: wall clock minus the newest occurredAt of the last batch written (large for backfills and late producers, not a pipeline fault)',
+      registers: [registry],
+    }),
+    runbooks: new Gauge({
+      name: 'pi_egress_runbooks_info',
+      help: 'Where the runbooks the alerts link to are served (base_url; empty: /runbooks of this process); always 1',
+      labelNames: ['base_url'] as const,
       registers: [registry],
     }),
     certificateExpiry: new Gauge({
@@ -77,6 +118,11 @@ export function createMetrics(registry = new Registry()) {
       help: 'Time to validate, pseudonymise and durably write one batch of events',
       labelNames: ['source'] as const,
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    engineRestarts: new Counter({
+      name: 'pi_egress_store_engine_restarts_total',
+      help: 'Restarts of the embedded ClickHouse engine after it exited unexpectedly',
       registers: [registry],
     }),
     storeErrors: new Counter({
@@ -106,5 +152,5 @@ export function recordIngest(
     newest = Math.max(newest, transfer.occurredAt.getTime());
   }
   metrics.subjects.inc(subjects);
-  if (newest > 0) metrics.ingestLag.set(Math.max(0, (now.getTime() - newest) / 1000));
+  if (newest > 0) metrics.eventDelay.set(Math.max(0, (now.getTime() - newest) / 1000));
 }

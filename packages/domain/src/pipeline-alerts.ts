@@ -7,7 +7,7 @@ import { alertLabels, type AlertCandidate } from './alert-model.js';
  */
 export interface PipelineObservation {
   at: number;
-  /** pi_egress_ingest_lag_seconds. */
+  /** pi_egress_ingest_lag_seconds: how long the oldest input not yet written has waited. */
   ingestLagSeconds: number;
   /** pi_egress_dead_letters_total by reason. */
   deadLetters: Readonly<Record<string, number>>;
@@ -36,7 +36,8 @@ export function pipelineAlerts(history: readonly PipelineObservation[]): AlertCa
     alerts.push({
       labels: alertLabels('IngestStalled', 'warning'),
       summary: 'PI egress ingest stalled: counts cannot be trusted to be complete',
-      description: 'Ingest has been more than 10 minutes behind event time for 10 minutes. Counts and scope alerts may be missing recent transfers.',
+      description:
+        'Input has waited more than 10 minutes without being written to the store, for 10 minutes. Counts and scope alerts may be missing recent transfers.',
     });
   }
 

@@ -55,7 +55,7 @@ describe('pre-transfer admission', () => {
   it('answers 400 naming the field for an invalid proposal, and stores nothing', async () => {
     const { status, body } = await admit({ ...proposal({}), subjects: [] });
     expect(status).toBe(400);
-    expect(body.reasons.join(' ')).toMatch(/subjects/);
+    expect((body as unknown as { details: string[] }).details.join(' ')).toMatch(/subjects/);
     expect(await certificateCount('CERT-A')).toBe(6);
   });
 

@@ -37,8 +37,9 @@ describe('HTTP API over real HTTP and the real engine', () => {
       limits: { nonSensitive: 1_000_000, sensitive: 10 },
     }));
     expect(response.status).toBe(400);
-    const body = (await response.json()) as { reasons: string[] };
-    expect(body.reasons.join('\n')).toMatch(/limits\.nonSensitive/);
+    const body = (await response.json()) as { error: string; details: string[] };
+    expect(body.error).toBe('invalid_request');
+    expect(body.details.join('\n')).toMatch(/limits\.nonSensitive/);
     const mismatch = await api.call('admin', 'PUT', '/v1/certificates/OTHER', makeCertificate());
     expect(mismatch.status).toBe(400);
   });

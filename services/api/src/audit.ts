@@ -1,6 +1,7 @@
 import type { AuditTarget, Store } from '@pi-egress/store';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import { escapeOddCharacters } from './params.js';
 
 /** Roles whose every request is audited (SPEC §6; Issue 5: admin and auditor actions). */
 const AUDITED_ROLES = new Set(['admin', 'auditor']);
@@ -28,10 +29,14 @@ function targetOf(request: FastifyRequest): AuditTarget {
   return { targetType: request.audit?.targetType ?? fromPath.targetType, targetId: request.audit?.targetId ?? fromPath.targetId };
 }
 
+/** What an audited request gets instead of its answer when its audit entry cannot be written. */
+const AUDIT_FAILED = JSON.stringify({ error: 'audit_unavailable', message: 'the audit entry of this request could not be written, so it is not answered; retry later' });
+
 /**
  * Records every request of an admin or auditor token (who: role and token fingerprint; when:
  * server time; what: method, route, path parameters, query, status) before the response leaves,
- * so that an entry exists for every answer given. Bodies are never recorded.
+ * so that an entry exists for every answer given: when the entry cannot be written the answer is
+ * withheld and the request fails with 503 (fail closed). Bodies are never recorded.
  */
 export function auditActions(app: FastifyInstance, store: Store): void {
   app.addHook('onSend', async (request, reply, payload) => {
@@ -46,13 +51,16 @@ export function auditActions(app: FastifyInstance, store: Store): void {
         tokenFingerprint: principal.fingerprint,
         action: `${request.method} ${request.routeOptions.url ?? request.url}`,
         targetType,
-        targetId,
+        // A refused request may name an id with NUL or a lone surrogate: recorded escaped, never dropped.
+        targetId: escapeOddCharacters(targetId),
         status: reply.statusCode,
         remoteAddress: request.ip,
         detail: JSON.stringify(detail),
       });
     } catch (error) {
-      request.log.error({ err: error }, 'audit log write failed');
+      request.log.error({ err: error }, 'audit log write failed: answering 503 instead');
+      reply.code(503).type('application/json; charset=utf-8').removeHeader('content-disposition');
+      return AUDIT_FAILED;
     }
     return payload;
   });

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { ApiError } from './errors.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -15,7 +16,7 @@ export function strictJsonBodies(app: FastifyInstance): void {
     try {
       text = utf8.decode(body as Buffer);
     } catch {
-      return done(Object.assign(new Error('body is not valid UTF-8'), { statusCode: 400, code: 'invalid_utf8' }), undefined);
+      return done(new ApiError(400, 'invalid_utf8', 'the body is not valid UTF-8'), undefined);
     }
     parseJson(request, text, done);
   });

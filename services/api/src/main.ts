@@ -21,6 +21,10 @@ const api = await buildApi({
   logger,
   tokens: parseTokens(required.EGRESS_TOKENS!),
   maxBodyBytes: env.EGRESS_MAX_BODY_BYTES,
+  maxBatchEvents: env.EGRESS_MAX_BATCH_EVENTS,
+  publicUrl: env.EGRESS_PUBLIC_URL,
+  runbookBaseUrl: env.EGRESS_RUNBOOK_BASE_URL ?? (env.EGRESS_PUBLIC_URL ? `${env.EGRESS_PUBLIC_URL.replace(/\/+$/, '')}/runbooks` : undefined),
+  storeUnreachableLimitMs: env.EGRESS_STORE_UNREACHABLE_LIMIT_MS,
   evidenceKey: loadOrCreateEvidenceKey(required.EGRESS_EVIDENCE_KEY_FILE!),
   rateLimit: { perTokenPerMinute: env.EGRESS_RATE_LIMIT_PER_MINUTE, anonymousPerMinute: env.EGRESS_RATE_LIMIT_ANONYMOUS_PER_MINUTE },
 });

@@ -1,6 +1,7 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import { tokenOf, type TokenEntry } from './auth.js';
+import { ApiError } from './errors.js';
 
 export interface RateLimitOptions {
   /** Requests per minute per valid token (EGRESS_RATE_LIMIT_PER_MINUTE); 0 turns rate limiting off. */
@@ -32,10 +33,7 @@ export async function limitRequests(app: FastifyInstance, tokens: readonly Token
     max: (_request, key) => (key.startsWith('token:') ? options.perTokenPerMinute : options.anonymousPerMinute),
     allowList: (request) => UNLIMITED.has(request.url.split('?')[0]!),
     errorResponseBuilder: (_request, context) =>
-      Object.assign(new Error(`rate limit of ${context.max} requests per minute exceeded; retry in ${context.after}`), {
-        statusCode: context.statusCode,
-        code: 'rate_limited',
-      }),
+      new ApiError(context.statusCode, 'rate_limited', `rate limit of ${context.max} requests per minute exceeded; retry in ${context.after}`),
   });
   app.addHook('onRequest', app.rateLimit());
 }

@@ -1,5 +1,5 @@
 import { buildApi, parseTokens } from '@pi-egress/api';
-import { startEmbeddedClickHouse } from '@pi-egress/clickhouse-embedded';
+import { superviseEmbeddedClickHouse } from '@pi-egress/clickhouse-embedded';
 import { createLogger, type Env, type Logger } from '@pi-egress/config';
 import { createMetrics, loadCatalogue, loadOrCreateEvidenceKey, openStoreWhenReady, storeOptionsFromEnv, type MonitorContext } from '@pi-egress/core';
 import { evaluatorOptionsFromEnv, startEvaluator } from '@pi-egress/evaluator';
@@ -26,9 +26,14 @@ export async function startMonitor(env: Env, logger: Logger = createLogger({ lev
     for (const stop of stops.reverse()) await stop().catch((error) => logger.error({ err: error }, 'error while stopping'));
   };
   try {
+    const metrics = createMetrics();
     let clickhouseUrl = env.CLICKHOUSE_URL;
     if (!clickhouseUrl) {
-      const engine = await startEmbeddedClickHouse({ dataDir: join(dataDir, 'clickhouse'), logger });
+      const engine = await superviseEmbeddedClickHouse({
+        dataDir: join(dataDir, 'clickhouse'),
+        logger,
+        onRestart: () => metrics.engineRestarts.inc(),
+      });
       stops.push(() => engine.stop());
       clickhouseUrl = engine.url;
       logger.info({ clickhouse: engine.url, dataDir: engine.dataDir }, 'embedded ClickHouse engine started');
@@ -44,7 +49,6 @@ export async function startMonitor(env: Env, logger: Logger = createLogger({ lev
       subjectKey: secrets.subjectKey,
       now: () => new Date(),
     };
-    const metrics = createMetrics();
 
     const readiness: Record<string, () => boolean> = {};
     if (env.KAFKA_BROKERS) {
@@ -67,6 +71,10 @@ export async function startMonitor(env: Env, logger: Logger = createLogger({ lev
       logger,
       tokens: parseTokens(secrets.tokens),
       maxBodyBytes: env.EGRESS_MAX_BODY_BYTES,
+      maxBatchEvents: env.EGRESS_MAX_BATCH_EVENTS,
+      publicUrl: env.EGRESS_PUBLIC_URL ?? `http://127.0.0.1:${env.EGRESS_HTTP_PORT}`,
+      runbookBaseUrl: env.EGRESS_RUNBOOK_BASE_URL ?? (env.EGRESS_PUBLIC_URL ? `${env.EGRESS_PUBLIC_URL.replace(/\/+$/, '')}/runbooks` : undefined),
+      storeUnreachableLimitMs: env.EGRESS_STORE_UNREACHABLE_LIMIT_MS,
       readiness,
       evidenceKey: loadOrCreateEvidenceKey(evidenceKeyFile),
       rateLimit: { perTokenPerMinute: env.EGRESS_RATE_LIMIT_PER_MINUTE, anonymousPerMinute: env.EGRESS_RATE_LIMIT_ANONYMOUS_PER_MINUTE },

@@ -1,14 +1,16 @@
 import { createEvidencePack, ephemeralEvidenceKey } from '@pi-egress/core';
-import { identifier, serialiseSigned, yearOf } from '@pi-egress/domain';
+import { serialiseSigned, yearOf } from '@pi-egress/domain';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireRole } from '../auth.js';
 import { evidenceCsv } from '../evidence-csv.js';
+import { ApiError } from '../errors.js';
 import type { ApiOptions } from '../options.js';
+import { idParams, yearParam } from '../params.js';
+import { responses } from '../responses.js';
 
-const params = z.object({ id: identifier() });
-const query = z.object({
-  year: z.coerce.number().int().min(2000).max(2200).optional().describe('Calendar year in China time; default the current one'),
+const query = z.strictObject({
+  year: yearParam.optional(),
   format: z.enum(['json', 'csv']).default('json'),
   asOf: z.iso
     .datetime({ offset: true })
@@ -31,19 +33,30 @@ export const evidenceRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, { c
         description:
           'As-of counts, pathway, caps and utilisation, monthly new individuals, breakdowns, out-of-scope incidents, alert history, ' +
           'audit log, SHA-256 digest over the sorted first-seen pseudonyms per class, Ed25519 signature. Check it with `pi-egress-evidence verify`.',
-        params,
+        params: idParams,
         querystring: query,
+        produces: ['application/json', 'text/csv'],
+        response: responses(
+          {
+            200: z
+              .looseObject({ certificateId: z.string(), year: z.int(), asOf: z.string(), signature: z.looseObject({}) })
+              .describe('The signed pack (JSON), or with format=csv the same as a spreadsheet-ready CSV'),
+          },
+          404,
+          503,
+        ),
       },
     },
     async (request, reply) => {
       const settled = await ctx.store.evidence.settledNow();
       const asOf = request.query.asOf ? new Date(request.query.asOf) : settled;
       if (asOf > settled) {
-        return reply.code(400).send({ error: 'invalid_request', message: `asOf: must not be after ${settled.toISOString()} (later rows may still arrive)` });
+        const reason = `asOf: must not be after ${settled.toISOString()} (later rows may still arrive)`;
+        throw new ApiError(400, 'invalid_request', reason, [reason]);
       }
       const year = request.query.year ?? yearOf(ctx.now());
       const pack = await createEvidencePack(ctx.store, signingKey, { certificateId: request.params.id, year, asOf });
-      if (!pack) return reply.code(404).send({ error: 'not_found', message: `no certificate ${request.params.id}` });
+      if (!pack) throw new ApiError(404, 'not_found', 'no certificate with this id');
       if (request.query.format === 'csv') {
         return reply
           .type('text/csv; charset=utf-8')
