@@ -1,4 +1,4 @@
-import { decodeEventBytes } from '@pi-egress/core';
+import { decodeEventBytes, type DEAD_LETTER_REASONS } from '@pi-egress/core';
 import type { KafkaMessage } from 'kafkajs';
 
 /**
@@ -8,7 +8,7 @@ import type { KafkaMessage } from 'kafkajs';
  */
 
 /** Why a message was dead-lettered: the `reason` label of pi_egress_dead_letters_total. */
-export type DeadLetterCode = 'oversized' | 'not_utf8' | 'not_json' | 'schema' | 'future_timestamp';
+export type DeadLetterCode = (typeof DEAD_LETTER_REASONS)[number];
 
 /** The step that refused the message (header `x-dlq-step`). */
 export type PipelineStep = 'decode' | 'validate';
