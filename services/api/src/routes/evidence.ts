@@ -10,10 +10,15 @@ const params = z.object({ id: identifier() });
 const query = z.object({
   year: z.coerce.number().int().min(2000).max(2200).optional().describe('Calendar year in China time; default the current one'),
   format: z.enum(['json', 'csv']).default('json'),
-  asOf: z.iso
-    .datetime({ offset: true })
+  asOf: z
+    .union([z.literal('latest'), z.iso.datetime({ offset: true })])
     .optional()
-    .describe('The instant the pack describes (RFC 3339); default the latest settled instant. The same asOf always gives the same pack.'),
+    .describe(
+      'The instant the pack describes (RFC 3339; the same asOf always gives the same pack). Without it: the latest settled ' +
+        'instant, the server time less the settle time (EGRESS_COUNT_SETTLE_MS, 10 s by default), so events acknowledged ' +
+        'in the last seconds before the request may be missing. `latest`: waits (at most the settle time) until everything ' +
+        'acknowledged before the request is included.',
+    ),
 });
 
 /** The auditor's evidence pack of one certificate-year (SPEC §6), signed with Ed25519. */
@@ -36,11 +41,16 @@ export const evidenceRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, { c
       },
     },
     async (request, reply) => {
-      const settled = await ctx.store.evidence.settledNow();
-      const asOf = request.query.asOf ? new Date(request.query.asOf) : settled;
-      if (asOf > settled) {
-        return reply.code(400).send({ error: 'invalid_request', message: `asOf: must not be after ${settled.toISOString()} (later rows may still arrive)` });
+      const requested = request.query.asOf;
+      if (requested && requested !== 'latest') {
+        const settled = await ctx.store.evidence.settledNow();
+        if (new Date(requested) > settled) {
+          return reply
+            .code(400)
+            .send({ error: 'invalid_request', message: `asOf: must not be after ${settled.toISOString()} (later rows may still arrive), or latest` });
+        }
       }
+      const asOf = requested === 'latest' ? 'latest' : requested ? new Date(requested) : undefined;
       const year = request.query.year ?? yearOf(ctx.now());
       const pack = await createEvidencePack(ctx.store, signingKey, { certificateId: request.params.id, year, asOf });
       if (!pack) return reply.code(404).send({ error: 'not_found', message: `no certificate ${request.params.id}` });
