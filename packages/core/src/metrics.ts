@@ -14,7 +14,7 @@ const SEVERITIES = ['warning', 'high', 'critical'] as const;
  * The metrics of SPEC §7, in one registry per process, with the series of known label values at 0. Names are fixed by the spec (outside checks
  * rely on them); labels never carry a subject id.
  */
-export function createMetrics(registry = new Registry()) {
+export function createMetrics(registry = new Registry()): Metrics {
   return zeroKnownSeries(defineMetrics(registry));
 }
 
@@ -102,7 +102,7 @@ function defineMetrics(registry: Registry) {
   };
 }
 
-export type Metrics = ReturnType<typeof createMetrics>;
+export type Metrics = ReturnType<typeof defineMetrics>;
 
 /** Every alert name at every severity at 0; the evaluator calls it again after each reset of the gauge. */
 export function zeroAlertsFiring(metrics: Pick<Metrics, 'alertsFiring'>): void {

@@ -22,6 +22,7 @@ const api = await buildApi({
   tokens: parseTokens(required.EGRESS_TOKENS!),
   maxBodyBytes: env.EGRESS_MAX_BODY_BYTES,
   evidenceKey: loadOrCreateEvidenceKey(required.EGRESS_EVIDENCE_KEY_FILE!),
+  ...(env.EGRESS_CHROMIUM_PATH ? { chromiumPath: env.EGRESS_CHROMIUM_PATH } : {}),
   rateLimit: { perTokenPerMinute: env.EGRESS_RATE_LIMIT_PER_MINUTE, anonymousPerMinute: env.EGRESS_RATE_LIMIT_ANONYMOUS_PER_MINUTE },
 });
 await api.listen({ host: env.EGRESS_HTTP_HOST, port: env.EGRESS_HTTP_PORT });

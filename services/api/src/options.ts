@@ -15,6 +15,8 @@ export interface ApiOptions {
   onIngested?: (report: IngestReport) => void;
   /** Signs evidence packs (core's loadOrCreateEvidenceKey); without it an ephemeral key is used. */
   evidenceKey?: EvidenceKey;
+  /** Chromium executable for PDF reports (EGRESS_CHROMIUM_PATH); default: found on PATH. */
+  chromiumPath?: string;
   /** Per-client request limits; default DEFAULT_RATE_LIMIT. */
   rateLimit?: RateLimitOptions;
 }

@@ -1,15 +1,17 @@
-import { createEvidencePack, ephemeralEvidenceKey } from '@pi-egress/core';
+import { createEvidencePack, ephemeralEvidenceKey, type EvidenceKey, type EvidencePack, type MonitorContext } from '@pi-egress/core';
 import { identifier, serialiseSigned, yearOf } from '@pi-egress/domain';
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireRole } from '../auth.js';
 import { evidenceCsv } from '../evidence-csv.js';
 import type { ApiOptions } from '../options.js';
+import { reportRoute } from './report.js';
 
-const params = z.object({ id: identifier() });
-const query = z.object({
+export const evidenceParams = z.object({ id: identifier() });
+/** Query fields of every route serving a pack (evidence and report). */
+export const packQuery = {
   year: z.coerce.number().int().min(2000).max(2200).optional().describe('Calendar year in China time; default the current one'),
-  format: z.enum(['json', 'csv']).default('json'),
   asOf: z
     .union([z.literal('latest'), z.iso.datetime({ offset: true })])
     .optional()
@@ -19,10 +21,34 @@ const query = z.object({
         'in the last seconds before the request may be missing. `latest`: waits (at most the settle time) until everything ' +
         'acknowledged before the request is included.',
     ),
-});
+};
 
-/** The auditor's evidence pack of one certificate-year (SPEC §6), signed with Ed25519. */
-export const evidenceRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, { ctx, tokens, evidenceKey }) => {
+/** The signed pack a request asks for, or undefined after answering 400 or 404. */
+export async function packForRequest(
+  ctx: MonitorContext,
+  signingKey: EvidenceKey,
+  certificateId: string,
+  query: { year?: number | undefined; asOf?: string | undefined },
+  reply: FastifyReply,
+): Promise<EvidencePack | undefined> {
+  const requested = query.asOf;
+  if (requested && requested !== 'latest') {
+    const settled = await ctx.store.evidence.settledNow();
+    if (new Date(requested) > settled) {
+      await reply.code(400).send({ error: 'invalid_request', message: `asOf: must not be after ${settled.toISOString()} (later rows may still arrive), or latest` });
+      return undefined;
+    }
+  }
+  const asOf = requested === 'latest' ? 'latest' : requested ? new Date(requested) : undefined;
+  const year = query.year ?? yearOf(ctx.now());
+  const pack = await createEvidencePack(ctx.store, signingKey, { certificateId, year, asOf });
+  if (!pack) await reply.code(404).send({ error: 'not_found', message: `no certificate ${certificateId}` });
+  return pack;
+}
+
+/** The auditor's evidence pack of one certificate-year (SPEC §6), signed with Ed25519, and the report rendered from it. */
+export const evidenceRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, options) => {
+  const { ctx, tokens, evidenceKey } = options;
   if (!evidenceKey) app.log.warn('evidence packs are signed with an ephemeral key: they will not verify after a restart (set EGRESS_EVIDENCE_KEY_FILE)');
   const signingKey = evidenceKey ?? ephemeralEvidenceKey();
 
@@ -36,31 +62,22 @@ export const evidenceRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, { c
         description:
           'As-of counts, pathway, caps and utilisation, monthly new individuals, breakdowns, out-of-scope incidents, alert history, ' +
           'audit log, SHA-256 digest over the sorted first-seen pseudonyms per class, Ed25519 signature. Check it with `pi-egress-evidence verify`.',
-        params,
-        querystring: query,
+        params: evidenceParams,
+        querystring: z.object({ ...packQuery, format: z.enum(['json', 'csv']).default('json') }),
       },
     },
     async (request, reply) => {
-      const requested = request.query.asOf;
-      if (requested && requested !== 'latest') {
-        const settled = await ctx.store.evidence.settledNow();
-        if (new Date(requested) > settled) {
-          return reply
-            .code(400)
-            .send({ error: 'invalid_request', message: `asOf: must not be after ${settled.toISOString()} (later rows may still arrive), or latest` });
-        }
-      }
-      const asOf = requested === 'latest' ? 'latest' : requested ? new Date(requested) : undefined;
-      const year = request.query.year ?? yearOf(ctx.now());
-      const pack = await createEvidencePack(ctx.store, signingKey, { certificateId: request.params.id, year, asOf });
-      if (!pack) return reply.code(404).send({ error: 'not_found', message: `no certificate ${request.params.id}` });
+      const pack = await packForRequest(ctx, signingKey, request.params.id, request.query, reply);
+      if (!pack) return reply;
       if (request.query.format === 'csv') {
         return reply
           .type('text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="evidence-${year}-${pack.asOf.replaceAll(':', '')}.csv"`)
+          .header('content-disposition', `attachment; filename="evidence-${pack.year}-${pack.asOf.replaceAll(':', '')}.csv"`)
           .send(evidenceCsv(pack));
       }
       return reply.type('application/json; charset=utf-8').send(serialiseSigned(pack));
     },
   );
+
+  await app.register(reportRoute, { ...options, signingKey });
 };
