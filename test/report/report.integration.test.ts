@@ -5,7 +5,7 @@
 import type { EvidencePack } from '@pi-egress/core';
 import { runEvidenceCli } from '@pi-egress/evidence-cli';
 import { attachPack, printToPdf, renderReportHtml, screenshot } from '@pi-egress/report';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PDFDocument, PDFName, PDFString, PDFDict } from 'pdf-lib';
@@ -85,7 +85,10 @@ describe('the compliance report as a person sees it', () => {
     pack = JSON.parse(packText) as EvidencePack;
     expect(pack.counts).toEqual({ nonSensitive: { count: 37, cap: 40, utilization: 0.925 }, sensitive: { count: 4, cap: 5, utilization: 0.8 } });
   });
-  afterAll(() => api?.close());
+  afterAll(async () => {
+    await api?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('HTML: Chromium shows a non-blank page stating the counts, caps, utilisation and pathway', async () => {
     const response = await report('&format=html&lang=en');

@@ -46,6 +46,8 @@ function objectsTable(rows: readonly unknown[], none: string): string {
   return table(columns, records.map((r) => columns.map((c) => r[c])));
 }
 
+const isNested = (v: unknown) => typeof v === 'object' && v !== null && (!Array.isArray(v) || v.some((e) => typeof e === 'object' && e !== null));
+
 /** Any value: arrays of objects as tables, objects as field/value tables, the rest as text. */
 function anyValue(value: unknown, none: string): string {
   if (Array.isArray(value) && value.some((v) => typeof v === 'object' && v !== null)) return objectsTable(value, none);
@@ -53,7 +55,7 @@ function anyValue(value: unknown, none: string): string {
     const entries = Object.entries(value);
     if (entries.length === 0) return `<p class="none">${escapeHtml(none)}</p>`;
     return `<table class="fields"><tbody>${entries
-      .map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${typeof v === 'object' && v !== null && !Array.isArray(v) ? anyValue(v, none) : escapeHtml(cellText(v))}</td></tr>`)
+      .map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${isNested(v) ? anyValue(v, none) : escapeHtml(cellText(v))}</td></tr>`)
       .join('\n')}</tbody></table>`;
   }
   return `<p>${escapeHtml(cellText(value))}</p>`;
