@@ -94,6 +94,7 @@ describe('the compliance report as a person sees it', () => {
     const response = await report('&format=html&lang=en');
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(response.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
     const html = await response.text();
     writeFileSync(join(dir, 'report.html'), html);
 

@@ -15,6 +15,9 @@ const KNOWN_FIELDS = new Set([
 ]);
 const DEFAULT_LEVELS = [0.8, 0.9, 0.95];
 
+/** The report page runs no script and loads nothing: inline styles and inline SVG only. */
+export const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
@@ -168,6 +171,7 @@ export async function renderReportHtml(pack: EvidencePack, lang: ReportLang): Pr
   const asOfRule = typeof fields.asOfRule === 'string' ? fields.asOfRule : undefined;
   return `<!doctype html>
 <html lang="${t.htmlLang}"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${REPORT_CSP}">
 <title>${escapeHtml(`${t.title} · ${pack.certificateId} · ${pack.year}`)}</title>
 <style>${STYLE}</style></head>
 <body>

@@ -1,6 +1,6 @@
 import type { EvidenceKey } from '@pi-egress/core';
 import { serialiseSigned } from '@pi-egress/domain';
-import { ChromiumUnavailableError, findChromium, renderReportHtml, renderReportPdf, REPORT_LANGS } from '@pi-egress/report';
+import { ChromiumUnavailableError, findChromium, renderReportHtml, renderReportPdf, REPORT_CSP, REPORT_LANGS } from '@pi-egress/report';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireRole } from '../auth.js';
@@ -38,7 +38,7 @@ export const reportRoute: FastifyPluginAsyncZod<ApiOptions & { signingKey: Evide
       const pack = await packForRequest(ctx, signingKey, request.params.id, request.query, reply);
       if (!pack) return reply;
       const name = `report-${pack.certificateId}-${pack.year}-${pack.asOf.replaceAll(':', '')}-${lang}`;
-      if (format === 'html') return reply.type('text/html; charset=utf-8').send(await renderReportHtml(pack, lang));
+      if (format === 'html') return reply.type('text/html; charset=utf-8').header('content-security-policy', REPORT_CSP).send(await renderReportHtml(pack, lang));
       try {
         const pdf = await renderReportPdf(serialiseSigned(pack), lang, chromiumPath ? { executable: chromiumPath } : {});
         return reply.type('application/pdf').header('content-disposition', `attachment; filename="${name}.pdf"`).send(Buffer.from(pdf));
