@@ -10,9 +10,10 @@ import { startPrometheus, type PrometheusInstance } from '../harness/prometheus.
 import { startMonitorProcess, type MonitorProcess } from '../setup/monitor-process.js';
 import { clickhouseUrl } from '../setup/store.js';
 
-// Worked out from the code paths that can fail, not read from metrics.ts: the reasons of
-// SPEC §3 for a dead letter, and the retried store operations of ingest and evaluator.
-const REASONS = ['future_timestamp', 'not_json', 'not_utf8', 'oversized', 'schema'];
+// Worked out from the code paths that can fail, not read from metrics.ts: the refusals of
+// SPEC §3 (and the store refusing a row) for a dead letter, and the retried store operations
+// of ingest and evaluator.
+const REASONS = ['future_timestamp', 'invalid_text', 'not_json', 'not_utf8', 'occurred_at_out_of_range', 'oversized', 'schema', 'store_refused'];
 const OPERATIONS = ['checkpoint', 'evaluate', 'write'];
 const PANELS = ['Dead letters in range', 'Store errors in range', 'Dead letters and store errors per second'];
 const VALUES = { job: '.+', __range: '1m', __rate_interval: '15s' };

@@ -27,7 +27,7 @@ export interface AdmissionResult {
   scopes: AdmissionScopeReport[];
 }
 
-export type AdmissionOutcome = { ok: true; result: AdmissionResult } | { ok: false; reason: string };
+export type AdmissionOutcome = { ok: true; result: AdmissionResult } | { ok: false; reason: string; reasons: string[] };
 
 /** Per scope: counts now, and the persons the transfer would add (not yet counted there in a class they carry). */
 async function projectScopes(ctx: MonitorContext, transfer: PreparedTransfer, keys: readonly ScopeKey[]): Promise<AdmissionScopeReport[]> {
@@ -53,7 +53,7 @@ async function projectScopes(ctx: MonitorContext, transfer: PreparedTransfer, ke
 export async function checkAdmission(ctx: MonitorContext, proposal: Record<string, unknown>): Promise<AdmissionOutcome> {
   const now = ctx.now();
   const parsed = parseEvent({ eventId: 'admission-check', occurredAt: now.toISOString(), ...proposal }, now);
-  if (!parsed.ok) return { ok: false, reason: parsed.reason };
+  if (!parsed.ok) return { ok: false, reason: parsed.reason, reasons: parsed.reasons };
   const event = parsed.event;
   const [certificate, processor] = await Promise.all([
     event.certificateId ? ctx.store.scopes.certificate(event.certificateId) : undefined,

@@ -1,10 +1,9 @@
 import { ALERT_NAMES } from '@pi-egress/domain';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { REJECTION_CODES } from './pipeline/step-result.js';
 
 /** The label values known in advance: their series start at 0, so a quiet system shows 0, not "No data". */
 export const EVENT_RESULTS = ['accepted', 'duplicate', 'rejected', 'dropped'] as const;
-/** Why a message was dead-lettered (the `reason` label of pi_egress_dead_letters_total). */
-export const DEAD_LETTER_REASONS = ['oversized', 'not_utf8', 'not_json', 'schema', 'future_timestamp'] as const;
 /** Store operations that are retried on failure (the `operation` label of pi_egress_store_errors_total). */
 export const STORE_OPERATIONS = ['write', 'checkpoint', 'evaluate'] as const;
 export const INGEST_SOURCES = ['http', 'kafka'] as const;
@@ -111,7 +110,8 @@ export function zeroAlertsFiring(metrics: Pick<Metrics, 'alertsFiring'>): void {
 
 function zeroKnownSeries(metrics: Metrics): Metrics {
   for (const result of EVENT_RESULTS) metrics.events.inc({ result }, 0);
-  for (const reason of DEAD_LETTER_REASONS) metrics.deadLetters.inc({ reason }, 0);
+  // Every rejection code is a possible dead-letter reason (pipeline/step-result.ts).
+  for (const reason of REJECTION_CODES) metrics.deadLetters.inc({ reason }, 0);
   for (const operation of STORE_OPERATIONS) metrics.storeErrors.inc({ operation }, 0);
   for (const source of INGEST_SOURCES) metrics.batchDuration.zero({ source });
   zeroAlertsFiring(metrics);

@@ -12,7 +12,10 @@ async function samples(name: string, metrics = createMetrics()): Promise<Map<str
 
 describe('a fresh registry: zero is a value', () => {
   it.each([
-    ['pi_egress_dead_letters_total', ['reason="oversized"', 'reason="not_utf8"', 'reason="not_json"', 'reason="schema"', 'reason="future_timestamp"']],
+    [
+      'pi_egress_dead_letters_total',
+      ['oversized', 'not_utf8', 'not_json', 'schema', 'invalid_text', 'future_timestamp', 'occurred_at_out_of_range', 'store_refused'].map((r) => `reason="${r}"`),
+    ],
     ['pi_egress_store_errors_total', ['operation="write"', 'operation="checkpoint"', 'operation="evaluate"']],
     ['pi_egress_events_total', ['result="accepted"', 'result="duplicate"', 'result="rejected"', 'result="dropped"']],
     ['pi_egress_ingest_batch_duration_seconds_count', ['source="http"', 'source="kafka"']],

@@ -1,6 +1,7 @@
 export * from './alerts.js';
 export * from './alert-inputs.js';
 export * from './client.js';
+export * from './store-errors.js';
 export * from './migrator.js';
 export * from './scope.js';
 export * from './scope-registry.js';

@@ -1,6 +1,8 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { PreparedTransfer } from '@pi-egress/domain';
 import { Readable } from 'node:stream';
+import pRetry from 'p-retry';
+import { isDataRefused } from './store-errors.js';
 import { selectRows } from './client.js';
 import { collectSubjectRows, rowBinaryChunks, SUBJECT_INSERT } from './subject-rows.js';
 import { toClickHouseTime, type ScopeKey } from './scope.js';
@@ -53,18 +55,22 @@ export class TransferWriter {
 
   private async writeNow(transfers: readonly PreparedTransfer[]): Promise<WriteResult> {
     const { fresh, duplicates } = await this.splitDuplicates(transfers);
+    // Every row is built before anything is written, so nothing about the data can fail in between.
+    const ingestedAt = toClickHouseTime(new Date());
+    const transferRows = fresh.map((transfer) => transferRow(transfer, ingestedAt));
     const subjects = collectSubjectRows(fresh, countingScopes);
     if (subjects.size > 0) {
       const { stream } = await this.client.exec({ query: SUBJECT_INSERT, values: Readable.from(rowBinaryChunks(subjects)) });
       // The (empty) response must be read, or its keep-alive socket never returns to the pool.
       for await (const _ of stream);
     }
-    if (fresh.length > 0) {
-      const ingestedAt = toClickHouseTime(new Date());
-      await this.client.insert({
-        table: 'transfers',
-        values: fresh.map((transfer) => transferRow(transfer, ingestedAt)),
-        format: 'JSONEachRow',
+    if (transferRows.length > 0) {
+      // The people are stored; a transient failure now would leave them without their transfer
+      // until the client retries, so retry here first (the insert is idempotent by eventId).
+      await pRetry(() => this.client.insert({ table: 'transfers', values: transferRows, format: 'JSONEachRow' }), {
+        retries: 3,
+        minTimeout: 100,
+        shouldRetry: ({ error }) => !isDataRefused(error),
       });
     }
     const result: WriteResult = { accepted: fresh, duplicates, subjectRows: subjects.size };
