@@ -10,8 +10,8 @@ export const INGEST_SOURCES = ['http', 'kafka'] as const;
 const SEVERITIES = ['warning', 'high', 'critical'] as const;
 
 /**
- * The metrics of SPEC §7, in one registry per process, with the series of known label values at 0. Names are fixed by the spec (outside checks
- * rely on them); labels never carry a subject id.
+ * The metrics of SPEC §7, in one registry per process, the series of known label values at 0.
+ * Names are fixed by the spec (outside checks rely on them); labels never carry a subject id.
  */
 export function createMetrics(registry = new Registry()): Metrics {
   return zeroKnownSeries(defineMetrics(registry));
