@@ -41,7 +41,7 @@ export function cumulativeSpec(
   ];
   const top = Math.max(cap, total) * 1.08 || 1;
   return {
-    width: 250,
+    width: 210,
     height: 180,
     title: { text: labels.classes[dataClass], fontSize: 12 },
     layer: [
