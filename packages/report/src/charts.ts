@@ -41,8 +41,10 @@ export function cumulativeSpec(
   ];
   const top = Math.max(cap, total) * 1.08 || 1;
   return {
-    width: 210,
-    height: 180,
+    // The whole chart, axes and title included, in 320 × 230 px: two fit side by side on A4.
+    autosize: { type: 'fit', contains: 'padding' },
+    width: 320,
+    height: 230,
     title: { text: labels.classes[dataClass], fontSize: 12 },
     layer: [
       {
