@@ -41,11 +41,10 @@ export function cumulativeSpec(
   ];
   const top = Math.max(cap, total) * 1.08 || 1;
   return {
-    // The whole chart, axes and title included, in 320 × 230 px: two fit side by side on A4.
+    // The whole chart, axes included, in 320 × 230 px (its caption is the page's): two fit side by side on A4.
     autosize: { type: 'fit', contains: 'padding' },
     width: 320,
     height: 230,
-    title: { text: labels.classes[dataClass], fontSize: 12 },
     layer: [
       {
         data: { values: points },
@@ -86,7 +85,7 @@ export function monthlySpec(months: readonly MonthCounts[], labels: ReportLabels
         type: 'nominal',
         title: null,
         scale: { domain: [labels.classes.nonSensitive, labels.classes.sensitive], range: [CLASS_COLORS.nonSensitive, CLASS_COLORS.sensitive] },
-        legend: { orient: 'top' },
+        legend: { orient: 'top', labelLimit: 0 },
       },
     },
   };

@@ -113,7 +113,7 @@ async function charts(pack: EvidencePack, t: ReportLabels): Promise<{ cumulative
   );
   const breakdownTables = dimensions.map(([d, rows]) => `<h3>${escapeHtml(t.dimensions[d] ?? d)}</h3>${objectsTable(rows, t.none)}`).join('\n');
   return {
-    cumulative: `<div class="charts">${cumulative.map((svg) => `<figure>${svg}</figure>`).join('')}</div>`,
+    cumulative: `<div class="charts">${cumulative.map((svg, i) => `<figure><figcaption>${escapeHtml(t.classes[DATA_CLASSES[i]!])}</figcaption>${svg}</figure>`).join('')}</div>`,
     monthly: `<figure>${monthly}</figure>${monthTable}`,
     breakdowns: `<div class="charts">${breakdownCharts.map((svg) => `<figure>${svg}</figure>`).join('')}</div>${breakdownTables}`,
   };
@@ -146,7 +146,7 @@ table.fields th { width: 34%; background: #f6f6f6; font-weight: normal; }
 table.key-figures td:first-child { width: 24%; }
 td:not(:first-child) { font-variant-numeric: tabular-nums; }
 .hex, code { font-family: "Noto Sans Mono CJK SC", monospace; font-size: 8.5pt; word-break: break-all; }
-.charts { display: flex; flex-wrap: wrap; gap: 4mm; } figure { margin: 0; break-inside: avoid; }
+.charts { display: flex; flex-wrap: wrap; gap: 4mm; } figure { margin: 0; break-inside: avoid; } figcaption { font-weight: bold; text-align: center; }
 section { break-inside: auto; } tr { break-inside: avoid; }
 .note, .none { color: #555; }
 `;
