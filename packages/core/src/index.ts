@@ -7,4 +7,5 @@ export * from './evidence-key.js';
 export * from './evidence-pack.js';
 export * from './evidence-verify.js';
 export * from './admission.js';
+export * from './declarations.js';
 export * from './subject-lookup.js';

@@ -13,3 +13,6 @@ export * from './audit-log.js';
 export * from './evidence-queries.js';
 export * from './subject-lookup.js';
 export * from './transfer-evidence.js';
+export * from './scope-rebuilds.js';
+export * from './incidents.js';
+export * from './transfer-judgements.js';

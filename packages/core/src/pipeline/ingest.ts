@@ -36,11 +36,11 @@ export function validateStep(input: unknown, now: Date): StepResult<EgressEvent>
 
 /** prepare: pseudonymise at once (nothing raw goes further), classify, judge against the scope. */
 export async function prepareStep(ctx: MonitorContext, event: EgressEvent): Promise<PreparedTransfer> {
-  const [certificate, processor] = await Promise.all([
-    event.certificateId ? ctx.store.scopes.certificate(event.certificateId) : undefined,
+  const [versions, processor] = await Promise.all([
+    event.certificateId ? ctx.store.scopes.certificateVersions(event.certificateId) : undefined,
     ctx.store.scopes.processor(event.processorId),
   ]);
-  return prepareTransfer(event, { key: ctx.subjectKey, catalogue: ctx.catalogue, certificate, processor });
+  return prepareTransfer(event, { key: ctx.subjectKey, catalogue: ctx.catalogue, versions, processor });
 }
 
 interface WriteOutcome {
