@@ -12,6 +12,7 @@ import { LABELS, type ReportLabels, type ReportLang } from './labels.js';
 const KNOWN_FIELDS = new Set([
   'format', 'certificateId', 'processorId', 'groupId', 'year', 'asOf', 'definition', 'asOfRule', 'scope', 'pathway',
   'processorCounts', 'counts', 'digest', 'monthlyNewIndividuals', 'breakdowns', 'incidents', 'alertHistory', 'auditLog', 'signature',
+  'scopeVersions', 'incidentRecords',
 ]);
 const DEFAULT_LEVELS = [0.8, 0.9, 0.95];
 
@@ -41,9 +42,15 @@ function table(columns: readonly string[], rows: ReadonlyArray<readonly unknown[
   return `<table class="${className}"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** One level of nested objects as their own columns: {acknowledgement: {at}} → {'acknowledgement.at'}. */
+const flatten = (record: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(record).flatMap(([k, v]) => (isRecord(v) ? Object.entries(v).map(([sub, w]) => [`${k}.${sub}`, w]) : [[k, v]])));
+
 /** Rows of objects as a table whose columns are the union of their keys, in first-seen order. */
 function objectsTable(rows: readonly unknown[], none: string): string {
-  const records = rows.filter((r): r is Record<string, unknown> => typeof r === 'object' && r !== null && !Array.isArray(r));
+  const records = rows.filter(isRecord).map(flatten);
   if (records.length === 0) return `<p class="none">${escapeHtml(none)}</p>`;
   const columns = [...new Set(records.flatMap((r) => Object.keys(r)))];
   return table(columns, records.map((r) => columns.map((c) => r[c])));
@@ -134,10 +141,20 @@ function verification(pack: EvidencePack, t: ReportLabels): string {
 <p><code>${escapeHtml(t.verify.how)}</code></p><p>${escapeHtml(t.verify.pdf)}</p>`;
 }
 
+/** Each declared scope version (when the pack lists them): when it took effect, when declared, its fields. */
+function scopeVersions(versions: unknown, t: ReportLabels): string {
+  if (!Array.isArray(versions)) return versions === undefined ? '' : anyValue(versions, t.none);
+  const items = versions.filter(isRecord).map((v) => {
+    const heading = `${t.parts.effectiveFrom} ${cellText(v.effectiveFrom)} · ${t.parts.declaredAt} ${cellText(v.declaredAt)}`;
+    return `<h4>${escapeHtml(heading)}</h4>${anyValue(v.scope ?? v, t.none)}`;
+  });
+  return `<h3>${escapeHtml(t.parts.scopeVersions)}</h3>${items.join('\n') || `<p class="none">${escapeHtml(t.none)}</p>`}`;
+}
+
 const STYLE = `
 @page { size: A4; margin: 14mm 12mm; }
 body { font-family: "Noto Sans CJK SC", "Noto Sans", sans-serif; font-size: 10pt; color: #222; margin: 0 auto; max-width: 186mm; }
-h1 { font-size: 17pt; margin: 0 0 2mm; } h2 { font-size: 13pt; border-bottom: 1px solid #999; margin: 7mm 0 2mm; } h3 { font-size: 11pt; margin: 4mm 0 1mm; }
+h1 { font-size: 17pt; margin: 0 0 2mm; } h2 { font-size: 13pt; border-bottom: 1px solid #999; margin: 7mm 0 2mm; } h3 { font-size: 11pt; margin: 4mm 0 1mm; } h4 { font-size: 10pt; margin: 3mm 0 1mm; }
 .subtitle { color: #555; margin: 0 0 4mm; }
 table { border-collapse: collapse; margin: 2mm 0; width: 100%; }
 th, td { border: 1px solid #ccc; padding: 1mm 1.5mm; text-align: left; vertical-align: top; }
@@ -182,9 +199,14 @@ ${section('summary', t.sections.summary, summary(pack, t))}
 ${section('thresholds', t.sections.thresholds, thresholds(pack, t))}
 ${section('cumulative', t.sections.cumulative, rendered.cumulative)}
 ${section('monthly', t.sections.monthly, rendered.monthly)}
-${section('scope', t.sections.scope, anyValue(pack.scope, t.none))}
+${section('scope', t.sections.scope, anyValue(pack.scope, t.none) + scopeVersions(fields.scopeVersions, t))}
 ${section('breakdowns', t.sections.breakdowns, rendered.breakdowns)}
-${section('incidents', t.sections.incidents, anyValue(pack.incidents, t.none))}
+${section(
+  'incidents',
+  t.sections.incidents,
+  `<h3>${escapeHtml(t.parts.incidentTransfers)}</h3>${anyValue(pack.incidents, t.none)}` +
+    (fields.incidentRecords === undefined ? '' : `<h3>${escapeHtml(t.parts.incidentRecords)}</h3>${anyValue(fields.incidentRecords, t.none)}`),
+)}
 ${section('alerts', t.sections.alerts, objectsTable(pack.alertHistory, t.none))}
 ${section('audit', t.sections.audit, objectsTable(pack.auditLog, t.none))}
 ${further ? section('further', t.sections.further, further) : ''}

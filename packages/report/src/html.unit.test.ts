@@ -24,8 +24,10 @@ const body = {
   incidents: [],
   alertHistory: [],
   auditLog: [],
+  scopeVersions: [{ effectiveFrom: '2026-01-01T00:00:00.000Z', declaredAt: '2025-12-20T00:00:00.000Z', scope: { purposes: ['billing'] } }],
+  incidentRecords: [{ incidentId: 'I-1', alertname: 'OutOfScopeTransfer', status: 'acknowledged', acknowledgement: { at: '2026-04-02T00:00:00Z', role: 'admin', note: 'contract amended' } }],
   // A section this report does not know (another engineer's addition): shown generically.
-  scopeVersions: [{ effectiveFrom: '2026-01-01T00:00:00Z', status: 'active' }],
+  retentionPolicy: [{ table: 'transfers', days: 1095 }],
 } as unknown as EvidenceBody;
 const { privateKey } = generateKeyPairSync('ed25519');
 const pack = signDocument(body, privateKey);
@@ -42,7 +44,10 @@ describe('the HTML report of a pack', () => {
     const html = await renderReportHtml(pack, 'en');
     expect(html).not.toContain('<script>');
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
-    expect(html).toMatch(/<h3>scopeVersions<\/h3><table class="data"><thead><tr><th>effectiveFrom<\/th><th>status<\/th>/);
+    expect(html).toMatch(/<h3>retentionPolicy<\/h3><table class="data"><thead><tr><th>table<\/th><th>days<\/th>/);
+    expect(html).toContain('<h4>in force from 2026-01-01T00:00:00.000Z · declared 2025-12-20T00:00:00.000Z</h4>');
+    // Acknowledgements of breaches, nested objects as their own columns.
+    expect(html).toMatch(/<th>acknowledgement\.note<\/th>[\s\S]*<td>contract amended<\/td>/);
     expect((html.match(/<svg/g) ?? []).length).toBe(4); // two cumulative charts, monthly, one non-empty breakdown
   });
 

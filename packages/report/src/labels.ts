@@ -43,6 +43,7 @@ export interface ReportLabels {
   chart: { cumulative: string; cap: string; level: (percent: number) => string; newPeople: string; month: string; people: string; subjectRecords: string };
   dimensions: Record<string, string>;
   none: string;
+  parts: { scopeVersions: string; effectiveFrom: string; declaredAt: string; incidentTransfers: string; incidentRecords: string };
   verify: { intro: string; digest: string; lines: string; signature: string; keyId: string; publicKey: string; value: string; how: string; pdf: string };
   definitions: { asOf: string; asOfRule: string; person: string; sensitive: string; counting: string };
 }
@@ -107,6 +108,13 @@ const en: ReportLabels = {
   },
   dimensions: { recipient: 'Recipient', country: 'Country', category: 'Category', purpose: 'Purpose', system: 'System' },
   none: 'None.',
+  parts: {
+    scopeVersions: 'Scope versions declared by the as-of time',
+    effectiveFrom: 'in force from',
+    declaredAt: 'declared',
+    incidentTransfers: 'Out-of-scope transfers',
+    incidentRecords: 'Breaches on record and their acknowledgements',
+  },
   verify: {
     intro: 'This report is rendered from the signed evidence pack alone; the PDF carries the pack itself as the attachment evidence-pack.json.',
     digest: 'SHA-256 digest of the first-seen lines',
@@ -187,6 +195,13 @@ const zh: ReportLabels = {
   },
   dimensions: { recipient: '境外接收方', country: '国家或地区', category: '个人信息类别', purpose: '目的', system: '系统' },
   none: '无。',
+  parts: {
+    scopeVersions: '截至时间前申报的范围版本',
+    effectiveFrom: '生效于',
+    declaredAt: '申报于',
+    incidentTransfers: '超出范围的传输',
+    incidentRecords: '违规事件及其确认',
+  },
   verify: {
     intro: '本报告仅依据已签名的证据包生成；PDF 以附件 evidence-pack.json 携带该证据包本身。',
     digest: '首次出现记录的 SHA-256 摘要',
