@@ -117,8 +117,8 @@ export function startEvaluator(options: EvaluatorOptions): Evaluator {
     const asOf = ctx.now();
     if (!refreshing && started - lastCheckpointAt >= options.intervalMs) {
       lastCheckpointAt = started;
-      refreshing = ctx.store.usage
-        .refreshCheckpoints()
+      refreshing = ctx.store.checkpoints
+        .refresh()
         .catch((err: unknown) => {
           metrics.storeErrors.inc({ operation: 'checkpoint' });
           logger.warn({ err }, 'count checkpoint refresh failed; retrying at the next interval');
