@@ -31,6 +31,8 @@ RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store \
 # ---- api, ingest and evaluator: one image, the command picks the service
 FROM ${NODE_IMAGE} AS services
 ENV NODE_ENV=production
+# Headless Chromium prints the PDF compliance report (the API answers 503 for a PDF without it).
+RUN apt-get update && apt-get install -y --no-install-recommends chromium fonts-noto-cjk && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=services-deps --chown=root:root /src/package.json /src/pnpm-workspace.yaml ./
 COPY --from=services-deps /src/node_modules ./node_modules
@@ -51,6 +53,7 @@ RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store \
 
 FROM ${NODE_IMAGE} AS all-in-one
 ENV NODE_ENV=production EGRESS_DATA_DIR=/var/lib/pi-egress
+RUN apt-get update && apt-get install -y --no-install-recommends chromium fonts-noto-cjk && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=all-in-one-deps /src/package.json /src/pnpm-workspace.yaml ./
 COPY --from=all-in-one-deps /src/node_modules ./node_modules

@@ -14,7 +14,7 @@ const command = process.argv[2] ?? 'start';
 const extra = process.argv.slice(3);
 
 /** Debian packages the test suite and benchmarks drive for real (SPEC §9). */
-const TEST_SYSTEM_PACKAGES = ['gcc', 'libc6-dev', 'librdkafka-dev', 'kcat', 'prometheus', 'prometheus-alertmanager'];
+const TEST_SYSTEM_PACKAGES = ['gcc', 'libc6-dev', 'librdkafka-dev', 'kcat', 'prometheus', 'prometheus-alertmanager', 'chromium', 'poppler-utils', 'fonts-noto-cjk'];
 
 function step(message) {
   console.log(`\n▶ ${message}`);

@@ -27,7 +27,7 @@ export interface TestApi {
 
 /** The real API on a real port, over `options.store` or a store on a fresh database of the real engine. */
 export async function startTestApi(
-  options: { now?: () => Date; maxBodyBytes?: number; rateLimit?: RateLimitOptions; logger?: Logger; store?: Store; storeUnreachableLimitMs?: number } = {},
+  options: { now?: () => Date; maxBodyBytes?: number; rateLimit?: RateLimitOptions; logger?: Logger; store?: Store; storeUnreachableLimitMs?: number; chromiumPath?: string } = {},
 ): Promise<TestApi> {
   const store = options.store ?? (await openTestStore());
   const ctx: MonitorContext = {
@@ -47,6 +47,7 @@ export async function startTestApi(
     tokens: parseTokens(Object.entries(TEST_TOKENS).map(([role, token]) => `${role}:${token}`).join(',')),
     maxBodyBytes: options.maxBodyBytes ?? 32 * 1024 * 1024,
     ...(options.storeUnreachableLimitMs ? { storeUnreachableLimitMs: options.storeUnreachableLimitMs } : {}),
+    ...(options.chromiumPath ? { chromiumPath: options.chromiumPath } : {}),
   });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return {

@@ -46,6 +46,8 @@ export const envSchema = z.object({
   /** Requests per minute per API token (0: no rate limiting) and per client address without a valid token. */
   EGRESS_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(6_000),
   EGRESS_RATE_LIMIT_ANONYMOUS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+  /** Chromium executable printing the PDF report; default: `chromium` (or a Chrome) found on PATH. */
+  EGRESS_CHROMIUM_PATH: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

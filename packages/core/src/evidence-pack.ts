@@ -35,6 +35,14 @@ export const AS_OF_DEFINITION =
   "the processor's counts as of asOf with its current CII setting. Transfers of another processor citing this certificate " +
   'are not its transfers and are left out.';
 
+/** How asOf is chosen when a pack is requested, said plainly in every pack (the same text whatever was requested, so the same asOf gives the same pack). */
+export const AS_OF_RULE =
+  'asOf is the instant requested. Without one it is the latest settled instant before the request: the server time less ' +
+  'the settle time (EGRESS_COUNT_SETTLE_MS, 10 seconds by default), never past an insert still running, so events ' +
+  'acknowledged in the last seconds before the request may not be included. With asOf=latest it is the instant of the ' +
+  'request, taken once every insert that started before it had ended (waiting at most the settle time; if one is still ' +
+  'running then, the latest settled instant), so everything acknowledged before the request is included.';
+
 export const DIGEST_LINES = 'one line per person, ascending: 64 lower-case hex pseudonym, TAB, first-seen Unix milliseconds, LF';
 
 export interface EvidenceClass {
@@ -60,6 +68,7 @@ export interface EvidenceBody {
   year: number;
   asOf: string;
   definition: string;
+  asOfRule: string;
   scope: Omit<Certificate, 'certificateId' | 'processorId' | 'groupId'> & { declaredAt: string | null };
   pathway: Pathway;
   processorCounts: ClassCounts;
@@ -157,6 +166,7 @@ export async function buildEvidenceBody(store: Store, certificateId: string, yea
     year,
     asOf: asOf.toISOString(),
     definition: AS_OF_DEFINITION,
+    asOfRule: AS_OF_RULE,
     scope: { ...scope, declaredAt: declared.declaredAt },
     pathway: pathwayFor(processorCounts, { ciiOperator: settings.ciiOperator, importantData }),
     processorCounts,
@@ -172,13 +182,20 @@ export async function buildEvidenceBody(store: Store, certificateId: string, yea
   };
 }
 
-/** Builds and signs the pack; `asOf` defaults to the latest settled instant. Undefined for an unknown certificate. */
+/** The instant a pack describes (AS_OF_RULE): the one requested, `latest`, or by default the latest settled one. */
+export async function resolveAsOf(store: Store, requested?: Date | 'latest'): Promise<Date> {
+  if (requested instanceof Date) return requested;
+  if (requested === 'latest') return (await store.evidence.latestAcknowledged()).asOf;
+  return store.evidence.settledNow();
+}
+
+/** Builds and signs the pack as of `resolveAsOf(request.asOf)`. Undefined for an unknown certificate. */
 export async function createEvidencePack(
   store: Store,
   key: EvidenceKey,
-  request: { certificateId: string; year: number; asOf?: Date },
+  request: { certificateId: string; year: number; asOf?: Date | 'latest' },
 ): Promise<EvidencePack | undefined> {
-  const asOf = request.asOf ?? (await store.evidence.settledNow());
+  const asOf = await resolveAsOf(store, request.asOf);
   const body = await buildEvidenceBody(store, request.certificateId, request.year, asOf);
   return body && signDocument(body, key.privateKey);
 }

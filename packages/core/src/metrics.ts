@@ -1,4 +1,13 @@
+import { ALERT_NAMES } from '@pi-egress/domain';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { REJECTION_CODES } from './pipeline/step-result.js';
+
+/** The label values known in advance: their series start at 0, so a quiet system shows 0, not "No data". */
+export const EVENT_RESULTS = ['accepted', 'duplicate', 'rejected', 'dropped'] as const;
+/** Store operations that are retried on failure (the `operation` label of pi_egress_store_errors_total). */
+export const STORE_OPERATIONS = ['write', 'checkpoint', 'evaluate'] as const;
+export const INGEST_SOURCES = ['http', 'kafka'] as const;
+const SEVERITIES = ['warning', 'high', 'critical'] as const;
 
 /**
  * Inputs received but not yet written to the store (an HTTP batch from its receipt, a Kafka batch
@@ -26,10 +35,14 @@ export class IngestBacklog {
 }
 
 /**
- * The metrics of SPEC §7, in one registry per process. Names are fixed by the spec (outside checks
- * rely on them); labels never carry a subject id.
+ * The metrics of SPEC §7, in one registry per process, the series of known label values at 0.
+ * Names are fixed by the spec (outside checks rely on them); labels never carry a subject id.
  */
-export function createMetrics(registry = new Registry()) {
+export function createMetrics(registry = new Registry()): Metrics {
+  return zeroKnownSeries(defineMetrics(registry));
+}
+
+function defineMetrics(registry: Registry) {
   collectDefaultMetrics({ register: registry });
   // prom-client names these gauges `_total`, which Prometheus reserves for counters
   // (`promtool check metrics` flags them); the process_* and other nodejs_* metrics stay.
@@ -67,7 +80,7 @@ export function createMetrics(registry = new Registry()) {
     }),
     events: new Counter({
       name: 'pi_egress_events_total',
-      help: 'Egress events received, by result (accepted, duplicate, rejected)',
+      help: 'Egress events received, by result (accepted, duplicate, rejected, dropped: a tombstone without a value)',
       labelNames: ['result'] as const,
       registers: [registry],
     }),
@@ -134,7 +147,22 @@ export function createMetrics(registry = new Registry()) {
   };
 }
 
-export type Metrics = ReturnType<typeof createMetrics>;
+export type Metrics = ReturnType<typeof defineMetrics>;
+
+/** Every alert name at every severity at 0; the evaluator calls it again after each reset of the gauge. */
+export function zeroAlertsFiring(metrics: Pick<Metrics, 'alertsFiring'>): void {
+  for (const alertname of ALERT_NAMES) for (const severity of SEVERITIES) metrics.alertsFiring.set({ alertname, severity }, 0);
+}
+
+function zeroKnownSeries(metrics: Metrics): Metrics {
+  for (const result of EVENT_RESULTS) metrics.events.inc({ result }, 0);
+  // Every rejection code is a possible dead-letter reason (pipeline/step-result.ts).
+  for (const reason of REJECTION_CODES) metrics.deadLetters.inc({ reason }, 0);
+  for (const operation of STORE_OPERATIONS) metrics.storeErrors.inc({ operation }, 0);
+  for (const source of INGEST_SOURCES) metrics.batchDuration.zero({ source });
+  zeroAlertsFiring(metrics);
+  return metrics;
+}
 
 /** Counts one ingest report into the event and subject counters. */
 export function recordIngest(

@@ -54,6 +54,30 @@ export class EvidenceQueries {
   }
 
   /**
+   * The instant of this call on the server clock, once every insert that started before it has
+   * ended (polled every `pollMs`, for at most the settle time): a pack as of that instant holds
+   * everything acknowledged before the call. When an insert is still running after the settle
+   * time, the latest settled instant instead (earlier than the call; `complete` false), so the
+   * answer never waits longer.
+   */
+  async latestAcknowledged(pollMs = 25): Promise<{ asOf: Date; complete: boolean }> {
+    const clock = async () => {
+      const [row] = await selectRows<{ now: string; floor: string }>(
+        this.client,
+        `SELECT toString(toDateTime64(now64(6), 3)) AS now, toString(toDateTime64((${IN_FLIGHT_FLOOR}), 3)) AS floor`,
+      );
+      return { now: fromClickHouseTime(row!.now), floor: fromClickHouseTime(row!.floor) };
+    };
+    const requested = (await clock()).now;
+    const deadline = Date.now() + this.settleMs;
+    for (;;) {
+      if ((await clock()).floor >= requested) return { asOf: requested, complete: true };
+      if (Date.now() >= deadline) return { asOf: await this.settledNow(), complete: false };
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+    }
+  }
+
+  /**
    * Count and digest of one class, streaming the sorted first-seen lines out of the server straight
    * into SHA-256 (the order of the primary key, so the server aggregates in order without a sort
    * in memory). The server writes exactly the documented line format as TabSeparated.

@@ -26,6 +26,7 @@ export function evidenceCsv(pack: EvidencePack): string {
       ['year', pack.year],
       ['asOf', pack.asOf],
       ['definition', pack.definition],
+      ['asOfRule', pack.asOfRule],
       ['pathway', pack.pathway],
       ['digest.algorithm', pack.digest.algorithm],
       ['digest.lines', pack.digest.lines],

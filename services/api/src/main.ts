@@ -26,6 +26,7 @@ const api = await buildApi({
   runbookBaseUrl: env.EGRESS_RUNBOOK_BASE_URL ?? (env.EGRESS_PUBLIC_URL ? `${env.EGRESS_PUBLIC_URL.replace(/\/+$/, '')}/runbooks` : undefined),
   storeUnreachableLimitMs: env.EGRESS_STORE_UNREACHABLE_LIMIT_MS,
   evidenceKey: loadOrCreateEvidenceKey(required.EGRESS_EVIDENCE_KEY_FILE!),
+  ...(env.EGRESS_CHROMIUM_PATH ? { chromiumPath: env.EGRESS_CHROMIUM_PATH } : {}),
   rateLimit: { perTokenPerMinute: env.EGRESS_RATE_LIMIT_PER_MINUTE, anonymousPerMinute: env.EGRESS_RATE_LIMIT_ANONYMOUS_PER_MINUTE },
 });
 await api.listen({ host: env.EGRESS_HTTP_HOST, port: env.EGRESS_HTTP_PORT });

@@ -28,6 +28,8 @@ export interface ApiOptions {
   publicUrl?: string | undefined;
   /** Capacity held by reserving admissions (one book per API process); buildApi makes one when not given. */
   reservations?: ReservationBook;
+  /** Chromium executable for PDF reports (EGRESS_CHROMIUM_PATH); default: found on PATH. */
+  chromiumPath?: string;
   /** Per-client request limits; default DEFAULT_RATE_LIMIT. */
   rateLimit?: RateLimitOptions;
 }

@@ -18,6 +18,7 @@ const SPEC_ROLES: Record<string, Role> = {
   'GET /v1/groups/:id/usage': 'viewer',
   'POST /v1/admission': 'ingest',
   'GET /v1/certificates/:id/evidence': 'auditor',
+  'GET /v1/certificates/:id/report': 'auditor',
   'POST /v1/subjects/lookup': 'auditor',
   'GET /v1/alerts': 'viewer',
   'GET /v1/certificates/:id/versions': 'viewer',

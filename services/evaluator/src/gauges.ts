@@ -1,4 +1,4 @@
-import type { Metrics } from '@pi-egress/core';
+import { zeroAlertsFiring, type Metrics } from '@pi-egress/core';
 import { addDaysToDate, chinaDayStart, classLabel, DATA_CLASSES, type ActiveAlert } from '@pi-egress/domain';
 import type { Assessment } from './assess.js';
 
@@ -11,6 +11,7 @@ export function publishGauges(metrics: Metrics, assessment: Assessment, firing: 
   for (const gauge of [metrics.individuals, metrics.cap, metrics.utilization, metrics.forecastCapDays, metrics.certificateExpiry, metrics.alertsFiring]) {
     gauge.reset();
   }
+  zeroAlertsFiring(metrics);
   for (const { certificate, standings, year } of assessment.certificates) {
     for (const s of standings) {
       const labels = { processor_id: certificate.processorId, certificate_id: certificate.certificateId, class: classLabel(s.dataClass), year: String(year) };

@@ -18,7 +18,7 @@ function setup(onPause: () => void = () => {}) {
     metrics,
     { minDelayMs: 1, maxDelayMs: 5 },
   );
-  const storeErrors = async () => (await metrics.storeErrors.get()).values[0]?.value ?? 0;
+  const storeErrors = async () => (await metrics.storeErrors.get()).values.find((v) => v.labels.operation === 'write')?.value;
   return { calls, backpressure, storeErrors };
 }
 

@@ -77,6 +77,7 @@ export async function startMonitor(env: Env, logger: Logger = createLogger({ lev
       storeUnreachableLimitMs: env.EGRESS_STORE_UNREACHABLE_LIMIT_MS,
       readiness,
       evidenceKey: loadOrCreateEvidenceKey(evidenceKeyFile),
+      ...(env.EGRESS_CHROMIUM_PATH ? { chromiumPath: env.EGRESS_CHROMIUM_PATH } : {}),
       rateLimit: { perTokenPerMinute: env.EGRESS_RATE_LIMIT_PER_MINUTE, anonymousPerMinute: env.EGRESS_RATE_LIMIT_ANONYMOUS_PER_MINUTE },
     });
     logger.info({ evidenceKey: evidenceKeyFile, publicKey: `${evidenceKeyFile}.pub` }, 'evidence packs are signed with this Ed25519 key; give auditors the .pub file');

@@ -1,25 +1,55 @@
-import { createEvidencePack, ephemeralEvidenceKey } from '@pi-egress/core';
+import { createEvidencePack, ephemeralEvidenceKey, type EvidenceKey, type EvidencePack, type MonitorContext } from '@pi-egress/core';
 import { serialiseSigned, yearOf } from '@pi-egress/domain';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireRole } from '../auth.js';
-import { evidenceCsv } from '../evidence-csv.js';
 import { ApiError } from '../errors.js';
+import { evidenceCsv } from '../evidence-csv.js';
 import type { ApiOptions } from '../options.js';
 import { idParams, yearParam } from '../params.js';
 import { responses } from '../responses.js';
+import { reportRoute } from './report.js';
 
-const query = z.strictObject({
+export const evidenceParams = idParams;
+/** Query fields of every route serving a pack (evidence and report). */
+export const packQuery = {
   year: yearParam.optional(),
-  format: z.enum(['json', 'csv']).default('json'),
-  asOf: z.iso
-    .datetime({ offset: true })
+  asOf: z
+    .union([z.literal('latest'), z.iso.datetime({ offset: true })])
     .optional()
-    .describe('The instant the pack describes (RFC 3339); default the latest settled instant. The same asOf always gives the same pack.'),
-});
+    .describe(
+      'The instant the pack describes (RFC 3339; the same asOf always gives the same pack). Without it: the latest settled ' +
+        'instant, the server time less the settle time (EGRESS_COUNT_SETTLE_MS, 10 s by default), so events acknowledged ' +
+        'in the last seconds before the request may be missing. `latest`: waits (at most the settle time) until everything ' +
+        'acknowledged before the request is included.',
+    ),
+};
 
-/** The auditor's evidence pack of one certificate-year (SPEC §6), signed with Ed25519. */
-export const evidenceRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, { ctx, tokens, evidenceKey }) => {
+/** The signed pack a request asks for; 400 for an asOf in the unsettled future, 404 for an unknown certificate. */
+export async function packForRequest(
+  ctx: MonitorContext,
+  signingKey: EvidenceKey,
+  certificateId: string,
+  query: { year?: number | undefined; asOf?: string | undefined },
+): Promise<EvidencePack> {
+  const requested = query.asOf;
+  if (requested && requested !== 'latest') {
+    const settled = await ctx.store.evidence.settledNow();
+    if (new Date(requested) > settled) {
+      const reason = `asOf: must not be after ${settled.toISOString()} (later rows may still arrive), or latest`;
+      throw new ApiError(400, 'invalid_request', reason, [reason]);
+    }
+  }
+  const asOf = requested === 'latest' ? 'latest' : requested ? new Date(requested) : undefined;
+  const year = query.year ?? yearOf(ctx.now());
+  const pack = await createEvidencePack(ctx.store, signingKey, { certificateId, year, asOf });
+  if (!pack) throw new ApiError(404, 'not_found', 'no certificate with this id');
+  return pack;
+}
+
+/** The auditor's evidence pack of one certificate-year (SPEC §6), signed with Ed25519, and the report rendered from it. */
+export const evidenceRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, options) => {
+  const { ctx, tokens, evidenceKey } = options;
   if (!evidenceKey) app.log.warn('evidence packs are signed with an ephemeral key: they will not verify after a restart (set EGRESS_EVIDENCE_KEY_FILE)');
   const signingKey = evidenceKey ?? ephemeralEvidenceKey();
 
@@ -31,10 +61,11 @@ export const evidenceRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, { c
         tags: ['evidence'],
         summary: 'Signed evidence pack of a certificate-year',
         description:
-          'As-of counts, pathway, caps and utilisation, monthly new individuals, breakdowns, out-of-scope incidents, alert history, ' +
-          'audit log, SHA-256 digest over the sorted first-seen pseudonyms per class, Ed25519 signature. Check it with `pi-egress-evidence verify`.',
-        params: idParams,
-        querystring: query,
+          'As-of counts, pathway, caps and utilisation, monthly new individuals, breakdowns, out-of-scope incidents, scope versions, ' +
+          'incident records, alert history, audit log, SHA-256 digest over the sorted first-seen pseudonyms per class, Ed25519 signature. ' +
+          'Check it with `pi-egress-evidence verify`.',
+        params: evidenceParams,
+        querystring: z.strictObject({ ...packQuery, format: z.enum(['json', 'csv']).default('json') }),
         produces: ['application/json', 'text/csv'],
         response: responses(
           {
@@ -48,22 +79,16 @@ export const evidenceRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, { c
       },
     },
     async (request, reply) => {
-      const settled = await ctx.store.evidence.settledNow();
-      const asOf = request.query.asOf ? new Date(request.query.asOf) : settled;
-      if (asOf > settled) {
-        const reason = `asOf: must not be after ${settled.toISOString()} (later rows may still arrive)`;
-        throw new ApiError(400, 'invalid_request', reason, [reason]);
-      }
-      const year = request.query.year ?? yearOf(ctx.now());
-      const pack = await createEvidencePack(ctx.store, signingKey, { certificateId: request.params.id, year, asOf });
-      if (!pack) throw new ApiError(404, 'not_found', 'no certificate with this id');
+      const pack = await packForRequest(ctx, signingKey, request.params.id, request.query);
       if (request.query.format === 'csv') {
         return reply
           .type('text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="evidence-${year}-${pack.asOf.replaceAll(':', '')}.csv"`)
+          .header('content-disposition', `attachment; filename="evidence-${pack.year}-${pack.asOf.replaceAll(':', '')}.csv"`)
           .send(evidenceCsv(pack));
       }
       return reply.type('application/json; charset=utf-8').send(serialiseSigned(pack));
     },
   );
+
+  await app.register(reportRoute, { ...options, signingKey });
 };
