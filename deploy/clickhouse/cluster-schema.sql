@@ -173,3 +173,15 @@ PARTITION BY toYear(at)
 ORDER BY (target_type, target_id, at, request_id);
 
 CREATE TABLE IF NOT EXISTS audit_log ON CLUSTER pi_egress AS audit_log_local ENGINE = Distributed(pi_egress, pi_egress, audit_log_local, cityHash64(target_type, target_id, at, request_id));
+
+CREATE TABLE IF NOT EXISTS leader_lease_local ON CLUSTER pi_egress (
+    name    LowCardinality(String),
+    term    UInt64,
+    holder  String,
+    action  Enum8('claim' = 1, 'renew' = 2, 'release' = 3),
+    at      DateTime64(3, 'UTC') DEFAULT now64(3)
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}', at)
+ORDER BY (name, term)
+SETTINGS non_replicated_deduplication_window = 1000;
+
+CREATE TABLE IF NOT EXISTS leader_lease ON CLUSTER pi_egress AS leader_lease_local ENGINE = Distributed(pi_egress, pi_egress, leader_lease_local, cityHash64(name, term));

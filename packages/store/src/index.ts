@@ -12,3 +12,4 @@ export * from './audit-log.js';
 export * from './evidence-queries.js';
 export * from './subject-lookup.js';
 export * from './transfer-evidence.js';
+export * from './leader-lease.js';
