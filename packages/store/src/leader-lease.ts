@@ -24,7 +24,7 @@ interface TermRow {
  * delivery and checkpoints), with failover when the holder stops renewing.
  *
  * ClickHouse has no compare-and-set; insert deduplication serves as one. The lease is a sequence
- * of terms (table `leader_lease`, migration 0004). A candidate that finds the latest term expired
+ * of terms (table `leader_lease`, migration 0005). A candidate that finds the latest term expired
  * or released claims the next one with an insert whose deduplication token is that term: of
  * concurrent claims exactly one is stored, the others are dropped, and every candidate reads back
  * who won. The holder renews by inserting newer rows of its term. Expiry is judged on the server's
