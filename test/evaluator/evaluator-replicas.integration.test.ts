@@ -73,7 +73,7 @@ describe('evaluator replicas as processes, one store, one Alertmanager', () => {
     ctx = { store, catalogue: new CategoryCatalogue(), subjectKey: 'replicas-test-key', now: () => new Date() };
     const certificate = validateCertificate(makeCertificate({ limits: { nonSensitive: 100, sensitive: 20 } }));
     if (!certificate.ok) throw new Error(certificate.errors.join('; '));
-    await store.scopes.putCertificate(certificate.certificate);
+    await store.scopes.putVersion(certificate.certificate, new Date(0));
     webhook = await startWebhookReceiver();
     alertmanager = await startAlertmanager({ configYaml: webhookAlertmanagerConfig(webhook.url, { groupBy: ALERT_IDENTITY }) });
   }, 180_000);

@@ -102,7 +102,8 @@ describe('store on the real ClickHouse engine', () => {
   it('stores scopes and reads them back through a fresh registry', async () => {
     const result = validateCertificate(makeCertificate({ certificateId: 'C-reg', groupId: 'G1' }));
     if (!result.ok) throw new Error(result.errors.join('; '));
-    await store.scopes.putCertificate(result.certificate);
+    await store.scopes.putVersion(result.certificate, new Date(0));
+    await store.scopes.putProcessor({ processorId: 'P1', groupId: 'G1', countExempt: false, ciiOperator: false });
     await store.scopes.reload();
     expect((await store.scopes.certificate('C-reg'))?.limits).toEqual(result.certificate.limits);
     expect(await store.scopes.groupMembers('G1')).toEqual(['P1']);

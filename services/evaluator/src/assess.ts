@@ -1,9 +1,10 @@
-import { groupUsage, type MonitorContext } from '@pi-egress/core';
+import type { MonitorContext } from '@pi-egress/core';
 import {
-  certificateAlerts,
   chinaDate,
   classStandings,
+  classUsageAlerts,
   incidentAlert,
+  lifecycleAlerts,
   pathwayCeilingAlerts,
   splittingRiskAlerts,
   yearOf,
@@ -12,70 +13,75 @@ import {
   type ClassCounts,
   type ClassStanding,
 } from '@pi-egress/domain';
+import type { CountCache } from './count-cache.js';
 
 /** Everything one evaluation found: what the metrics show and which alerts should fire. */
 export interface Assessment {
+  /** The counting year of the evaluation's business time. */
   year: number;
-  certificates: Array<{ certificate: Certificate; standings: ClassStanding[] }>;
-  processors: Array<{ processorId: string; counts: ClassCounts }>;
+  /** Every year judged: the current one and each year some scope received people in. */
+  years: number[];
+  certificates: Array<{ certificate: Certificate; year: number; standings: ClassStanding[] }>;
+  processors: Array<{ processorId: string; year: number; counts: ClassCounts }>;
+  groups: Array<{ groupId: string; year: number; counts: ClassCounts; members: string[] }>;
   candidates: AlertCandidate[];
 }
 
-/** Queries at once against the store; enough to overlap round trips without crowding it. */
-const CONCURRENCY = 4;
-
-async function mapLimit<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
-  return results;
+/** Every alert about counts carries the year it is about (SPEC §5). */
+function inYear(year: number, candidates: readonly AlertCandidate[]): AlertCandidate[] {
+  return candidates.map((c) => ({ ...c, labels: { ...c.labels, year: String(year) } }));
 }
 
 /**
- * Reads counts, certificates and recent incidents for the current year (China time, from
- * ctx.now()) and applies every SPEC §5 rule of the domain to them.
+ * Applies every SPEC §5 rule to every year with counts, not only the current one: a late event of
+ * last December that breaches a cap alerts in January, with `year` saying which year. Counts come
+ * from the cache (only changed scope-years are read again); lifecycle rules judge today's date.
  */
-export async function assess(ctx: MonitorContext, options: { incidentWindowMs: number }): Promise<Assessment> {
+export async function assess(ctx: MonitorContext, counts: CountCache, options: { incidentWindowMs: number }): Promise<Assessment> {
   const now = ctx.now();
   const year = yearOf(now);
   const today = chinaDate(now);
-  const [certificateList, counted, incidents] = await Promise.all([
+  const [certificateList, groupIds, incidents] = await Promise.all([
     ctx.store.scopes.listCertificates(),
-    ctx.store.alerts.inputs.countedScopes(year),
+    ctx.store.scopes.groups(),
     ctx.store.alerts.inputs.incidents(new Date(now.getTime() - options.incidentWindowMs)),
+    counts.refresh(),
   ]);
+  const years = [...new Set([...counts.activeYears(), year])].filter((y) => y <= year).sort((a, b) => a - b);
+  const certificatesOf = new Map<string, string[]>();
+  for (const c of certificateList) certificatesOf.set(c.processorId, [...(certificatesOf.get(c.processorId) ?? []), c.certificateId]);
+  const processorIds = new Set<string>(certificateList.map((c) => c.processorId));
+  const assessment: Assessment = { year, years, certificates: [], processors: [], groups: [], candidates: [] };
 
-  const certificates = await mapLimit(certificateList, async (certificate) => {
-    const key = { level: 'certificate', scopeId: certificate.certificateId, year } as const;
-    const [usage, dailyNew] = await Promise.all([ctx.store.usage.individuals(key), ctx.store.usage.dailyNewIndividuals(key)]);
-    const input = { certificate, counts: usage.counts, dailyNew, today, year };
-    return { certificate, standings: classStandings(input), alerts: certificateAlerts(input) };
-  });
-
-  const processorIds = [...new Set([...counted.processors, ...certificateList.map((c) => c.processorId)])].sort();
-  const processors = await mapLimit(processorIds, async (processorId) => {
-    const usage = await ctx.store.usage.individuals({ level: 'processor', scopeId: processorId, year });
-    return { processorId, counts: usage.counts };
-  });
-
-  const groups = await mapLimit(counted.groups, async (groupId) => {
-    const usage = await groupUsage(ctx, groupId, year);
-    const members = usage.members.map((m) => ({ processorId: m.processorId, counts: { nonSensitive: m.nonSensitive.count, sensitive: m.sensitive.count } }));
-    return splittingRiskAlerts(groupId, { nonSensitive: usage.nonSensitive.count, sensitive: usage.sensitive.count }, members);
-  });
-
-  const certificatesOf = (processorId: string) => certificateList.filter((c) => c.processorId === processorId).map((c) => c.certificateId);
-  const candidates = [
-    ...certificates.flatMap((c) => c.alerts),
-    ...processors.flatMap((p) => pathwayCeilingAlerts(p.processorId, p.counts, certificatesOf(p.processorId))),
-    ...groups.flat(),
-    ...incidents.map(incidentAlert),
-  ];
-  return { year, certificates: certificates.map(({ certificate, standings }) => ({ certificate, standings })), processors, candidates };
+  for (const y of years) {
+    const current = y === year;
+    // A past year is judged as it ended: its forecast no longer matters, only what was sent.
+    const day = current ? today : `${y}-12-31`;
+    for (const certificate of certificateList) {
+      const key = { level: 'certificate', scopeId: certificate.certificateId, year: y } as const;
+      const input = { certificate, counts: counts.counts(key), dailyNew: counts.dailyNew(key), today: day, year: y };
+      const standings = classStandings(input);
+      assessment.certificates.push({ certificate, year: y, standings });
+      const usage = standings.flatMap((standing) => classUsageAlerts(certificate, current ? standing : { ...standing, forecast: null }));
+      assessment.candidates.push(...inYear(y, usage));
+    }
+    const active = new Set(processorIds);
+    for (const [scopeId, level] of counts.scopesOf(y)) if (level === 'processor') active.add(scopeId);
+    for (const processorId of [...active].sort()) {
+      const processorCounts = counts.counts({ level: 'processor', scopeId: processorId, year: y });
+      assessment.processors.push({ processorId, year: y, counts: processorCounts });
+      assessment.candidates.push(...inYear(y, pathwayCeilingAlerts(processorId, processorCounts, certificatesOf.get(processorId) ?? [])));
+    }
+    for (const groupId of groupIds) {
+      const members = await ctx.store.scopes.groupMembers(groupId);
+      const scopeId = await ctx.store.scopes.groupScopeId(groupId);
+      const groupCounts = counts.counts({ level: 'group', scopeId, year: y });
+      const memberCounts = members.map((processorId) => ({ processorId, counts: counts.counts({ level: 'processor', scopeId: processorId, year: y }) }));
+      assessment.groups.push({ groupId, year: y, counts: groupCounts, members });
+      assessment.candidates.push(...inYear(y, splittingRiskAlerts(groupId, groupCounts, memberCounts)));
+    }
+  }
+  assessment.candidates.push(...certificateList.flatMap((certificate) => lifecycleAlerts(certificate, today)));
+  assessment.candidates.push(...incidents.map(incidentAlert));
+  return assessment;
 }

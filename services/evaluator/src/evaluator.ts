@@ -3,6 +3,8 @@ import { reconcileAlerts, yearOf, type ActiveAlert } from '@pi-egress/domain';
 import type { FiringAlert, StoredAlert } from '@pi-egress/store';
 import { AlertmanagerPusher, type OutgoingAlert } from './alertmanager-client.js';
 import { assess } from './assess.js';
+import { CountCache } from './count-cache.js';
+import { openIncidents } from './incidents.js';
 import { publishGauges } from './gauges.js';
 import { PipelineWatch } from './pipeline.js';
 import { runbookUrl } from './runbooks.js';
@@ -74,6 +76,7 @@ export function startEvaluator(options: EvaluatorOptions): Evaluator {
     .map((url) => new AlertmanagerPusher({ url, logger, firingTtlMs: 4 * Math.max(resendMs, options.intervalMs) }));
 
   const pipeline = new PipelineWatch(metrics);
+  const counts = new CountCache(ctx);
   let active: ActiveAlert[] | undefined;
   let activeTerm: number | undefined;
   const leads = () => options.leadership?.held() ?? true;
@@ -129,7 +132,7 @@ export function startEvaluator(options: EvaluatorOptions): Evaluator {
         })
         .finally(() => (refreshing = undefined));
     }
-    const assessment = await assess(ctx, { incidentWindowMs: options.incidentWindowMs ?? DEFAULT_INCIDENT_WINDOW_MS });
+    const assessment = await assess(ctx, counts, { incidentWindowMs: options.incidentWindowMs ?? DEFAULT_INCIDENT_WINDOW_MS });
     if (!leads()) return standBy(asOf, assessment, started);
     // Another replica may have led meanwhile: its alert state is in the store.
     if (activeTerm !== options.leadership?.term) [active, activeTerm] = [undefined, options.leadership?.term];
@@ -138,6 +141,7 @@ export function startEvaluator(options: EvaluatorOptions): Evaluator {
     const t = reconcileAlerts(active, [...assessment.candidates, ...(await pipeline.alerts(wallNow.getTime()))], wallNow);
     if (!leads()) return standBy(asOf, assessment, started);
     await ctx.store.alerts.record({ at: wallNow, fired: t.fired.map(toStored), changed: t.changed.map(toStored), resolved: t.resolved.map(toStored) });
+    await openIncidents(ctx, t.fired, assessment.year);
     active = t.firing;
     publishGauges(metrics, assessment, t.firing);
     deliver(t.firing, t.resolved, t.fired.length + t.resolved.length > 0);

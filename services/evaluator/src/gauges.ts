@@ -8,26 +8,27 @@ import type { Assessment } from './assess.js';
  * and a scrape, which cannot interleave with synchronous code, never sees a half-updated set.
  */
 export function publishGauges(metrics: Metrics, assessment: Assessment, firing: readonly ActiveAlert[]): void {
-  const year = String(assessment.year);
   for (const gauge of [metrics.individuals, metrics.cap, metrics.utilization, metrics.forecastCapDays, metrics.certificateExpiry, metrics.alertsFiring]) {
     gauge.reset();
   }
-  for (const { certificate, standings } of assessment.certificates) {
+  for (const { certificate, standings, year } of assessment.certificates) {
     for (const s of standings) {
-      const labels = { processor_id: certificate.processorId, certificate_id: certificate.certificateId, class: classLabel(s.dataClass), year };
+      const labels = { processor_id: certificate.processorId, certificate_id: certificate.certificateId, class: classLabel(s.dataClass), year: String(year) };
       metrics.individuals.set(labels, s.count);
       metrics.cap.set(labels, s.cap);
       metrics.utilization.set(labels, s.utilization);
-      if (s.forecast) metrics.forecastCapDays.set(labels, s.forecast.days);
+      if (s.forecast && year === assessment.year) metrics.forecastCapDays.set(labels, s.forecast.days);
     }
+  }
+  for (const { certificate } of assessment.certificates.filter((c) => c.year === assessment.year)) {
     // End of the last day of validity, China time.
     const expiry = chinaDayStart(addDaysToDate(certificate.validTo, 1)).getTime() / 1000;
     metrics.certificateExpiry.set({ certificate_id: certificate.certificateId }, expiry);
   }
   // Processor totals (all counted transfers, whatever the mechanism) carry no certificate_id.
-  for (const { processorId, counts } of assessment.processors) {
+  for (const { processorId, counts, year } of assessment.processors) {
     for (const dataClass of DATA_CLASSES) {
-      metrics.individuals.set({ processor_id: processorId, certificate_id: '', class: classLabel(dataClass), year }, counts[dataClass]);
+      metrics.individuals.set({ processor_id: processorId, certificate_id: '', class: classLabel(dataClass), year: String(year) }, counts[dataClass]);
     }
   }
   for (const alert of firing) metrics.alertsFiring.inc({ alertname: alert.labels.alertname, severity: alert.labels.severity });
