@@ -17,7 +17,7 @@ import { compareAlerts, compareCounts, compareDeadLetters, compareEvents, trunca
 const minutesArg = process.argv.indexOf('--minutes');
 const MINUTES = minutesArg > 0 ? Number(process.argv[minutesArg + 1]) : 5;
 const PAUSE_BETWEEN_FAULTS_MS = 8_000;
-const DRAIN_TIMEOUT_MS = 5 * 60_000;
+const DRAIN_TIMEOUT_MS = 10 * 60_000;
 const MAX_RESET_GROUPS = 2;
 
 const started = Date.now();
@@ -81,7 +81,10 @@ async function drain(rig: CampaignRig): Promise<void> {
   const groups = [...new Set(rig.running('ingest').map((slot) => slot.groupId!))];
   for (const group of groups) {
     log(`draining: waiting for group ${group} to commit every message`);
-    await waitUntilConsumed(rig.kafka, group, TOPIC, DRAIN_TIMEOUT_MS);
+    await waitUntilConsumed(rig.kafka, group, TOPIC, DRAIN_TIMEOUT_MS).catch((err: unknown) => {
+      for (const slot of rig.running('ingest')) log(`${slot.name} output tail:\n${slot.service!.output().slice(-3_000)}`);
+      throw err;
+    });
   }
   await sleep(2_000); // the checkpointer's round in flight
 }
