@@ -154,11 +154,11 @@ describe('ClickHouse cluster mode (2 shards on the real engine)', () => {
   });
 
   it('keeps checkpoint + tail counts and the daily histogram equal after more writes', async () => {
-    await Promise.all([single.usage.refreshCheckpoints(), clusterStores[0]!.usage.refreshCheckpoints()]);
+    await Promise.all([single.checkpoints.refresh(), clusterStores[0]!.checkpoints.refresh()]);
     await ingest(single, clusterStores, seedEvents(1)); // the tail: rows after the checkpoint
     expect(await countsOf(clusterStores[1]!)).toEqual(await countsOf(single));
 
-    await Promise.all([single.usage.refreshCheckpoints(), clusterStores[1]!.usage.refreshCheckpoints()]);
+    await Promise.all([single.checkpoints.refresh(), clusterStores[1]!.checkpoints.refresh()]);
     for (const key of SCOPES) {
       expect(await clusterStores[0]!.usage.dailyNewIndividuals(key)).toEqual(await single.usage.dailyNewIndividuals(key));
     }

@@ -128,9 +128,9 @@ describe('checkpoint refreshes follow the lease', () => {
     const stores: Store[] = [first, await openStore({ url: clickhouseUrl(), database: first.database, settleMs: 0, migrate: false })];
     const refreshes = stores.map((store) => {
       const calls = { count: 0 };
-      const refresh = store.usage.refreshCheckpoints.bind(store.usage);
+      const refresh = store.checkpoints.refresh.bind(store.checkpoints);
       // Counts the calls of the real refresh (it still runs).
-      store.usage.refreshCheckpoints = () => (calls.count++, refresh());
+      store.checkpoints.refresh = () => (calls.count++, refresh());
       return calls;
     });
     const start = (store: Store): EvaluatorReplica =>

@@ -7,7 +7,7 @@ import type { Incident } from './incidents.js';
 /** An incident in an evidence pack. */
 export type IncidentRecord = Omit<Incident, 'fingerprint' | 'year'>;
 import { fromClickHouseTime, toClickHouseTime, zeroCounts, type ClassCounts, type ScopeKey } from './scope.js';
-import { SCOPE_CONDITION, scopeParams } from './scope-sql.js';
+import { inFlightFloor, SCOPE_CONDITION, scopeParams } from './scope-sql.js';
 import { TransferEvidence } from './transfer-evidence.js';
 
 /**
@@ -20,10 +20,7 @@ import { TransferEvidence } from './transfer-evidence.js';
 const PERSONS_AS_OF = `SELECT class, id_hash, min(first_seen) AS first_seen FROM subject_first_seen
   WHERE ${SCOPE_CONDITION} GROUP BY class, id_hash HAVING min(inserted_at) <= {asOf:DateTime64(3, 'UTC')}`;
 
-const IN_FLIGHT_FLOOR = `SELECT ifNull(minOrNull(now64(6) - toIntervalMicrosecond(toUInt64(elapsed * 1e6) + 1000000)), now64(6))
-  FROM system.processes
-  WHERE query_kind = 'Insert' AND current_database = currentDatabase()
-    AND match(query, '(?i)^\\s*INSERT\\s+INTO\\s+\\S*(subject_first_seen|transfers|audit_log|alert_history)[\\s(]')`;
+const IN_FLIGHT_FLOOR = inFlightFloor(['subject_first_seen', 'transfers', 'audit_log', 'alert_history']);
 
 export interface ClassDigest {
   count: number;
@@ -113,13 +110,13 @@ export class EvidenceQueries {
   async versionsAsOf(certificateId: string, asOf: Date): Promise<Array<{ body: string; effectiveFrom: Date; declaredAt: Date }>> {
     const rows = await selectRows<{ body: string; effective_from: string; declared_at: string }>(
       this.client,
-      `SELECT body, toString(effective_from) AS effective_from, toString(declared_at) AS declared_at FROM (
-         SELECT body, toDateTime64(0, 3, 'UTC') AS effective_from, toDateTime64(updated_at, 6, 'UTC') AS declared_at FROM certificates
+      `SELECT body, toString(effective) AS effective_from, toString(declared) AS declared_at FROM (
+         SELECT body, toDateTime64(0, 3, 'UTC') AS effective, toDateTime64(updated_at, 6, 'UTC') AS declared FROM certificates
          WHERE certificate_id = {certificateId:String}
          UNION ALL
-         SELECT body, effective_from, declared_at FROM scope_versions WHERE certificate_id = {certificateId:String})
-       WHERE declared_at <= {asOf:DateTime64(6, 'UTC')}
-       ORDER BY declared_at, effective_from`,
+         SELECT body, effective_from AS effective, declared_at AS declared FROM scope_versions WHERE certificate_id = {certificateId:String})
+       WHERE declared <= {asOf:DateTime64(6, 'UTC')}
+       ORDER BY declared, effective`,
       { certificateId, asOf: toClickHouseTime(asOf) },
     );
     return rows.map((row) => ({ body: row.body, effectiveFrom: fromClickHouseTime(row.effective_from), declaredAt: fromClickHouseTime(row.declared_at) }));
@@ -127,10 +124,10 @@ export class EvidenceQueries {
 
   /** The incidents of a certificate's year as they stood at `asOf` (an acknowledgement after it shows as open). */
   async incidentsAsOf(certificateId: string, year: number, asOf: Date): Promise<IncidentRecord[]> {
-    const rows = await selectRows<{ incident_id: string; alertname: string; labels: Record<string, string>; summary: string; opened_at: string; acknowledged_at: string | null; acknowledged_by: string; token_fingerprint: string; note: string }>(
+    const rows = await selectRows<{ incident_id: string; alertname: string; labels: Record<string, string>; summary: string; opened_text: string; acknowledged_text: string | null; acknowledged_by: string; token_fingerprint: string; note: string }>(
       this.client,
-      `SELECT incident_id, alertname, labels, summary, toString(opened_at) AS opened_at,
-              if(acknowledged_at <= {asOf:DateTime64(3, 'UTC')}, toString(acknowledged_at), NULL) AS acknowledged_at,
+      `SELECT incident_id, alertname, labels, summary, toString(opened_at) AS opened_text,
+              if(acknowledged_at <= {asOf:DateTime64(3, 'UTC')}, toString(acknowledged_at), NULL) AS acknowledged_text,
               acknowledged_by, token_fingerprint, note
        FROM incidents WHERE labels['certificate_id'] = {certificateId:String} AND year = {year:UInt16}
          AND opened_at <= {asOf:DateTime64(3, 'UTC')} AND updated_at <= {asOf:DateTime64(6, 'UTC')}
@@ -143,10 +140,10 @@ export class EvidenceQueries {
         alertname: row.alertname,
         labels: row.labels,
         summary: row.summary,
-        openedAt: fromClickHouseTime(row.opened_at).toISOString(),
-        status: row.acknowledged_at ? ('acknowledged' as const) : ('open' as const),
-        ...(row.acknowledged_at
-          ? { acknowledgement: { at: fromClickHouseTime(row.acknowledged_at).toISOString(), role: row.acknowledged_by, tokenFingerprint: row.token_fingerprint, note: row.note } }
+        openedAt: fromClickHouseTime(row.opened_text).toISOString(),
+        status: row.acknowledged_text ? ('acknowledged' as const) : ('open' as const),
+        ...(row.acknowledged_text
+          ? { acknowledgement: { at: fromClickHouseTime(row.acknowledged_text).toISOString(), role: row.acknowledged_by, tokenFingerprint: row.token_fingerprint, note: row.note } }
           : {}),
       }))
       .sort((a, b) => a.openedAt.localeCompare(b.openedAt) || a.incidentId.localeCompare(b.incidentId));

@@ -1,6 +1,6 @@
 import { CategoryCatalogue, parseEvent, prepareTransfer, type PreparedTransfer } from '@pi-egress/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeEvent, subjects } from '../../../test/fixtures/events.js';
+import { makeEvent, subjects, ownVersions } from '../../../test/fixtures/events.js';
 import { clickhouseUrl, openTestStore } from '../../../test/setup/store.js';
 import { openStore, type Store } from './store.js';
 import type { ScopeKey } from './scope.js';
@@ -28,7 +28,7 @@ function transfer(seed: number, from: number, count: number, sensitive: boolean)
     now,
   );
   if (!parsed.ok) throw new Error(parsed.reason);
-  return prepareTransfer(parsed.event, { key: 'exactness-key', catalogue });
+  return prepareTransfer(parsed.event, { key: 'exactness-key', catalogue, versions: ownVersions(parsed.event) });
 }
 
 /**
@@ -59,10 +59,13 @@ describe('usage counts stay exact under interleaved writes, refreshes and reads'
         const from = Math.floor(next() * 3_000);
         const writes = [writerStore.writer.write([transfer(seed, from, 1 + Math.floor(next() * 400), next() < 0.3)])];
         // Sometimes a refresh races the write.
-        if (next() < 0.3) writes.push(readerStore.usage.refreshCheckpoints().then(() => undefined as never));
+        if (next() < 0.3) writes.push(readerStore.checkpoints.refresh().then(() => undefined as never));
         await Promise.all(writes);
+      } else if (action < 0.65) {
+        await (next() < 0.5 ? writerStore : readerStore).checkpoints.refresh();
       } else if (action < 0.75) {
-        await (next() < 0.5 ? writerStore : readerStore).usage.refreshCheckpoints();
+        // Two processes advance the same checkpoints at once (any writer may run the checkpointer).
+        await Promise.all([writerStore.checkpoints.refresh(), readerStore.checkpoints.refresh()]);
       }
       for (const store of [writerStore, readerStore]) {
         for (const scope of [key, processorKey]) {

@@ -19,7 +19,7 @@ import type { CountCache } from './count-cache.js';
 export interface Assessment {
   /** The counting year of the evaluation's business time. */
   year: number;
-  /** Every year judged: the current one and each year some scope received people in. */
+  /** Every year judged: the current one and each past year whose counts changed late (see CountCache). */
   years: number[];
   certificates: Array<{ certificate: Certificate; year: number; standings: ClassStanding[] }>;
   processors: Array<{ processorId: string; year: number; counts: ClassCounts }>;
@@ -33,9 +33,10 @@ function inYear(year: number, candidates: readonly AlertCandidate[]): AlertCandi
 }
 
 /**
- * Applies every SPEC §5 rule to every year with counts, not only the current one: a late event of
- * last December that breaches a cap alerts in January, with `year` saying which year. Counts come
- * from the cache (only changed scope-years are read again); lifecycle rules judge today's date.
+ * Applies every SPEC §5 rule to the current year and to every past year whose counts changed after
+ * it ended: a late event of last December that breaches a cap alerts in January, with `year`
+ * saying which year. Counts come from the cache (only changed scope-years are read again);
+ * lifecycle rules judge today's date.
  */
 export async function assess(ctx: MonitorContext, counts: CountCache, options: { incidentWindowMs: number }): Promise<Assessment> {
   const now = ctx.now();
@@ -47,7 +48,7 @@ export async function assess(ctx: MonitorContext, counts: CountCache, options: {
     ctx.store.alerts.inputs.incidents(new Date(now.getTime() - options.incidentWindowMs)),
     counts.refresh(),
   ]);
-  const years = [...new Set([...counts.activeYears(), year])].filter((y) => y <= year).sort((a, b) => a - b);
+  const years = counts.yearsToJudge(now, year, options.incidentWindowMs);
   const certificatesOf = new Map<string, string[]>();
   for (const c of certificateList) certificatesOf.set(c.processorId, [...(certificatesOf.get(c.processorId) ?? []), c.certificateId]);
   const processorIds = new Set<string>(certificateList.map((c) => c.processorId));

@@ -1,5 +1,5 @@
 import type { MonitorContext } from '@pi-egress/core';
-import { zeroCounts, type ClassCounts, type ScopeKey } from '@pi-egress/domain';
+import { yearStart, zeroCounts, type ClassCounts, type ScopeKey } from '@pi-egress/domain';
 import pLimit from 'p-limit';
 
 /** Daily new individuals of a scope-year (the forecast's input). */
@@ -35,6 +35,8 @@ export class CountCache {
   private readonly maxAgeMs: number;
   private readonly limit: ReturnType<typeof pLimit>;
   private activity: Array<{ level: ScopeKey['level']; scopeId: string; year: number }> = [];
+  /** Per past year: the latest (business) time its counts were seen to change after the year ended. */
+  private readonly lateChanges = new Map<number, number>();
 
   constructor(
     private readonly ctx: MonitorContext,
@@ -49,6 +51,15 @@ export class CountCache {
   async refresh(): Promise<ScopeKey[]> {
     const activity = await this.ctx.store.alerts.inputs.activity();
     const now = Date.now();
+    const businessNow = this.ctx.now().getTime();
+    const firstLoad = this.entries.size === 0;
+    for (const row of activity) {
+      const entry = this.entries.get(keyOf(row));
+      if (entry && entry.lastInsertedAt === row.lastInsertedAt) continue;
+      // On the first load, when it changed is its last insert (a late event that came while this process was down).
+      const changedAt = firstLoad ? Date.parse(`${row.lastInsertedAt.replace(' ', 'T')}Z`) : businessNow;
+      if (changedAt >= yearStart(row.year + 1).getTime()) this.lateChanges.set(row.year, Math.max(this.lateChanges.get(row.year) ?? 0, changedAt));
+    }
     const stale = activity.filter((row) => {
       const entry = this.entries.get(keyOf(row));
       if (!entry) return true;
@@ -71,9 +82,14 @@ export class CountCache {
     return stale.map((row) => ({ level: row.level, scopeId: row.scopeId, year: row.year }));
   }
 
-  /** Every year some scope received people in. */
-  activeYears(): number[] {
-    return [...new Set(this.activity.map((row) => row.year))].sort((a, b) => a - b);
+  /**
+   * The years to judge at business time `now`: the current year, and each past year whose counts
+   * changed after it ended (a late event) within `windowMs`: its alerts fire for that long, and
+   * the incidents they open stay until acknowledged.
+   */
+  yearsToJudge(now: Date, currentYear: number, windowMs: number): number[] {
+    const late = [...this.lateChanges].filter(([year, at]) => year < currentYear && now.getTime() - at <= windowMs).map(([year]) => year);
+    return [...new Set([...late, currentYear])].sort((a, b) => a - b);
   }
 
   /** The scopes that received people in `year`: [scopeId, level]. */
