@@ -225,3 +225,15 @@ CREATE TABLE IF NOT EXISTS incidents_local ON CLUSTER pi_egress (
 ORDER BY incident_id;
 
 CREATE TABLE IF NOT EXISTS incidents ON CLUSTER pi_egress AS incidents_local ENGINE = Distributed(pi_egress, pi_egress, incidents_local, cityHash64(incident_id));
+
+CREATE TABLE IF NOT EXISTS leader_lease_local ON CLUSTER pi_egress (
+    name    LowCardinality(String),
+    term    UInt64,
+    holder  String,
+    action  Enum8('claim' = 1, 'renew' = 2, 'release' = 3),
+    at      DateTime64(3, 'UTC') DEFAULT now64(3)
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}', at)
+ORDER BY (name, term)
+SETTINGS non_replicated_deduplication_window = 1000;
+
+CREATE TABLE IF NOT EXISTS leader_lease ON CLUSTER pi_egress AS leader_lease_local ENGINE = Distributed(pi_egress, pi_egress, leader_lease_local, cityHash64(name, term));

@@ -207,6 +207,18 @@ describe('ClickHouse cluster mode (2 shards on the real engine)', () => {
     }
   });
 
+  // The reason this cluster has no replicas (docs/scale-out.md, "Replication on the embedded
+  // engine"). If a chdb upgrade makes either statement work, replication can be tried for real.
+  it('still cannot host replicas: no distributed DDL, no interserver listener', async () => {
+    const refusal = (query: string) => cluster.onEveryNode(query).then(() => 'accepted', (error: Error) => error.message);
+    expect(await refusal(`CREATE TABLE ${database}.canary ON CLUSTER ${cluster.name} (a UInt8) ENGINE = MergeTree ORDER BY a`)).toMatch(
+      /Replicated DDL queries are disabled\. \(QUERY_IS_PROHIBITED\)/,
+    );
+    expect(await refusal('SYSTEM START LISTEN INTERSERVER HTTP')).toMatch(
+      /clickhouse-local supports only TCP and HTTP listeners[\s\S]*\(UNSUPPORTED_METHOD\)/,
+    );
+  });
+
   it('reverts and re-applies the migrations on every node', async () => {
     const client = clusterStores[0]!.client;
     const versions = migrations.map((m) => m.version);

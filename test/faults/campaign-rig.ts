@@ -1,12 +1,18 @@
 // Everything the fault campaign runs and breaks: a restartable embedded engine behind the store
-// proxy, a mock Kafka broker, supervised ingest processes (restarted when they die, as an
-// orchestrator would) and a checkpointer doing what the evaluator does every 5 s.
+// proxy, a mock Kafka broker, and supervised processes (restarted when they die, as an
+// orchestrator would): Kafka ingest, the API (HTTP ingest) and evaluator replicas, which lead by a
+// lease in the store and refresh the count checkpoints; a real Alertmanager and webhook receiver
+// record what the evaluators deliver.
 import { startEmbeddedClickHouse, type EmbeddedClickHouse } from '@pi-egress/clickhouse-embedded';
 import { openStore, type Store } from '@pi-egress/store';
 import { Kafka, logLevel } from 'kafkajs';
-import { buildIngestService, MOCK_TUNING_ENV, startIngestProcess } from '../harness/ingest-kafka.js';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { ALERT_IDENTITY } from '../harness/alerting-rig.js';
+import { startAlertmanager, startWebhookReceiver, webhookAlertmanagerConfig, type AlertmanagerInstance, type WebhookReceiver } from '../harness/alertmanager.js';
+import { MOCK_TUNING_ENV, startIngestProcess } from '../harness/ingest-kafka.js';
 import { startKafkaMock, type KafkaMock } from '../harness/kafka-mock.js';
-import { freePort, removeDir, sleep, tempDir, type Service } from '../harness/process.js';
+import { freePort, removeDir, sleep, startService, tempDir, testPackageRoot, type Service } from '../harness/process.js';
 import { startStoreProxy, type StoreProxy } from './store-proxy.js';
 
 export const TOPIC = 'pi.egress.events';
@@ -15,15 +21,24 @@ export const MAIN_GROUP = 'pi-egress-monitor';
 export const DATABASE = 'faults';
 export const SUBJECT_KEY = 'fault-campaign-subject-key';
 export const MAX_MESSAGE_BYTES = 16 * 1024;
+export const INGEST_TOKEN = 'fault-campaign-ingest-token';
 const SETTLE_MS = 10_000;
-const CHECKPOINT_INTERVAL_MS = 5_000;
+const REPO = join(testPackageRoot(), '..');
 
-interface IngestSlot {
+export interface ProcessSlot {
+  kind: 'ingest' | 'api' | 'evaluator';
   name: string;
-  groupId: string;
+  /** Kafka consumer group (ingest only). */
+  groupId?: string;
   service?: Service;
   /** false: stopped on purpose, not to be restarted. */
   wanted: boolean;
+}
+
+function buildServices(): void {
+  const filters = ['@pi-egress/ingest...', '@pi-egress/api...', '@pi-egress/evaluator...'].flatMap((filter) => ['--filter', filter]);
+  const result = spawnSync('npx', ['--yes', 'pnpm@10.34.9', 'exec', 'turbo', 'run', 'build', ...filters, '--output-logs=errors-only'], { cwd: REPO, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`building the services failed:\n${result.stdout}\n${result.stderr}`);
 }
 
 export class CampaignRig {
@@ -33,33 +48,41 @@ export class CampaignRig {
   kafka!: Kafka;
   /** The store through the proxy: what the services see. */
   store!: Store;
-  readonly slots: IngestSlot[] = [];
+  alertmanager!: AlertmanagerInstance;
+  webhook!: WebhookReceiver;
+  readonly slots: ProcessSlot[] = [];
   restarts = 0;
-  checkpointErrors = 0;
+  /** The API's fixed port: clients retry the same URL across its restarts. */
+  apiUrl = '';
   private dataDir = '';
   private timers: NodeJS.Timeout[] = [];
   private supervising = false;
 
   async start(): Promise<void> {
-    buildIngestService();
+    buildServices();
     this.dataDir = await tempDir('faults');
     this.engine = await startEmbeddedClickHouse({ dataDir: this.dataDir });
     this.proxy = await startStoreProxy(this.engine.url);
     this.mock = await startKafkaMock({ topics: [{ name: TOPIC, partitions: 12 }, { name: DLQ_TOPIC, partitions: 4 }] });
     this.kafka = new Kafka({ clientId: 'fault-campaign', brokers: this.mock.brokers, logLevel: logLevel.NOTHING });
     this.store = await openStore({ url: this.proxy.url, database: DATABASE, settleMs: SETTLE_MS, requestTimeoutMs: 30_000 });
+    this.webhook = await startWebhookReceiver();
+    this.alertmanager = await startAlertmanager({ configYaml: webhookAlertmanagerConfig(this.webhook.url, { groupBy: ALERT_IDENTITY }) });
+    this.apiUrl = `http://127.0.0.1:${await freePort()}`;
   }
 
-  /** Starts `count` supervised ingest processes in the main group, and the checkpointer. */
-  async startIngest(count: number): Promise<void> {
-    for (let i = 1; i <= count; i++) this.slots.push({ name: `ingest-${i}`, groupId: MAIN_GROUP, wanted: true });
-    this.timers.push(setInterval(() => void this.superviseIngest(), 1_000));
-    this.timers.push(setInterval(() => void this.checkpoint(), CHECKPOINT_INTERVAL_MS));
-    await this.superviseIngest();
+  /** Starts the supervised processes: `ingest` Kafka ingest processes in the main group, one API, `evaluators` evaluator replicas. */
+  async startProcesses(counts: { ingest: number; evaluators: number }): Promise<void> {
+    for (let i = 1; i <= counts.ingest; i++) this.slots.push({ kind: 'ingest', name: `ingest-${i}`, groupId: MAIN_GROUP, wanted: true });
+    this.slots.push({ kind: 'api', name: 'api', wanted: true });
+    for (let i = 1; i <= counts.evaluators; i++) this.slots.push({ kind: 'evaluator', name: `evaluator-${i}`, wanted: true });
+    this.timers.push(setInterval(() => void this.supervise(), 1_000));
+    await this.supervise();
+    await waitForHttp(`${this.apiUrl}/healthz`);
   }
 
-  /** Restarts every wanted ingest process that is not running. */
-  private async superviseIngest(): Promise<void> {
+  /** Restarts every wanted process that is not running. */
+  private async supervise(): Promise<void> {
     if (this.supervising) return;
     this.supervising = true;
     try {
@@ -73,44 +96,66 @@ export class CampaignRig {
     for (const slot of this.slots) {
       if (!slot.wanted || (slot.service && !slot.service.exited)) continue;
       if (slot.service) this.restarts += 1;
-      slot.service = startIngestProcess(slot.name, {
+      slot.service = await this.startProcess(slot);
+    }
+  }
+
+  private async startProcess(slot: ProcessSlot): Promise<Service> {
+    const common = {
+      CLICKHOUSE_URL: this.proxy.url,
+      CLICKHOUSE_DATABASE: DATABASE,
+      EGRESS_COUNT_SETTLE_MS: String(SETTLE_MS),
+      EGRESS_SUBJECT_KEY: SUBJECT_KEY,
+      EGRESS_HTTP_HOST: '127.0.0.1',
+    };
+    if (slot.kind === 'ingest') {
+      return startIngestProcess(slot.name, {
         ...MOCK_TUNING_ENV,
-        CLICKHOUSE_URL: this.proxy.url,
-        CLICKHOUSE_DATABASE: DATABASE,
-        EGRESS_COUNT_SETTLE_MS: String(SETTLE_MS),
-        EGRESS_SUBJECT_KEY: SUBJECT_KEY,
+        ...common,
         KAFKA_BROKERS: this.mock.bootstrap,
         EGRESS_TOPIC: TOPIC,
         EGRESS_DLQ_TOPIC: DLQ_TOPIC,
-        EGRESS_GROUP_ID: slot.groupId,
+        EGRESS_GROUP_ID: slot.groupId!,
         EGRESS_MAX_MESSAGE_BYTES: String(MAX_MESSAGE_BYTES),
         // Small fetches: many batches, so a kill lands mid-batch rather than between them.
         KAFKA_FETCH_MAX_BYTES_PER_PARTITION: String(32 * 1024),
-        EGRESS_HTTP_HOST: '127.0.0.1',
         EGRESS_HTTP_PORT: String(await freePort()),
         LOG_LEVEL: 'error',
       });
     }
-  }
-
-  private async checkpoint(): Promise<void> {
-    try {
-      await this.store.checkpoints.refresh();
-    } catch {
-      this.checkpointErrors += 1; // the store is down or slow: the next round catches up
-    }
+    const env =
+      slot.kind === 'api'
+        ? {
+            ...common,
+            EGRESS_HTTP_PORT: new URL(this.apiUrl).port,
+            EGRESS_TOKENS: `ingest:${INGEST_TOKEN}`,
+            EGRESS_EVIDENCE_KEY_FILE: join(this.dataDir, 'evidence-ed25519.pem'),
+            EGRESS_RATE_LIMIT_PER_MINUTE: '0',
+            LOG_LEVEL: 'error',
+          }
+        : { ...common, EGRESS_HTTP_PORT: String(await freePort()), ALERTMANAGER_URL: this.alertmanager.url, LOG_LEVEL: 'info' };
+    const main = join(REPO, 'services', slot.kind, 'dist', 'main.js');
+    return startService({ name: slot.name, command: process.execPath, args: [main], env: { ...process.env, ...env } });
   }
 
   addIngest(name: string, groupId: string): void {
-    this.slots.push({ name, groupId, wanted: true });
+    this.slots.push({ kind: 'ingest', name, groupId, wanted: true });
   }
 
-  killIngest(slot: IngestSlot): void {
+  kill(slot: ProcessSlot): void {
     slot.service?.child.kill('SIGKILL');
   }
 
-  running(): IngestSlot[] {
-    return this.slots.filter((slot) => slot.wanted && slot.service && !slot.service.exited);
+  running(kind: ProcessSlot['kind'] = 'ingest'): ProcessSlot[] {
+    return this.slots.filter((slot) => slot.kind === kind && slot.wanted && slot.service && !slot.service.exited);
+  }
+
+  /** The evaluator replica that leads now (its latest lease line says so), if any. */
+  leadingEvaluator(): ProcessSlot | undefined {
+    return this.running('evaluator').find((slot) => {
+      const lines = slot.service!.output().match(/evaluator (leads|lost the lead)/g) ?? [];
+      return lines.at(-1) === 'evaluator leads';
+    });
   }
 
   /** SIGKILL of the engine, then a new one on the same data directory (a new port: the proxy follows). */
@@ -133,8 +178,19 @@ export class CampaignRig {
     await Promise.all(this.slots.map((slot) => slot.service?.stop(3_000)));
     await this.store?.close();
     await this.mock?.stop();
+    await Promise.all([this.alertmanager?.stop(), this.webhook?.stop()]);
     await this.proxy?.stop();
     await this.engine?.stop();
     await removeDir(this.dataDir);
   }
+}
+
+async function waitForHttp(url: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const ok = await fetch(url).then((response) => response.ok, () => false);
+    if (ok) return;
+    await sleep(250);
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
 }

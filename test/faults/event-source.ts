@@ -26,10 +26,28 @@ const PEOPLE = 40_000;
 const MALFORMED_KINDS = ['not_json', 'not_utf8', 'schema', 'oversized', 'future_timestamp'] as const;
 export type MalformedKind = (typeof MALFORMED_KINDS)[number];
 
+export const HOSTILE_KINDS = [
+  'lone surrogate in eventId',
+  'lone surrogate in processorId',
+  'lone surrogate in system',
+  'lone surrogate in recipient.id',
+  'occurredAt before 1970',
+  'NUL in ids',
+] as const;
+export type HostileKind = (typeof HOSTILE_KINDS)[number];
+
+/** A valid event and what to do once the monitor acknowledged it: count it in the truth. */
+export interface AcknowledgeableEvent {
+  event: { eventId: string; processorId: string } & Record<string, unknown>;
+  acknowledge(): void;
+}
+
 export class EventSource {
   readonly truth = new Truth();
   readonly malformed = new Map<string, MalformedKind>();
+  hostileSent = 0;
   private sequence = 0;
+  private uniquePersons = 0;
   private readonly sent: FaultMessage[] = [];
 
   constructor(
@@ -37,9 +55,55 @@ export class EventSource {
     private readonly maxMessageBytes: number,
   ) {}
 
-  /** One valid event; `skew`: 'late' (last year, 23:00 on 31 December China time) or 'ahead' (4 minutes in the future). */
+  /** One valid event for Kafka, counted in the truth at once (the broker acknowledged it); `skew`: 'late' (last year, 23:00 on 31 December China time) or 'ahead' (4 minutes in the future). */
   valid(skew: 'none' | 'late' | 'ahead' = 'none'): FaultMessage {
     const n = this.sequence++;
+    const built = this.build(`fault-${n}`, n, skew, Array.from({ length: 1 + (n % 20) }, () => Math.floor(Math.random() * PEOPLE)));
+    built.acknowledge();
+    const message = { key: n % 2 === 0 ? built.event.eventId : built.event.processorId, value: Buffer.from(JSON.stringify(built.event)) };
+    this.sent.push(message);
+    return message;
+  }
+
+  /**
+   * One valid event for HTTP ingest, counted in the truth only when the monitor acknowledges it:
+   * half its people from the shared pool (also sent over Kafka), half seen nowhere else, so a batch
+   * that fails yet counts its people shows up as double-counted.
+   */
+  httpValid(): AcknowledgeableEvent {
+    const n = this.sequence++;
+    const persons = Array.from({ length: 1 + (n % 20) }, (_, i) => (i % 2 === 0 ? Math.floor(Math.random() * PEOPLE) : PEOPLE + this.uniquePersons++));
+    return this.build(`http-${n}`, n, 'none', persons);
+  }
+
+  /**
+   * An event the monitor must reject on its own (issue 14's hostile inputs): otherwise valid, with
+   * people seen nowhere else, so counting any of them shows up as double-counted.
+   */
+  hostile(): { kind: HostileKind; event: Record<string, unknown> } {
+    const n = this.sequence++;
+    const kind = HOSTILE_KINDS[n % HOSTILE_KINDS.length]!;
+    const { event } = this.build(`hostile-${n}`, n, 'none', [PEOPLE + this.uniquePersons++, PEOPLE + this.uniquePersons++]);
+    this.hostileSent += 1;
+    const surrogate = (value: string) => `${value}\ud800`;
+    const recipient = event.recipient as Record<string, unknown>;
+    switch (kind) {
+      case 'lone surrogate in eventId':
+        return { kind, event: { ...event, eventId: surrogate(event.eventId) } };
+      case 'lone surrogate in processorId':
+        return { kind, event: { ...event, processorId: surrogate(event.processorId) } };
+      case 'lone surrogate in system':
+        return { kind, event: { ...event, system: surrogate('crm') } };
+      case 'lone surrogate in recipient.id':
+        return { kind, event: { ...event, recipient: { ...recipient, id: surrogate('R1') } } };
+      case 'occurredAt before 1970':
+        return { kind, event: { ...event, occurredAt: n % 2 === 0 ? '1969-12-31T23:59:59Z' : '0001-01-01T00:00:00Z' } };
+      case 'NUL in ids':
+        return { kind, event: { ...event, eventId: `${event.eventId}\u0000`, recipient: { ...recipient, id: 'R\u00001' } } };
+    }
+  }
+
+  private build(eventId: string, n: number, skew: 'none' | 'late' | 'ahead', persons: readonly number[]): AcknowledgeableEvent {
     const processor = PROCESSORS[n % PROCESSORS.length]!;
     const now = Date.now();
     const thisYear = yearOf(new Date(now));
@@ -48,9 +112,8 @@ export class EventSource {
     const exempt = n % 10 === 9;
     const mechanism = exempt ? 'exempt' : processor.certificateId ? 'certification' : 'standard_contract';
     const sensitive = n % 3 === 0;
-    const persons = Array.from({ length: 1 + (n % 20) }, () => Math.floor(Math.random() * PEOPLE));
     const event = {
-      eventId: `fault-${n}`,
+      eventId,
       occurredAt,
       processorId: processor.processorId,
       ...(mechanism === 'certification' ? { certificateId: processor.certificateId } : {}),
@@ -61,8 +124,9 @@ export class EventSource {
       categories: sensitive ? ['name', 'health'] : ['name', 'email'],
       subjects: persons.map((person, i) => this.subject(person, n + i)),
     };
-    this.truth.eventIds.add(event.eventId);
-    if (!exempt) {
+    const acknowledge = () => {
+      this.truth.eventIds.add(event.eventId);
+      if (exempt) return;
       const year = skew === 'late' ? thisYear - 1 : yearOf(new Date(occurredAt));
       const scopes: ScopeYear[] = [
         { level: 'processor' as ScopeLevel, scopeId: processor.processorId, year },
@@ -71,10 +135,8 @@ export class EventSource {
       ];
       const classes: DataClass[] = sensitive ? ['nonSensitive', 'sensitive'] : ['nonSensitive'];
       this.truth.record(scopes, persons, classes);
-    }
-    const message = { key: n % 2 === 0 ? event.eventId : processor.processorId, value: Buffer.from(JSON.stringify(event)) };
-    this.sent.push(message);
-    return message;
+    };
+    return { event, acknowledge };
   }
 
   /** A message produced before, produced again (a producer retry): counted once. */

@@ -4,12 +4,18 @@ import { sleep } from '../harness/process.js';
 import type { CampaignRig } from './campaign-rig.js';
 import { TOPIC } from './campaign-rig.js';
 import type { EventSource, FaultMessage } from './event-source.js';
+import type { HttpIngestClient } from './http-client.js';
 
 export interface FaultContext {
   rig: CampaignRig;
   source: EventSource;
   producer: Producer;
+  http: HttpIngestClient;
+  /** Seconds from kill -9 of the leading evaluator until another replica led, per kill (Infinity: none within 60 s). */
+  evaluatorFailovers: number[];
 }
+
+const FAILOVER_WAIT_MS = 60_000;
 
 export type Fault = (ctx: FaultContext) => Promise<string>;
 
@@ -25,8 +31,39 @@ export const FAULTS: ReadonlyArray<{ name: string; run: Fault }> = [
     async run({ rig }) {
       const victim = pick(rig.running());
       if (!victim) return 'no ingest process running: skipped';
-      rig.killIngest(victim);
+      rig.kill(victim);
       return `${victim.name} (group ${victim.groupId}) killed; the supervisor restarts it`;
+    },
+  },
+  {
+    name: 'SIGKILL of the API process mid-batch (HTTP ingest)',
+    async run({ rig, http }) {
+      const [api] = rig.running('api');
+      if (!api) return 'the API process is not running: skipped';
+      const midBatch = await http.whenInFlight();
+      rig.kill(api);
+      return `api killed ${midBatch ? 'while a batch was in flight' : '(no batch in flight within 10 s)'}; the client retries the batch until the restarted API answers`;
+    },
+  },
+  {
+    name: 'SIGKILL of the leading evaluator replica',
+    async run({ rig, evaluatorFailovers }) {
+      const leader = rig.leadingEvaluator();
+      if (!leader) return 'no evaluator leads right now: skipped';
+      const killed = leader.service;
+      rig.kill(leader);
+      const killedAt = Date.now();
+      // Any other process may take over, the killed replica restarted by the supervisor included.
+      let next = rig.leadingEvaluator();
+      while ((!next || next.service === killed) && Date.now() - killedAt < FAILOVER_WAIT_MS) {
+        await sleep(200);
+        next = rig.leadingEvaluator();
+      }
+      const seconds = next && next.service !== killed ? (Date.now() - killedAt) / 1000 : Number.POSITIVE_INFINITY;
+      evaluatorFailovers.push(seconds);
+      return Number.isFinite(seconds)
+        ? `${leader.name} killed; ${next!.name}${next === leader ? ' (restarted)' : ''} leads ${seconds.toFixed(1)} s later`
+        : `${leader.name} killed; no replica led within ${FAILOVER_WAIT_MS / 1000} s`;
     },
   },
   {
@@ -67,7 +104,7 @@ export const FAULTS: ReadonlyArray<{ name: string; run: Fault }> = [
     name: 'redelivery storm: the whole consumer group restarted at once',
     async run({ rig }) {
       const victims = rig.running();
-      for (const victim of victims) rig.killIngest(victim);
+      for (const victim of victims) rig.kill(victim);
       return `${victims.length} ingest processes killed together: their uncommitted batches are redelivered after the rebalance`;
     },
   },

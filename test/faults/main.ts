@@ -1,21 +1,23 @@
-// `npm run faults [-- --minutes 5]`: a bounded fault campaign against the real ingest service,
-// engine and (mock) Kafka; prints what it did and found, and writes docs/fault-campaign.md.
+// `npm run faults [-- --minutes 5]`: a bounded fault campaign against the real ingest service, API
+// (HTTP ingest with hostile inputs), evaluator replicas, engine, Alertmanager and (mock) Kafka;
+// prints what it did and found, and writes docs/fault-campaign.md.
 import { CEILINGS, validateCertificate, yearOf } from '@pi-egress/domain';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeCertificate } from '../fixtures/events.js';
 import { sleep, testPackageRoot } from '../harness/process.js';
 import { waitUntilConsumed } from '../harness/ingest-kafka.js';
-import { CampaignRig, MAX_MESSAGE_BYTES, SUBJECT_KEY, TOPIC } from './campaign-rig.js';
+import { CampaignRig, INGEST_TOKEN, MAX_MESSAGE_BYTES, SUBJECT_KEY, TOPIC } from './campaign-rig.js';
 import { EventSource, PROCESSORS, type FaultMessage } from './event-source.js';
 import { FAULTS, produce, type FaultContext } from './faults.js';
+import { HttpIngestClient } from './http-client.js';
 import { campaignMarkdown, verdict, type CampaignResult, type FaultRecord } from './report.js';
-import { compareCounts, compareDeadLetters, compareEvents, truncatedPartitions } from './verify.js';
+import { compareAlerts, compareCounts, compareDeadLetters, compareEvents, truncatedPartitions } from './verify.js';
 
 const minutesArg = process.argv.indexOf('--minutes');
 const MINUTES = minutesArg > 0 ? Number(process.argv[minutesArg + 1]) : 5;
 const PAUSE_BETWEEN_FAULTS_MS = 8_000;
-const DRAIN_TIMEOUT_MS = 5 * 60_000;
+const DRAIN_TIMEOUT_MS = 10 * 60_000;
 const MAX_RESET_GROUPS = 2;
 
 const started = Date.now();
@@ -76,10 +78,13 @@ async function runFaults(ctx: FaultContext, records: FaultRecord[]): Promise<voi
 
 async function drain(rig: CampaignRig): Promise<void> {
   rig.proxy.setDelay(0);
-  const groups = [...new Set(rig.slots.filter((slot) => slot.wanted).map((slot) => slot.groupId))];
+  const groups = [...new Set(rig.running('ingest').map((slot) => slot.groupId!))];
   for (const group of groups) {
     log(`draining: waiting for group ${group} to commit every message`);
-    await waitUntilConsumed(rig.kafka, group, TOPIC, DRAIN_TIMEOUT_MS);
+    await waitUntilConsumed(rig.kafka, group, TOPIC, DRAIN_TIMEOUT_MS).catch((err: unknown) => {
+      for (const slot of rig.running('ingest')) log(`${slot.name} output tail:\n${slot.service!.output().slice(-3_000)}`);
+      throw err;
+    });
   }
   await sleep(2_000); // the checkpointer's round in flight
 }
@@ -92,16 +97,18 @@ async function main(): Promise<void> {
   const records: FaultRecord[] = [];
   let code = 1;
   try {
-    log('starting engine, store proxy, mock Kafka and 2 supervised ingest processes');
+    log('starting engine, store proxy, mock Kafka, Alertmanager and supervised processes: 2 Kafka ingest, 1 API, 2 evaluator replicas');
     await rig.start();
     await declareScopes(rig, year);
-    await rig.startIngest(2);
+    await rig.startProcesses({ ingest: 2, evaluators: 2 });
     const producer = rig.kafka.producer({ allowAutoTopicCreation: false });
     await producer.connect();
-    const ctx: FaultContext = { rig, source, producer };
+    const http = new HttpIngestClient(rig.apiUrl, INGEST_TOKEN, source);
+    const ctx: FaultContext = { rig, source, producer, http, evaluatorFailovers: [] };
     const producing = startProducing(ctx);
+    http.start();
     await runFaults(ctx, records);
-    await producing.stop();
+    await Promise.all([producing.stop(), http.stop()]);
     await producer.disconnect();
     const drainStarted = Date.now();
     await drain(rig);
@@ -117,7 +124,10 @@ async function main(): Promise<void> {
         faults: records,
         produced: { valid: source.truth.eventIds.size, malformed: source.malformed.size, resends: producing.resends() },
         restarts: rig.restarts,
-        checkpointErrors: rig.checkpointErrors,
+        http: http.stats,
+        hostileSent: source.hostileSent,
+        evaluatorFailovers: ctx.evaluatorFailovers,
+        alerts: await compareAlerts(direct, rig.webhook),
         proxy: rig.proxy.stats(),
         truncatedPartitions: await truncatedPartitions(rig.kafka),
         counts,
@@ -129,7 +139,7 @@ async function main(): Promise<void> {
       console.log(`\n${markdown}`);
       writeFileSync(join(testPackageRoot(), '..', 'docs', 'fault-campaign.md'), markdown);
       const v = verdict(result);
-      log(`lost = ${v.lost}, double-counted = ${v.doubled}${v.ok ? '' : ' — DISCREPANCY'}`);
+      log(`lost = ${v.lost}, double-counted = ${v.doubled}${v.ok ? '' : ' — DISCREPANCY'}${v.findings.length > 0 ? `; also: ${v.findings.join('; ')}` : ''}`);
       code = v.ok ? 0 : 1;
     } finally {
       await direct.close();

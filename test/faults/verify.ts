@@ -2,6 +2,7 @@
 // stored events against those produced, and the dead letters against the malformed messages.
 import type { Kafka } from 'kafkajs';
 import type { Store } from '@pi-egress/store';
+import type { WebhookReceiver } from '../harness/alertmanager.js';
 import { readDeadLetters } from '../harness/ingest-kafka.js';
 import type { EventSource } from './event-source.js';
 import { DLQ_TOPIC, TOPIC } from './campaign-rig.js';
@@ -65,4 +66,35 @@ export async function truncatedPartitions(kafka: Kafka): Promise<number> {
   } finally {
     await admin.disconnect();
   }
+}
+
+export interface AlertCheck {
+  /** Transitions in the alert history. */
+  transitions: number;
+  /** History entries repeating the previous status of the same alert (a transition written twice). */
+  repeatedTransitions: number;
+  /** Firing notifications at the webhook, and those of an alert episode (labels + startsAt) already notified. */
+  notified: number;
+  notifiedTwice: number;
+}
+
+/** One alert history and each alert once at the webhook, whichever evaluator replica led when. */
+export async function compareAlerts(store: Store, webhook: WebhookReceiver): Promise<AlertCheck> {
+  const history = await store.alerts.history();
+  const lastStatus = new Map<string, string>();
+  let repeatedTransitions = 0;
+  for (const entry of history) {
+    const identity = JSON.stringify(Object.entries(entry.labels).sort());
+    if (lastStatus.get(identity) === entry.status) repeatedTransitions += 1;
+    lastStatus.set(identity, entry.status);
+  }
+  const episodes = new Set<string>();
+  let notifiedTwice = 0;
+  const firing = webhook.alerts.filter((alert) => alert.status === 'firing');
+  for (const alert of firing) {
+    const episode = JSON.stringify([Object.entries(alert.labels).sort(), alert.startsAt]);
+    if (episodes.has(episode)) notifiedTwice += 1;
+    episodes.add(episode);
+  }
+  return { transitions: history.length, repeatedTransitions, notified: firing.length, notifiedTwice };
 }

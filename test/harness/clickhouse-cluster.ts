@@ -4,8 +4,9 @@
 // What the embedded engine cannot do (measured on chdb 26.7, which runs clickhouse-local's server
 // mode): it starts no distributed-DDL worker ("Replicated DDL queries are disabled" on ON CLUSTER)
 // and never sets its interserver address, so Replicated*MergeTree tables stay read-only even with
-// an in-process Keeper. The cluster here is therefore shards without replicas: plain *MergeTree
-// local tables under Distributed tables, DDL run on each node by the caller.
+// an in-process Keeper or ZooKeeper (the errors: docs/scale-out.md). The cluster here is therefore
+// shards without replicas: plain *MergeTree local tables under Distributed tables, DDL run on each
+// node by the caller.
 import { startEmbeddedClickHouse, type EmbeddedClickHouse } from '@pi-egress/clickhouse-embedded';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -17,3 +17,4 @@ export * from './transfer-evidence.js';
 export * from './scope-rebuilds.js';
 export * from './incidents.js';
 export * from './transfer-judgements.js';
+export * from './leader-lease.js';

@@ -32,6 +32,11 @@ export interface EvaluatorOptions {
   incidentWindowMs?: number;
   /** Also evaluate after each write through ctx.store.writer (default true). */
   followWrites?: boolean;
+  /**
+   * Which replica changes alert state, delivers and advances checkpoints (a LeaderLease, see
+   * replica.ts); the others only evaluate for their gauges. Default: this one, always.
+   */
+  leadership?: { held(): boolean; readonly term: number };
 }
 
 export interface EvaluationResult {
@@ -73,6 +78,8 @@ export function startEvaluator(options: EvaluatorOptions): Evaluator {
   const pipeline = new PipelineWatch(metrics);
   const counts = new CountCache(ctx);
   let active: ActiveAlert[] | undefined;
+  let activeTerm: number | undefined;
+  const leads = () => options.leadership?.held() ?? true;
   let lastPushAt = 0;
   let lastCheckpointAt = 0;
   // Checkpoint refreshes run beside evaluations, not in their path: after a burst of new people a
@@ -115,7 +122,7 @@ export function startEvaluator(options: EvaluatorOptions): Evaluator {
   async function evaluateOnce(): Promise<EvaluationResult> {
     const started = Date.now();
     const asOf = ctx.now();
-    if (!refreshing && started - lastCheckpointAt >= options.intervalMs) {
+    if (leads() && !refreshing && started - lastCheckpointAt >= options.intervalMs) {
       lastCheckpointAt = started;
       refreshing = ctx.store.checkpoints
         .refresh()
@@ -126,9 +133,13 @@ export function startEvaluator(options: EvaluatorOptions): Evaluator {
         .finally(() => (refreshing = undefined));
     }
     const assessment = await assess(ctx, counts, { incidentWindowMs: options.incidentWindowMs ?? DEFAULT_INCIDENT_WINDOW_MS });
+    if (!leads()) return standBy(asOf, assessment, started);
+    // Another replica may have led meanwhile: its alert state is in the store.
+    if (activeTerm !== options.leadership?.term) [active, activeTerm] = [undefined, options.leadership?.term];
     active ??= (await ctx.store.alerts.active()).map(fromStored);
     const wallNow = new Date();
     const t = reconcileAlerts(active, [...assessment.candidates, ...(await pipeline.alerts(wallNow.getTime()))], wallNow);
+    if (!leads()) return standBy(asOf, assessment, started);
     await ctx.store.alerts.record({ at: wallNow, fired: t.fired.map(toStored), changed: t.changed.map(toStored), resolved: t.resolved.map(toStored) });
     await openIncidents(ctx, t.fired, assessment.year);
     active = t.firing;
@@ -144,6 +155,14 @@ export function startEvaluator(options: EvaluatorOptions): Evaluator {
       resolved: t.resolved.map(toFiring),
       durationMs: Date.now() - started,
     };
+  }
+
+  /** A replica that does not lead: gauges from the stored alert state, nothing written or sent. */
+  async function standBy(asOf: Date, assessment: Awaited<ReturnType<typeof assess>>, started: number): Promise<EvaluationResult> {
+    active = undefined;
+    const firing = (await ctx.store.alerts.active()).map(fromStored);
+    publishGauges(metrics, assessment, firing);
+    return { asOf, year: yearOf(asOf), firing: firing.map(toFiring), fired: [], resolved: [], durationMs: Date.now() - started };
   }
 
   /** Evaluations run one at a time, in call order. */

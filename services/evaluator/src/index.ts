@@ -2,3 +2,4 @@ export * from './alertmanager-client.js';
 export * from './evaluator.js';
 export * from './runbooks.js';
 export * from './metrics-server.js';
+export * from './replica.js';

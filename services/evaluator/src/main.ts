@@ -2,7 +2,8 @@
 // The evaluator on its own (production: next to Kafka ingest and the API, all on one ClickHouse).
 import { createLogger, loadEnv } from '@pi-egress/config';
 import { createMetrics, loadCatalogue, openStoreWhenReady, storeOptionsFromEnv, type MonitorContext } from '@pi-egress/core';
-import { evaluatorOptionsFromEnv, startEvaluator } from './evaluator.js';
+import { evaluatorOptionsFromEnv } from './evaluator.js';
+import { startEvaluatorReplica } from './replica.js';
 import { serveMetrics } from './metrics-server.js';
 import { BUNDLED_RUNBOOKS_URL } from './runbooks.js';
 
@@ -21,7 +22,7 @@ const ctx: MonitorContext = {
   now: () => new Date(),
 };
 const metrics = createMetrics();
-const evaluator = startEvaluator({ ctx, metrics, logger, ...evaluatorOptionsFromEnv(env, BUNDLED_RUNBOOKS_URL) });
+const evaluator = startEvaluatorReplica({ ctx, metrics, logger, ...evaluatorOptionsFromEnv(env, BUNDLED_RUNBOOKS_URL) });
 const server = await serveMetrics(metrics.registry, { host: env.EGRESS_HTTP_HOST, port: env.EGRESS_HTTP_PORT });
 logger.info({ metrics: `${server.url}/metrics`, alertmanager: env.ALERTMANAGER_URL ?? '(none)' }, 'evaluator started');
 

@@ -2,7 +2,7 @@ import { buildApi, parseTokens } from '@pi-egress/api';
 import { superviseEmbeddedClickHouse } from '@pi-egress/clickhouse-embedded';
 import { createLogger, type Env, type Logger } from '@pi-egress/config';
 import { createMetrics, loadCatalogue, loadOrCreateEvidenceKey, openStoreWhenReady, storeOptionsFromEnv, type MonitorContext } from '@pi-egress/core';
-import { evaluatorOptionsFromEnv, startEvaluator } from '@pi-egress/evaluator';
+import { evaluatorOptionsFromEnv, startEvaluatorReplica } from '@pi-egress/evaluator';
 import { kafkaSettingsFromEnv, startKafkaIngest } from '@pi-egress/ingest';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -87,7 +87,7 @@ export async function startMonitor(env: Env, logger: Logger = createLogger({ lev
     const port = typeof address === 'object' && address ? address.port : env.EGRESS_HTTP_PORT;
     const url = `http://${env.EGRESS_HTTP_HOST === '0.0.0.0' ? '127.0.0.1' : env.EGRESS_HTTP_HOST}:${port}`;
     // The evaluator follows every write of this process's store writer, HTTP and Kafka alike.
-    const evaluator = startEvaluator({
+    const evaluator = startEvaluatorReplica({
       ctx,
       metrics,
       logger,
