@@ -34,7 +34,7 @@ export function createMetrics(registry = new Registry()) {
     }),
     forecastCapDays: new Gauge({
       name: 'pi_egress_forecast_cap_days',
-      help: 'Days until the cap is reached at the trailing 14-day rate of new individuals (absent when not this year)',
+      help: 'Days until the cap is reached at the trailing rate of new individuals (up to 14 days) (absent when not this year)',
       labelNames: scopeLabels,
       registers: [registry],
     }),

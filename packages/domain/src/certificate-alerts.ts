@@ -25,7 +25,7 @@ export interface ClassStanding {
   count: number;
   cap: number;
   utilization: number;
-  /** Cap reached this year at the trailing 14-day rate; null when not before 31 December. */
+  /** Cap reached at the trailing rate; null when not by 31 December and validTo. */
   forecast: CapForecast | null;
 }
 
@@ -38,6 +38,8 @@ export function classStandings(input: CertificateUsageInput): ClassStanding[] {
       cap,
       today: input.today,
       year: input.year,
+      since: input.certificate.validFrom,
+      until: input.certificate.validTo,
       dailyNew: input.dailyNew.map(({ day, counts }) => ({ day, individuals: counts[dataClass] })),
     });
     return { dataClass, count, cap, utilization: utilizationRatio(count, cap), forecast };
@@ -74,8 +76,8 @@ export function classUsageAlerts(certificate: Certificate, standing: ClassStandi
       labels: alertLabels('ForecastCapBreach', 'warning', scope),
       summary: `${certificateId}: ${words} cap forecast to be reached on ${forecast.date}`,
       description:
-        `At the trailing 14-day rate of new individuals, certificate ${certificateId} (processor ${processorId}) reaches its ` +
-        `declared ${words} cap of ${formatCount(cap)} on ${forecast.date}, within ${alerting.forecastHorizonDays} days and before 31 December.`,
+        `At the trailing rate of new individuals (up to 14 days), certificate ${certificateId} (processor ${processorId}) reaches its ` +
+        `declared ${words} cap of ${formatCount(cap)} on ${forecast.date}, within ${alerting.forecastHorizonDays} days, before 31 December and within the certificate's validity.`,
     });
   }
   return alerts;
