@@ -3,6 +3,7 @@ import {
   certificateAlerts,
   chinaDate,
   classStandings,
+  entityThresholdAlerts,
   incidentAlert,
   pathwayCeilingAlerts,
   splittingRiskAlerts,
@@ -60,20 +61,23 @@ export async function assess(ctx: MonitorContext, options: { incidentWindowMs: n
 
   const processorIds = [...new Set([...counted.processors, ...certificateList.map((c) => c.processorId)])].sort();
   const processors = await mapLimit(processorIds, async (processorId) => {
-    const usage = await ctx.store.usage.individuals({ level: 'processor', scopeId: processorId, year });
-    return { processorId, counts: usage.counts };
+    const key = { level: 'processor', scopeId: processorId, year } as const;
+    const [usage, dailyNew] = await Promise.all([ctx.store.usage.individuals(key), ctx.store.usage.dailyNewIndividuals(key)]);
+    const alerts = entityThresholdAlerts({ entity: { level: 'processor', id: processorId }, counts: usage.counts, dailyNew, today, year });
+    return { processorId, counts: usage.counts, alerts };
   });
 
   const groups = await mapLimit(counted.groups, async (groupId) => {
-    const usage = await groupUsage(ctx, groupId, year);
+    const [usage, dailyNew] = await Promise.all([groupUsage(ctx, groupId, year), ctx.store.usage.dailyNewIndividuals({ level: 'group', scopeId: groupId, year })]);
     const members = usage.members.map((m) => ({ processorId: m.processorId, counts: { nonSensitive: m.nonSensitive.count, sensitive: m.sensitive.count } }));
-    return splittingRiskAlerts(groupId, { nonSensitive: usage.nonSensitive.count, sensitive: usage.sensitive.count }, members);
+    const counts = { nonSensitive: usage.nonSensitive.count, sensitive: usage.sensitive.count };
+    return [...splittingRiskAlerts(groupId, counts, members), ...entityThresholdAlerts({ entity: { level: 'group', id: groupId }, counts, dailyNew, today, year })];
   });
 
   const certificatesOf = (processorId: string) => certificateList.filter((c) => c.processorId === processorId).map((c) => c.certificateId);
   const candidates = [
     ...certificates.flatMap((c) => c.alerts),
-    ...processors.flatMap((p) => pathwayCeilingAlerts(p.processorId, p.counts, certificatesOf(p.processorId))),
+    ...processors.flatMap((p) => [...pathwayCeilingAlerts(p.processorId, p.counts, certificatesOf(p.processorId)), ...p.alerts]),
     ...groups.flat(),
     ...incidents.map(incidentAlert),
   ];
