@@ -66,6 +66,7 @@ export async function checkAdmission(ctx: MonitorContext, proposal: Record<strin
     mechanism: transfer.mechanism,
     outOfScopeReasons: transfer.outOfScopeReasons,
     ciiOperator: processor.ciiOperator,
+    importantData: transfer.importantData,
     scopes: scopes as AdmissionScope[],
   });
   const reference = scopes.find((s) => s.level === 'certificate') ?? scopes.find((s) => s.level === 'processor');
