@@ -31,14 +31,14 @@ describe('important data and CII operators under every mechanism (PIPL Art. 40, 
   });
 
   it('fires ImportantDataTransfer for a standard-contract event with important data, and admission refuses it', async () => {
-    const event = { processorId: 'PI1', mechanism: 'standard_contract', importantData: true, occurredAt: '2026-06-01T08:00:00Z' };
+    const event = { processorId: 'PI1', mechanism: 'standard_contract', importantData: true, occurredAt: '2026-06-01T08:00:00Z' } as const;
     expect(await admit(event)).toEqual({ allowed: false, reasons: ['important_data'] });
     await rig.ingest([makeEvent({ ...event, subjects: subjects(2, 'imp') })]);
     expect(await labelsOf('ImportantDataTransfer')).toEqual([{ alertname: 'ImportantDataTransfer', severity: 'critical', processor_id: 'PI1' }]);
   });
 
   it('leaves important data under a security assessment alone', async () => {
-    const event = { processorId: 'PI2', mechanism: 'security_assessment', importantData: true };
+    const event = { processorId: 'PI2', mechanism: 'security_assessment', importantData: true } as const;
     expect(await admit(event)).toEqual({ allowed: true, reasons: [] });
     await rig.ingest([makeEvent({ ...event, occurredAt: '2026-06-01T08:00:00Z' })]);
     expect((await labelsOf('ImportantDataTransfer')).map((l) => l.processor_id)).toEqual(['PI1']);

@@ -1,6 +1,7 @@
 import {
   DATA_CLASSES,
   pathwayFor,
+  renewalStanding,
   signDocument,
   utilizationRatio,
   yearStart,
@@ -8,6 +9,7 @@ import {
   type ClassCounts,
   type DataClass,
   type Pathway,
+  type RenewalStanding,
   type Signed,
 } from '@pi-egress/domain';
 import type { AlertHistoryEntry, AuditEntry, BreakdownDimension, BreakdownRow, ClassDigest, IncidentTransfer, ScopeKey, Store } from '@pi-egress/store';
@@ -48,6 +50,8 @@ export interface EvidenceBody {
   asOf: string;
   definition: string;
   scope: Omit<Certificate, 'certificateId' | 'processorId' | 'groupId'> & { declaredAt: string | null };
+  /** Renewal due date (validTo − 6 months), the application date and whether it came late. */
+  renewal: RenewalStanding;
   pathway: Pathway;
   processorCounts: ClassCounts;
   counts: Record<DataClass, EvidenceClass>;
@@ -130,6 +134,7 @@ export async function buildEvidenceBody(store: Store, certificateId: string, yea
     asOf: asOf.toISOString(),
     definition: AS_OF_DEFINITION,
     scope: { ...scope, declaredAt: declared.declaredAt },
+    renewal: renewalStanding(certificate),
     pathway: pathwayFor(processorCounts, { ciiOperator: settings.ciiOperator, importantData }),
     processorCounts,
     counts: { nonSensitive: classFigures(nonSensitive, 'nonSensitive'), sensitive: classFigures(sensitive, 'sensitive') },

@@ -1,7 +1,7 @@
 import { alertLabels, CLASS_WORDS, formatCount, levelLabel, type AlertCandidate } from './alert-model.js';
 import { classLabel, DATA_CLASSES, type DataClass } from './classes.js';
 import { forecastCapReach, type CapForecast } from './forecast.js';
-import { isExpired, renewalAlertSeverity } from './lifecycle.js';
+import { hasActiveSuccessor, isExpired, renewalAlertSeverity } from './lifecycle.js';
 import type { ClassCounts } from './pathway.js';
 import { renewalDueDate, type Certificate } from './scope.js';
 import { capExceeded, levelsCrossed, levelThreshold, severityForLevel, utilizationRatio } from './utilization.js';
@@ -17,6 +17,8 @@ export interface CertificateUsageInput {
   /** China date of the evaluation and its counting year. */
   today: string;
   year: number;
+  /** The certificate named in `supersededBy`, when declared. */
+  successor?: Certificate | undefined;
 }
 
 /** Where one class of a certificate stands: what the metrics show and the alerts judge. */
@@ -83,11 +85,15 @@ export function classUsageAlerts(certificate: Certificate, standing: ClassStandi
   return alerts;
 }
 
-/** CertificateRenewalDue (warning, then critical) and CertificateExpired on China date `today`. */
-export function lifecycleAlerts(certificate: Certificate, today: string): AlertCandidate[] {
+/**
+ * CertificateRenewalDue (warning, then critical) and CertificateExpired on China date `today`;
+ * an expired certificate whose declared successor is active is quiet.
+ */
+export function lifecycleAlerts(certificate: Certificate, today: string, successor?: Certificate): AlertCandidate[] {
   const { certificateId, processorId, validTo } = certificate;
   const scope = { processor_id: processorId, certificate_id: certificateId };
   if (isExpired(certificate, today)) {
+    if (hasActiveSuccessor(certificate, successor, today)) return [];
     return [
       {
         labels: alertLabels('CertificateExpired', 'critical', scope),
@@ -112,6 +118,6 @@ export function lifecycleAlerts(certificate: Certificate, today: string): AlertC
 export function certificateAlerts(input: CertificateUsageInput): AlertCandidate[] {
   return [
     ...classStandings(input).flatMap((standing) => classUsageAlerts(input.certificate, standing)),
-    ...lifecycleAlerts(input.certificate, input.today),
+    ...lifecycleAlerts(input.certificate, input.today, input.successor),
   ];
 }

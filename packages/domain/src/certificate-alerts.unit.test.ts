@@ -109,4 +109,16 @@ describe('certificate lifecycle alerts (validTo 2028-12-31, renewal due 2028-06-
     expect(lifecycle('2028-12-31')).toEqual(['CertificateRenewalDue/critical/']);
     expect(lifecycle('2029-01-01')).toEqual(['CertificateExpired/critical/']);
   });
+
+  it('is quiet for a revoked certificate past its renewal due date', () => {
+    expect(lifecycle('2028-07-01', { status: 'revoked' })).toEqual([]);
+  });
+
+  it('stops CertificateExpired once a declared successor is active', () => {
+    const successor = certificate({ certificateId: 'CERT-2', validFrom: '2029-01-01', validTo: '2031-12-31' });
+    const expired = certificate({ supersededBy: 'CERT-2' });
+    expect(names(lifecycleAlerts(expired, '2029-01-01', successor))).toEqual([]);
+    expect(names(lifecycleAlerts(expired, '2029-01-01', { ...successor, status: 'suspended' }))).toEqual(['CertificateExpired/critical/']);
+    expect(names(lifecycleAlerts(certificate(), '2029-01-01', successor))).toEqual(['CertificateExpired/critical/']);
+  });
 });

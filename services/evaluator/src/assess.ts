@@ -55,7 +55,8 @@ export async function assess(ctx: MonitorContext, options: { incidentWindowMs: n
   const certificates = await mapLimit(certificateList, async (certificate) => {
     const key = { level: 'certificate', scopeId: certificate.certificateId, year } as const;
     const [usage, dailyNew] = await Promise.all([ctx.store.usage.individuals(key), ctx.store.usage.dailyNewIndividuals(key)]);
-    const input = { certificate, counts: usage.counts, dailyNew, today, year };
+    const successor = certificateList.find((c) => c.certificateId === certificate.supersededBy);
+    const input = { certificate, counts: usage.counts, dailyNew, today, year, successor };
     return { certificate, standings: classStandings(input), alerts: certificateAlerts(input) };
   });
 
