@@ -19,6 +19,8 @@ export interface RunningMonitor {
  * HTTP ingest and API, evaluator and metrics, and Kafka ingest when KAFKA_BROKERS is set.
  */
 export async function startMonitor(env: Env, logger: Logger = createLogger({ level: env.LOG_LEVEL })): Promise<RunningMonitor> {
+  // A bad category file stops start-up before anything else runs (one line naming the code).
+  const catalogue = loadCatalogue(env.EGRESS_CATEGORIES_FILE);
   const dataDir = resolve(env.EGRESS_DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
   const stops: Array<() => Promise<void>> = [];
@@ -40,7 +42,7 @@ export async function startMonitor(env: Env, logger: Logger = createLogger({ lev
     const secrets = resolveSecrets({ ...env, EGRESS_DATA_DIR: dataDir });
     const ctx: MonitorContext = {
       store,
-      catalogue: loadCatalogue(env.EGRESS_CATEGORIES_FILE),
+      catalogue,
       subjectKey: secrets.subjectKey,
       now: () => new Date(),
     };
