@@ -59,7 +59,7 @@ export async function checkAdmission(ctx: MonitorContext, proposal: Record<strin
     event.certificateId ? ctx.store.scopes.certificate(event.certificateId) : undefined,
     ctx.store.scopes.processor(event.processorId),
   ]);
-  const transfer = prepareTransfer(event, { key: ctx.subjectKey, catalogue: ctx.catalogue, certificate, processor });
+  const transfer = prepareTransfer(event, { key: ctx.subjectKey, catalogue: ctx.catalogue, certificate, processor, phoneRegion: ctx.phoneRegion });
   const scopes = await projectScopes(ctx, transfer, countingScopes(transfer));
   for (const scope of scopes) if (scope.level === 'certificate' && certificate) scope.caps = { ...certificate.limits };
   const decision = admissionDecision({

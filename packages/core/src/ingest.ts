@@ -50,7 +50,7 @@ export async function ingestEvents(ctx: MonitorContext, inputs: readonly unknown
       event.certificateId ? ctx.store.scopes.certificate(event.certificateId) : undefined,
       ctx.store.scopes.processor(event.processorId),
     ]);
-    prepared.push(prepareTransfer(event, { key: ctx.subjectKey, catalogue: ctx.catalogue, certificate, processor }));
+    prepared.push(prepareTransfer(event, { key: ctx.subjectKey, catalogue: ctx.catalogue, certificate, processor, phoneRegion: ctx.phoneRegion }));
   }
   const written: WriteResult = prepared.length
     ? await ctx.store.writer.write(prepared)

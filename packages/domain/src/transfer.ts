@@ -6,7 +6,7 @@ import type { EgressEvent } from './event.js';
 import type { OutOfScopeReason } from './outOfScope.js';
 import { eventCategoryCodes, outOfScopeReasons } from './outOfScope.js';
 import type { Certificate } from './scope.js';
-import { subjectHash } from './subject.js';
+import { subjectHash, type NormaliseOptions } from './subject.js';
 
 /** Per-processor (legal entity) settings. */
 export interface ProcessorSettings {
@@ -59,6 +59,8 @@ export interface PrepareContext {
   catalogue: CategoryCatalogue;
   certificate?: Certificate | undefined;
   processor?: ProcessorSettings | undefined;
+  /** Region of national phone numbers in raw subject ids (default CN). */
+  phoneRegion?: NormaliseOptions['phoneRegion'];
 }
 
 /**
@@ -86,7 +88,7 @@ export function prepareTransfer(event: EgressEvent, ctx: PrepareContext): Prepar
       ownCache.set(cacheKey, classification);
       for (const code of classification.unknown) unknown.add(code);
     }
-    const idHash = subjectHash(subject, ctx.key);
+    const idHash = subjectHash(subject, ctx.key, ctx);
     const classes = bySubject.get(idHash) ?? new Set<DataClass>();
     for (const c of classification.classes) classes.add(c);
     bySubject.set(idHash, classes);

@@ -2,6 +2,7 @@ import { buildApi, parseTokens } from '@pi-egress/api';
 import { startEmbeddedClickHouse } from '@pi-egress/clickhouse-embedded';
 import { createLogger, type Env, type Logger } from '@pi-egress/config';
 import { createMetrics, loadCatalogue, loadOrCreateEvidenceKey, openStoreWhenReady, storeOptionsFromEnv, type MonitorContext } from '@pi-egress/core';
+import { phoneRegion } from '@pi-egress/domain';
 import { evaluatorOptionsFromEnv, startEvaluator } from '@pi-egress/evaluator';
 import { kafkaSettingsFromEnv, startKafkaIngest } from '@pi-egress/ingest';
 import { mkdirSync } from 'node:fs';
@@ -21,6 +22,7 @@ export interface RunningMonitor {
 export async function startMonitor(env: Env, logger: Logger = createLogger({ level: env.LOG_LEVEL })): Promise<RunningMonitor> {
   // A bad category file stops start-up before anything else runs (one line naming the code).
   const catalogue = loadCatalogue(env.EGRESS_CATEGORIES_FILE);
+  const region = phoneRegion(env.EGRESS_PHONE_REGION);
   const dataDir = resolve(env.EGRESS_DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
   const stops: Array<() => Promise<void>> = [];
@@ -44,6 +46,7 @@ export async function startMonitor(env: Env, logger: Logger = createLogger({ lev
       store,
       catalogue,
       subjectKey: secrets.subjectKey,
+      phoneRegion: region,
       now: () => new Date(),
     };
     const metrics = createMetrics();
