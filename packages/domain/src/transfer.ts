@@ -76,13 +76,15 @@ export function prepareTransfer(event: EgressEvent, ctx: PrepareContext): Prepar
   const processor = ctx.processor?.processorId === event.processorId ? ctx.processor : undefined;
   const ownCertificate = certificate?.processorId === event.processorId ? certificate : undefined;
   const transferClassification = catalogue.classify(event.categories);
-  const unknown = new Set(transferClassification.unknown);
+  const unknown = new Set<string>();
   const ownCache = new Map<string, Classification>();
 
   const bySubject = new Map<string, Set<DataClass>>();
   for (const subject of event.subjects) {
     let classification = transferClassification;
-    if (subject.categories !== undefined) {
+    if (subject.categories === undefined) {
+      for (const code of transferClassification.unknown) unknown.add(code);
+    } else {
       const cacheKey = subject.categories.join('\u0000');
       classification = ownCache.get(cacheKey) ?? catalogue.classify(subject.categories);
       ownCache.set(cacheKey, classification);

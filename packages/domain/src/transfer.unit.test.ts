@@ -83,6 +83,13 @@ describe('prepareTransfer', () => {
     expect(t.categories).toEqual(['name', 'health', 'mystery', 'email']);
   });
 
+  it('uses only the categories actually sent: a transfer list every subject replaces is neither classified nor reported', () => {
+    const t = prepareTransfer(event({ categories: ['biometric', 'mystery'], subjects: [{ id: 'a', categories: ['name'] }] }), { key: KEY, catalogue });
+    expect(t.classes).toEqual(['nonSensitive']);
+    expect(t.unknownCategories).toEqual([]);
+    expect(t.categories).toEqual(['name']);
+  });
+
   it('deduplicates subjects by pseudonym, merging classes', () => {
     const t = prepareTransfer(
       event({
