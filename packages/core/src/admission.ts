@@ -67,6 +67,7 @@ export async function checkAdmission(ctx: MonitorContext, proposal: Record<strin
     outOfScopeReasons: transfer.outOfScopeReasons,
     ciiOperator: processor.ciiOperator,
     importantData: transfer.importantData,
+    domestic: transfer.domestic,
     scopes: scopes as AdmissionScope[],
   });
   const reference = scopes.find((s) => s.level === 'certificate') ?? scopes.find((s) => s.level === 'processor');

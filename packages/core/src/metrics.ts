@@ -44,6 +44,11 @@ export function createMetrics(registry = new Registry()) {
       labelNames: ['result'] as const,
       registers: [registry],
     }),
+    domesticTransfers: new Counter({
+      name: 'pi_egress_domestic_transfers_total',
+      help: 'Accepted transfers to recipients in mainland China (CN): recorded apart, not outbound, never counted',
+      registers: [registry],
+    }),
     subjects: new Counter({
       name: 'pi_egress_subjects_total',
       help: 'Subject records in accepted events',
@@ -93,7 +98,12 @@ export type Metrics = ReturnType<typeof createMetrics>;
 /** Counts one ingest report into the event and subject counters. */
 export function recordIngest(
   metrics: Metrics,
-  report: { accepted: number; duplicates: number; rejected: readonly unknown[]; transfers: ReadonlyArray<{ subjects: readonly unknown[]; occurredAt: Date }> },
+  report: {
+    accepted: number;
+    duplicates: number;
+    rejected: readonly unknown[];
+    transfers: ReadonlyArray<{ subjects: readonly unknown[]; occurredAt: Date; domestic?: boolean }>;
+  },
   now: Date,
 ): void {
   metrics.events.inc({ result: 'accepted' }, report.accepted);
@@ -101,10 +111,13 @@ export function recordIngest(
   metrics.events.inc({ result: 'rejected' }, report.rejected.length);
   let subjects = 0;
   let newest = 0;
+  let domestic = 0;
   for (const transfer of report.transfers) {
+    if (transfer.domestic) domestic += 1;
     subjects += transfer.subjects.length;
     newest = Math.max(newest, transfer.occurredAt.getTime());
   }
   metrics.subjects.inc(subjects);
+  metrics.domesticTransfers.inc(domestic);
   if (newest > 0) metrics.ingestLag.set(Math.max(0, (now.getTime() - newest) / 1000));
 }

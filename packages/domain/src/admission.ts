@@ -32,6 +32,8 @@ export interface AdmissionFacts {
   outOfScopeReasons: readonly OutOfScopeReason[];
   ciiOperator: boolean;
   importantData: boolean;
+  /** A recipient in mainland China: not an outbound transfer, nothing to refuse. */
+  domestic?: boolean;
   /** The levels the transfer counts toward (none when it is not counted, e.g. exempt). */
   scopes: readonly AdmissionScope[];
 }
@@ -65,6 +67,7 @@ const after = (scope: AdmissionScope, c: DataClass) => scope.counts[c] + scope.a
  * already broken. A security-assessment transfer is not bound by caps or ceilings.
  */
 export function admissionDecision(facts: AdmissionFacts): AdmissionDecision {
+  if (facts.domestic) return { allowed: true, reasons: [] };
   const reasons: AdmissionReason[] = [...facts.outOfScopeReasons];
   for (const reason of mechanismReasons(facts)) if (!reasons.includes(reason)) reasons.push(reason);
   if (facts.mechanism !== 'security_assessment') {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { addMonthsToDate, isValidDate, lastDayOfYears } from './calendar.js';
-import { categoryCodeSchema, identifier, MAX_LONG_ID_LENGTH, purposeSchema, recipientSchema } from './fields.js';
+import { categoryCodeSchema, identifier, MAX_LONG_ID_LENGTH, overseasRecipientSchema, purposeSchema } from './fields.js';
 import { formatIssues, safeErrorMap } from './issues.js';
 import { CEILINGS } from './pathway.js';
 
@@ -55,7 +55,7 @@ export const certificateSchema = z
         .min(0)
         .max(CEILINGS.sensitive, `must not exceed ${CEILINGS.sensitive} (10,000 以上 requires a security assessment)`),
     }),
-    recipients: z.array(recipientSchema).min(1).max(10_000),
+    recipients: z.array(overseasRecipientSchema).min(1).max(10_000),
     categories: z.array(categoryCodeSchema).min(1).max(1_000),
     purposes: z.array(purposeSchema).min(1).max(1_000),
     alerting: alertingSchema.default({

@@ -100,6 +100,10 @@ describe('validateCertificate', () => {
     expect(errorsOf({ ...base(), recipients: [{ id: 'x', country: 'de' }] })).toEqual([
       'recipients[0].country: must be an ISO 3166-1 alpha-2 code in upper case, e.g. DE',
     ]);
+    expect(errorsOf({ ...base(), recipients: [{ id: 'x', country: 'UK' }] })).toEqual(['recipients[0].country: UK is not an ISO 3166-1 alpha-2 code: use GB']);
+    expect(errorsOf({ ...base(), recipients: [{ id: 'x', country: 'HK' }, { id: 'y', country: 'CN' }] })).toEqual([
+      'recipients[1].country: CN is mainland China: a recipient there is not an outbound transfer (HK, MO and TW count as abroad)',
+    ]);
     expect(errorsOf({ ...base(), categories: [] })).toEqual(['categories: must not be empty']);
     expect(errorsOf({ ...base(), purposes: [''] })).toEqual(['purposes[0]: must not be empty']);
     expect(errorsOf('nope')).toEqual(['(root): expected an object, received string']);

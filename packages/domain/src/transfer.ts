@@ -7,6 +7,7 @@ import type { OutOfScopeReason } from './outOfScope.js';
 import { eventCategoryCodes, outOfScopeReasons } from './outOfScope.js';
 import type { Certificate } from './scope.js';
 import { subjectHash, type NormaliseOptions } from './subject.js';
+import { isDomesticRecipient } from './fields.js';
 
 /** Per-processor (legal entity) settings. */
 export interface ProcessorSettings {
@@ -44,7 +45,9 @@ export interface PreparedTransfer {
   /** Distinct codes used: the transfer's then any subject's own. */
   categories: string[];
   importantData: boolean;
-  /** False for exempt transfers unless the processor counts them (SPEC §2). */
+  /** Recipient in mainland China (CN): not an outbound transfer, never counted, never out of scope. */
+  domestic: boolean;
+  /** False for domestic transfers, and for exempt ones unless the processor counts them (SPEC §2). */
   counted: boolean;
   unknownCategories: string[];
   outOfScopeReasons: OutOfScopeReason[];
@@ -104,6 +107,7 @@ export function prepareTransfer(event: EgressEvent, ctx: PrepareContext): Prepar
   }
 
   const occurredAt = new Date(event.occurredAt);
+  const domestic = isDomesticRecipient(event.recipient);
   return {
     eventId: event.eventId,
     occurredAt,
@@ -120,9 +124,10 @@ export function prepareTransfer(event: EgressEvent, ctx: PrepareContext): Prepar
     purpose: event.purpose,
     categories: eventCategoryCodes(event),
     importantData: event.importantData,
-    counted: event.mechanism !== 'exempt' || processor?.countExempt === true,
+    domestic,
+    counted: !domestic && (event.mechanism !== 'exempt' || processor?.countExempt === true),
     unknownCategories: [...unknown],
-    outOfScopeReasons: outOfScopeReasons(event, certificate),
+    outOfScopeReasons: domestic ? [] : outOfScopeReasons(event, certificate),
     classes: sortClasses(all),
     subjects,
   };

@@ -39,6 +39,7 @@ describe('prepareTransfer', () => {
       purpose: 'hr_administration',
       categories: ['name', 'email'],
       importantData: false,
+      domestic: false,
       counted: true,
       unknownCategories: [],
       outOfScopeReasons: [],
@@ -164,5 +165,13 @@ describe('prepareTransfer', () => {
     const t = prepareTransfer(noSystem, { key: KEY, catalogue });
     expect(t.system).toBeNull();
     expect(t.exemptionBasis).toBeNull();
+  });
+
+  it('records a transfer to mainland China (CN) as domestic: never counted, never out of scope', () => {
+    const t = prepareTransfer(event({ recipient: { id: 'acme-sh', country: 'CN' }, importantData: true }), { key: KEY, catalogue, certificate: acmeCertificate() });
+    expect(t).toMatchObject({ domestic: true, counted: false, outOfScopeReasons: [] });
+    // Hong Kong is abroad: counted, and out of this scope (only DE is declared).
+    const hk = prepareTransfer(event({ recipient: { id: 'acme-gmbh', country: 'HK' } }), { key: KEY, catalogue, certificate: acmeCertificate() });
+    expect(hk).toMatchObject({ domestic: false, counted: true, outOfScopeReasons: ['country_not_in_scope'] });
   });
 });

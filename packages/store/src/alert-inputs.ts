@@ -50,11 +50,11 @@ export class AlertInputs {
        WHERE ${RECENT} GROUP BY processor_id, certificate_id, reason
        UNION ALL
        SELECT 'important_data' AS kind, '' AS reason, [] AS codes, ${SUMMARY}
-       FROM transfers WHERE important_data AND mechanism != 'security_assessment' AND ${RECENT}
+       FROM transfers WHERE important_data AND mechanism != 'security_assessment' AND NOT domestic AND ${RECENT}
        GROUP BY processor_id, certificate_id
        UNION ALL
        SELECT 'cii_operator' AS kind, '' AS reason, [] AS codes, ${SUMMARY}
-       FROM transfers WHERE mechanism IN ('certification', 'standard_contract') AND ${RECENT}
+       FROM transfers WHERE mechanism IN ('certification', 'standard_contract') AND NOT domestic AND ${RECENT}
          AND processor_id IN (SELECT processor_id FROM processors FINAL WHERE cii_operator)
        GROUP BY processor_id, certificate_id
        UNION ALL
