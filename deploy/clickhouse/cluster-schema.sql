@@ -173,3 +173,7 @@ PARTITION BY toYear(at)
 ORDER BY (target_type, target_id, at, request_id);
 
 CREATE TABLE IF NOT EXISTS audit_log ON CLUSTER pi_egress AS audit_log_local ENGINE = Distributed(pi_egress, pi_egress, audit_log_local, cityHash64(target_type, target_id, at, request_id));
+
+ALTER TABLE transfers_local ON CLUSTER pi_egress ADD COLUMN IF NOT EXISTS domestic Bool DEFAULT false AFTER counted;
+
+ALTER TABLE transfers ON CLUSTER pi_egress ADD COLUMN IF NOT EXISTS domestic Bool DEFAULT false AFTER counted;

@@ -55,7 +55,7 @@ export class AlertInputs {
        UNION ALL
        SELECT 'cii_operator' AS kind, '' AS reason, [] AS codes, ${SUMMARY}
        FROM transfers WHERE mechanism IN ('certification', 'standard_contract') AND NOT domestic AND ${RECENT}
-         AND processor_id IN (SELECT processor_id FROM processors FINAL WHERE cii_operator)
+         AND processor_id GLOBAL IN (SELECT processor_id FROM processors FINAL WHERE cii_operator)
        GROUP BY processor_id, certificate_id
        UNION ALL
        SELECT 'unknown_category' AS kind, '' AS reason, arraySort(groupUniqArrayArray(unknown_categories)) AS codes, ${SUMMARY}
