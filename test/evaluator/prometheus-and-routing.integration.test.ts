@@ -17,7 +17,7 @@ const SPEC_METRICS = [
   'pi_egress_individuals',
   'pi_egress_cap',
   'pi_egress_utilization_ratio',
-  'pi_egress_forecast_cap_days',
+  'pi_egress_forecast_cap_timestamp_seconds',
   'pi_egress_events_total',
   'pi_egress_subjects_total',
   'pi_egress_dead_letters_total',
@@ -112,7 +112,7 @@ describe('Prometheus scraping the evaluator', () => {
       data: { groups: Array<{ rules: Array<{ name: string; health: string; lastError?: string }> }> };
     };
     const loaded = rules.data.groups.flatMap((g) => g.rules);
-    expect(loaded).toHaveLength(18);
+    expect(loaded).toHaveLength(27);
     expect(loaded.filter((r) => r.health !== 'ok')).toEqual([]);
   });
 });

@@ -32,10 +32,23 @@ export function createMetrics(registry = new Registry()) {
       labelNames: scopeLabels,
       registers: [registry],
     }),
-    forecastCapDays: new Gauge({
-      name: 'pi_egress_forecast_cap_days',
-      help: 'Days until the cap is reached at the trailing rate of new individuals (up to 14 days) (absent when not this year)',
+    forecastCapTimestamp: new Gauge({
+      name: 'pi_egress_forecast_cap_timestamp_seconds',
+      help: 'Start (China time) of the day the cap is reached at the trailing rate of new individuals, Unix seconds; absent when not this year or within validity',
       labelNames: scopeLabels,
+      registers: [registry],
+    }),
+    // Each certificate's own alerting settings, so the Prometheus rules judge what the evaluator judges.
+    alertLevel: new Gauge({
+      name: 'pi_egress_alert_level_ratio',
+      help: "A utilisation level of the certificate's alerting.levels (label level), per class",
+      labelNames: ['processor_id', 'certificate_id', 'class', 'level'] as const,
+      registers: [registry],
+    }),
+    forecastHorizon: new Gauge({
+      name: 'pi_egress_forecast_horizon_seconds',
+      help: "The certificate's alerting.forecastHorizonDays, in seconds",
+      labelNames: ['processor_id', 'certificate_id'] as const,
       registers: [registry],
     }),
     events: new Counter({

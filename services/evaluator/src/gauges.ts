@@ -1,5 +1,5 @@
 import type { Metrics } from '@pi-egress/core';
-import { addDaysToDate, chinaDayStart, classLabel, DATA_CLASSES, type ActiveAlert } from '@pi-egress/domain';
+import { addDaysToDate, chinaDayStart, classLabel, DATA_CLASSES, levelLabel, type ActiveAlert } from '@pi-egress/domain';
 import type { Assessment } from './assess.js';
 
 /**
@@ -9,17 +9,31 @@ import type { Assessment } from './assess.js';
  */
 export function publishGauges(metrics: Metrics, assessment: Assessment, firing: readonly ActiveAlert[]): void {
   const year = String(assessment.year);
-  for (const gauge of [metrics.individuals, metrics.cap, metrics.utilization, metrics.forecastCapDays, metrics.certificateExpiry, metrics.alertsFiring]) {
+  for (const gauge of [
+    metrics.individuals,
+    metrics.cap,
+    metrics.utilization,
+    metrics.forecastCapTimestamp,
+    metrics.alertLevel,
+    metrics.forecastHorizon,
+    metrics.certificateExpiry,
+    metrics.alertsFiring,
+  ]) {
     gauge.reset();
   }
   for (const { certificate, standings } of assessment.certificates) {
+    const owner = { processor_id: certificate.processorId, certificate_id: certificate.certificateId };
     for (const s of standings) {
       const labels = { processor_id: certificate.processorId, certificate_id: certificate.certificateId, class: classLabel(s.dataClass), year };
       metrics.individuals.set(labels, s.count);
       metrics.cap.set(labels, s.cap);
       metrics.utilization.set(labels, s.utilization);
-      if (s.forecast) metrics.forecastCapDays.set(labels, s.forecast.days);
+      if (s.forecast) metrics.forecastCapTimestamp.set(labels, chinaDayStart(s.forecast.date).getTime() / 1000);
+      for (const level of certificate.alerting.levels) {
+        metrics.alertLevel.set({ ...owner, class: labels.class, level: levelLabel(level) }, level);
+      }
     }
+    metrics.forecastHorizon.set(owner, certificate.alerting.forecastHorizonDays * 86_400);
     // End of the last day of validity, China time.
     const expiry = chinaDayStart(addDaysToDate(certificate.validTo, 1)).getTime() / 1000;
     metrics.certificateExpiry.set({ certificate_id: certificate.certificateId }, expiry);
