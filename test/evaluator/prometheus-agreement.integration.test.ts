@@ -35,8 +35,10 @@ describe('the shipped Prometheus rules agree with the evaluator (GET /v1/alerts)
       // 5 of 25 today: 20 left at 5 a day is 4 days, within the default 30 but not a 2-day horizon.
       rig.declare(makeCertificate({ certificateId: 'CERT-H30', processorId: 'P-H30', limits: { nonSensitive: 25, sensitive: 5 } })),
       rig.declare(makeCertificate({ certificateId: 'CERT-H2', processorId: 'P-H2', limits: { nonSensitive: 25, sensitive: 5 }, alerting: { forecastHorizonDays: 2 } })),
-      // Expired yesterday.
+      // Expired yesterday; CERT-REN expired too but names its active successor CERT-NEXT.
       rig.declare(makeCertificate({ certificateId: 'CERT-OLD', processorId: 'P-OLD', validFrom: addMonthsToDate(yesterday, -12), validTo: yesterday })),
+      rig.declare(makeCertificate({ certificateId: 'CERT-REN', processorId: 'P-REN', validFrom: addMonthsToDate(yesterday, -12), validTo: yesterday, supersededBy: 'CERT-NEXT' })),
+      rig.declare(makeCertificate({ certificateId: 'CERT-NEXT', processorId: 'P-REN', validFrom: today, validTo: addMonthsToDate(today, 24) })),
     ]);
     await rig.ingest([
       makeEvent({ occurredAt, processorId: 'P-LV', certificateId: 'CERT-LV', categories: ['name'], subjects: subjects(9, 'lv') }),
@@ -99,5 +101,6 @@ describe('the shipped Prometheus rules agree with the evaluator (GET /v1/alerts)
     expect(has({ alertname: 'PathwayThresholdApproaching', severity: 'critical', processor_id: 'P-T', class: 'sensitive', level: '0.95', year: today.slice(0, 4) })).toBe(true);
     expect(has({ alertname: 'PathwayCeilingReached', severity: 'critical', processor_id: 'P-T', class: 'sensitive' })).toBe(true);
     expect(has({ alertname: 'CertificateExpired', severity: 'critical', processor_id: 'P-OLD', certificate_id: 'CERT-OLD' })).toBe(true);
+    expect(labels.filter((l) => l.processor_id === 'P-REN')).toEqual([]);
   }, 90_000);
 });

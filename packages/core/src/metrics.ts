@@ -84,6 +84,12 @@ export function createMetrics(registry = new Registry()) {
       labelNames: ['certificate_id'] as const,
       registers: [registry],
     }),
+    certificateSuperseded: new Gauge({
+      name: 'pi_egress_certificate_superseded',
+      help: '1 when the certificate expired and its declared successor (supersededBy) is active, else 0',
+      labelNames: ['certificate_id'] as const,
+      registers: [registry],
+    }),
     alertsFiring: new Gauge({
       name: 'pi_egress_alerts_firing',
       help: 'Alerts currently firing, by alert name and severity',

@@ -4,7 +4,9 @@ import {
   chinaDate,
   classStandings,
   entityThresholdAlerts,
+  hasActiveSuccessor,
   incidentAlert,
+  isExpired,
   pathwayCeilingAlerts,
   splittingRiskAlerts,
   yearOf,
@@ -17,7 +19,8 @@ import {
 /** Everything one evaluation found: what the metrics show and which alerts should fire. */
 export interface Assessment {
   year: number;
-  certificates: Array<{ certificate: Certificate; standings: ClassStanding[] }>;
+  /** `superseded`: expired with an active declared successor (CertificateExpired is quiet). */
+  certificates: Array<{ certificate: Certificate; standings: ClassStanding[]; superseded: boolean }>;
   processors: Array<{ processorId: string; counts: ClassCounts }>;
   candidates: AlertCandidate[];
 }
@@ -57,7 +60,8 @@ export async function assess(ctx: MonitorContext, options: { incidentWindowMs: n
     const [usage, dailyNew] = await Promise.all([ctx.store.usage.individuals(key), ctx.store.usage.dailyNewIndividuals(key)]);
     const successor = certificateList.find((c) => c.certificateId === certificate.supersededBy);
     const input = { certificate, counts: usage.counts, dailyNew, today, year, successor };
-    return { certificate, standings: classStandings(input), alerts: certificateAlerts(input) };
+    const superseded = isExpired(certificate, today) && hasActiveSuccessor(certificate, successor, today);
+    return { certificate, standings: classStandings(input), alerts: certificateAlerts(input), superseded };
   });
 
   const processorIds = [...new Set([...counted.processors, ...certificateList.map((c) => c.processorId)])].sort();
@@ -82,5 +86,5 @@ export async function assess(ctx: MonitorContext, options: { incidentWindowMs: n
     ...groups.flat(),
     ...incidents.map(incidentAlert),
   ];
-  return { year, certificates: certificates.map(({ certificate, standings }) => ({ certificate, standings })), processors, candidates };
+  return { year, certificates: certificates.map(({ certificate, standings, superseded }) => ({ certificate, standings, superseded })), processors, candidates };
 }

@@ -17,11 +17,12 @@ export function publishGauges(metrics: Metrics, assessment: Assessment, firing: 
     metrics.alertLevel,
     metrics.forecastHorizon,
     metrics.certificateExpiry,
+    metrics.certificateSuperseded,
     metrics.alertsFiring,
   ]) {
     gauge.reset();
   }
-  for (const { certificate, standings } of assessment.certificates) {
+  for (const { certificate, standings, superseded } of assessment.certificates) {
     const owner = { processor_id: certificate.processorId, certificate_id: certificate.certificateId };
     for (const s of standings) {
       const labels = { processor_id: certificate.processorId, certificate_id: certificate.certificateId, class: classLabel(s.dataClass), year };
@@ -37,6 +38,7 @@ export function publishGauges(metrics: Metrics, assessment: Assessment, firing: 
     // End of the last day of validity, China time.
     const expiry = chinaDayStart(addDaysToDate(certificate.validTo, 1)).getTime() / 1000;
     metrics.certificateExpiry.set({ certificate_id: certificate.certificateId }, expiry);
+    metrics.certificateSuperseded.set({ certificate_id: certificate.certificateId }, superseded ? 1 : 0);
   }
   // Processor totals (all counted transfers, whatever the mechanism) carry no certificate_id.
   for (const { processorId, counts } of assessment.processors) {
