@@ -174,6 +174,58 @@ ORDER BY (target_type, target_id, at, request_id);
 
 CREATE TABLE IF NOT EXISTS audit_log ON CLUSTER pi_egress AS audit_log_local ENGINE = Distributed(pi_egress, pi_egress, audit_log_local, cityHash64(target_type, target_id, at, request_id));
 
+CREATE TABLE IF NOT EXISTS scope_versions_local ON CLUSTER pi_egress (
+    certificate_id  String,
+    effective_from  DateTime64(3, 'UTC'),
+    processor_id    String,
+    body            String,
+    declared_at     DateTime64(6, 'UTC') DEFAULT now64(6)
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}', declared_at)
+ORDER BY (certificate_id, effective_from);
+
+CREATE TABLE IF NOT EXISTS scope_versions ON CLUSTER pi_egress AS scope_versions_local ENGINE = Distributed(pi_egress, pi_egress, scope_versions_local, cityHash64(certificate_id, effective_from));
+
+ALTER TABLE transfers_local ON CLUSTER pi_egress ADD COLUMN IF NOT EXISTS scope_version String DEFAULT '';
+
+ALTER TABLE transfers ON CLUSTER pi_egress ADD COLUMN IF NOT EXISTS scope_version String DEFAULT '';
+
+ALTER TABLE transfers_local ON CLUSTER pi_egress ADD COLUMN IF NOT EXISTS judged_at DateTime64(3, 'UTC') DEFAULT ingested_at;
+
+ALTER TABLE transfers ON CLUSTER pi_egress ADD COLUMN IF NOT EXISTS judged_at DateTime64(3, 'UTC') DEFAULT ingested_at;
+
+ALTER TABLE transfers_local ON CLUSTER pi_egress ADD COLUMN IF NOT EXISTS pending Bool DEFAULT false;
+
+ALTER TABLE transfers ON CLUSTER pi_egress ADD COLUMN IF NOT EXISTS pending Bool DEFAULT false;
+
+CREATE TABLE IF NOT EXISTS group_epochs_local ON CLUSTER pi_egress (
+    group_id    String,
+    epoch       UInt32,
+    members     Array(String),
+    changed_at  DateTime64(6, 'UTC') DEFAULT now64(6)
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}', epoch)
+ORDER BY group_id;
+
+CREATE TABLE IF NOT EXISTS group_epochs ON CLUSTER pi_egress AS group_epochs_local ENGINE = Distributed(pi_egress, pi_egress, group_epochs_local, cityHash64(group_id));
+
+CREATE TABLE IF NOT EXISTS incidents_local ON CLUSTER pi_egress (
+    incident_id      String,
+    year             UInt16,
+    alertname        LowCardinality(String),
+    fingerprint      String,
+    labels           Map(String, String),
+    summary          String,
+    opened_at        DateTime64(3, 'UTC'),
+    status           Enum8('open' = 1, 'acknowledged' = 2),
+    acknowledged_at  Nullable(DateTime64(3, 'UTC')),
+    acknowledged_by  String,
+    token_fingerprint String,
+    note             String,
+    updated_at       DateTime64(6, 'UTC') DEFAULT now64(6)
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}', updated_at)
+ORDER BY incident_id;
+
+CREATE TABLE IF NOT EXISTS incidents ON CLUSTER pi_egress AS incidents_local ENGINE = Distributed(pi_egress, pi_egress, incidents_local, cityHash64(incident_id));
+
 ALTER TABLE transfers_local ON CLUSTER pi_egress ADD COLUMN IF NOT EXISTS domestic Bool DEFAULT false AFTER counted;
 
 ALTER TABLE transfers ON CLUSTER pi_egress ADD COLUMN IF NOT EXISTS domestic Bool DEFAULT false AFTER counted;

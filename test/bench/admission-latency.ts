@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { buildApi, parseTokens } from '@pi-egress/api';
 import { createLogger } from '@pi-egress/config';
-import { createMetrics, ephemeralEvidenceKey, ingestEvents, type MonitorContext } from '@pi-egress/core';
+import { createMetrics, declareCertificate, ephemeralEvidenceKey, ingestEvents, type MonitorContext } from '@pi-egress/core';
 import { CategoryCatalogue, validateCertificate } from '@pi-egress/domain';
 import { openStore } from '@pi-egress/store';
 import { Registry } from 'prom-client';
@@ -61,7 +61,7 @@ export async function runAdmissionLatencyBench(clickhouseUrl: string, samples: n
   const ctx: MonitorContext = { store, catalogue: new CategoryCatalogue(), subjectKey: 'bench-admission-key', now: () => new Date() };
   const declared = validateCertificate(makeCertificate({ ...cert, limits: { nonSensitive: 999_999, sensitive: 9_999 } }));
   if (!declared.ok) throw new Error(declared.errors.join('; '));
-  await store.scopes.putCertificate(declared.certificate);
+  await declareCertificate(ctx, declared.certificate);
   for (let start = 0; start < known; start += 50_000) {
     const batch = makeEvent({ ...cert, occurredAt: '2026-01-10T00:00:00Z', subjects: subjects(Math.min(50_000, known - start), 'known', start) });
     await ingestEvents(ctx, [batch]);

@@ -56,7 +56,7 @@ async function declareScopes(store: Store): Promise<void> {
   ] as const) {
     const result = validateCertificate(makeCertificate({ certificateId, processorId, groupId: 'G1' }));
     if (!result.ok) throw new Error(result.errors.join('; '));
-    await store.scopes.putCertificate(result.certificate);
+    await store.scopes.putVersion(result.certificate, new Date(0));
   }
   await store.scopes.putProcessor({ processorId: 'P1', groupId: 'G1', countExempt: false, ciiOperator: false });
   await store.scopes.putProcessor({ processorId: 'P2', groupId: 'G1', countExempt: false, ciiOperator: false });

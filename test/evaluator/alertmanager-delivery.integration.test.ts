@@ -6,7 +6,7 @@ import { openTestStore } from '../setup/store.js';
 /** The evaluator against a real Alertmanager: what reaches the on-call webhook, and when. */
 
 const JUNE = new Date('2026-06-02T00:00:00Z');
-const SCOPE = { processor_id: 'P1', certificate_id: 'CERT-1', class: 'non_sensitive' };
+const SCOPE = { processor_id: 'P1', certificate_id: 'CERT-1', class: 'non_sensitive', year: '2026' };
 
 const matches = (labels: Record<string, string>, status = 'firing') => (alert: { status: string; labels: Record<string, string> }) =>
   alert.status === status && Object.entries(labels).every(([name, value]) => alert.labels[name] === value);
@@ -96,7 +96,7 @@ describe('transfer incidents through Alertmanager', () => {
       makeEvent({ importantData: true }),
       makeEvent({ categories: ['name', 'mystery_code'] }),
     ]);
-    const scope = { processor_id: 'P1', certificate_id: 'CERT-1' };
+    const scope = { processor_id: 'P1', certificate_id: 'CERT-1', year: '2026' };
     for (const reason of ['recipient_not_in_scope', 'country_not_in_scope', 'purpose_not_in_scope', 'category_not_in_scope', 'important_data']) {
       const alert = await rig.webhook.waitFor(matches({ alertname: 'OutOfScopeTransfer', reason }), 10_000);
       expect(alert.labels).toEqual({ alertname: 'OutOfScopeTransfer', severity: 'critical', ...scope, reason });

@@ -34,7 +34,7 @@ describe('important data and CII operators under every mechanism (PIPL Art. 40, 
     const event = { processorId: 'PI1', mechanism: 'standard_contract', importantData: true, occurredAt: '2026-06-01T08:00:00Z' } as const;
     expect(await admit(event)).toEqual({ allowed: false, reasons: ['important_data'] });
     await rig.ingest([makeEvent({ ...event, subjects: subjects(2, 'imp') })]);
-    expect(await labelsOf('ImportantDataTransfer')).toEqual([{ alertname: 'ImportantDataTransfer', severity: 'critical', processor_id: 'PI1' }]);
+    expect(await labelsOf('ImportantDataTransfer')).toEqual([{ alertname: 'ImportantDataTransfer', severity: 'critical', processor_id: 'PI1', year: '2026' }]);
   });
 
   it('leaves important data under a security assessment alone', async () => {
@@ -51,7 +51,7 @@ describe('important data and CII operators under every mechanism (PIPL Art. 40, 
     expect(await admit({ processorId: 'PK', mechanism: 'security_assessment' })).toEqual({ allowed: true, reasons: [] });
     await rig.ingest([makeEvent({ ...event, occurredAt: '2026-06-01T08:00:00Z', subjects: subjects(1, 'cii') })]);
     expect(await labelsOf('CiiOperatorWithoutAssessment')).toEqual([
-      { alertname: 'CiiOperatorWithoutAssessment', severity: 'critical', processor_id: 'PK', certificate_id: 'CERT-K' },
+      { alertname: 'CiiOperatorWithoutAssessment', severity: 'critical', processor_id: 'PK', certificate_id: 'CERT-K', year: '2026' },
     ]);
     const delivered = await rig.webhook.waitFor((a) => a.labels.alertname === 'CiiOperatorWithoutAssessment', 10_000);
     expect(delivered.annotations.runbook_url).toMatch(/CiiOperatorWithoutAssessment\.md$/);

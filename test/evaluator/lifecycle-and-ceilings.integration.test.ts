@@ -1,6 +1,6 @@
-import type { Store } from '@pi-egress/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCertificate, makeEvent, subjects } from '../fixtures/events.js';
+import { seedPeople } from '../harness/seed-people.js';
 import { startAlertingRig, type AlertingRig } from '../harness/alerting-rig.js';
 import { openTestStore } from '../setup/store.js';
 
@@ -48,20 +48,6 @@ describe('certificate renewal and expiry at China-time day boundaries', () => {
   });
 });
 
-/**
- * Seeds `count` distinct people straight into the subject table, server-side (1,000,000 rows in
- * about a second, where ingesting them would take far longer). Test-only: production rows come
- * from the writer.
- */
-async function seedPeople(store: Store, scope: { level: 'processor' | 'group'; id: string; dataClass: string }, from: number, count: number) {
-  await store.client.command({
-    query: `INSERT INTO subject_first_seen (scope_level, scope_id, year, class, id_hash, first_seen)
-            SELECT {level:String}, {id:String}, 2026, {dataClass:String}, SHA256(toString(number)), toDateTime64('2026-06-01 00:00:00', 3, 'UTC')
-            FROM numbers({from:UInt64}, {count:UInt64})`,
-    query_params: { level: scope.level, id: scope.id, dataClass: scope.dataClass, from, count },
-  });
-}
-
 describe('pathway ceiling and splitting risk', () => {
   let rig: AlertingRig;
   beforeAll(async () => {
@@ -80,7 +66,7 @@ describe('pathway ceiling and splitting risk', () => {
       ]);
     }
     const alert = await rig.webhook.waitFor((a) => a.labels.alertname === 'SplittingRisk', 15_000);
-    expect(alert.labels).toEqual({ alertname: 'SplittingRisk', severity: 'critical', group_id: 'G1', class: 'sensitive' });
+    expect(alert.labels).toEqual({ alertname: 'SplittingRisk', severity: 'critical', group_id: 'G1', class: 'sensitive', year: '2026' });
     expect(alert.annotations.description).toContain('PA, PB');
   });
 
@@ -92,8 +78,8 @@ describe('pathway ceiling and splitting risk', () => {
     await seedPeople(rig.store, { level: 'processor', id: 'PE', dataClass: 'sensitive' }, 0, 10_000);
     const result = await rig.evaluator.evaluateNow();
     const labels = result.firing.map((a) => a.labels);
-    expect(labels).toContainEqual({ alertname: 'SplittingRisk', severity: 'critical', group_id: 'G2', class: 'non_sensitive' });
-    expect(labels).toContainEqual({ alertname: 'PathwayCeilingReached', severity: 'critical', processor_id: 'PE', class: 'sensitive' });
+    expect(labels).toContainEqual({ alertname: 'SplittingRisk', severity: 'critical', group_id: 'G2', class: 'non_sensitive', year: '2026' });
+    expect(labels).toContainEqual({ alertname: 'PathwayCeilingReached', severity: 'critical', processor_id: 'PE', class: 'sensitive', year: '2026' });
     expect(labels.filter((l) => l.alertname === 'PathwayCeilingReached' && l.processor_id !== undefined)).toHaveLength(1);
     await rig.webhook.waitFor((a) => a.labels.alertname === 'SplittingRisk' && a.labels.group_id === 'G2', 10_000);
   });

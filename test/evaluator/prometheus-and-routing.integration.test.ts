@@ -118,7 +118,7 @@ describe('Prometheus scraping the evaluator', () => {
       data: { groups: Array<{ rules: Array<{ name: string; health: string; lastError?: string }> }> };
     };
     const loaded = rules.data.groups.flatMap((g) => g.rules);
-    expect(loaded).toHaveLength(27);
+    expect(loaded).toHaveLength(26);
     expect(loaded.filter((r) => r.health !== 'ok')).toEqual([]);
   });
 });

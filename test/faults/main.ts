@@ -30,7 +30,7 @@ async function declareScopes(rig: CampaignRig, year: number): Promise<void> {
       makeCertificate({ certificateId, processorId, groupId, validFrom: `${year - 1}-01-01`, validTo: `${year + 1}-12-31`, limits: { ...CEILINGS } }),
     );
     if (!result.ok) throw new Error(result.errors.join('; '));
-    await rig.store.scopes.putCertificate(result.certificate);
+    await rig.store.scopes.putVersion(result.certificate, new Date(0));
   }
 }
 

@@ -1,7 +1,7 @@
 // The evaluator wired to a real Alertmanager and a webhook receiver, on a given store, with an
 // injectable clock: shared by the evaluator's integration tests and the alert-latency benchmark.
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createMetrics, ingestEvents, recordIngest, type IngestReport, type Metrics, type MonitorContext } from '@pi-egress/core';
+import { createMetrics, declareCertificate, ingestEvents, recordIngest, type IngestReport, type Metrics, type MonitorContext } from '@pi-egress/core';
 import { CategoryCatalogue, validateCertificate } from '@pi-egress/domain';
 import { startEvaluator, type Evaluator, type EvaluatorOptions } from '@pi-egress/evaluator';
 import type { Store } from '@pi-egress/store';
@@ -68,7 +68,8 @@ export async function startAlertingRig(opts: {
     async declare(certificate) {
       const validated = validateCertificate(certificate);
       if (!validated.ok) throw new Error(validated.errors.join('; '));
-      await opts.store.scopes.putCertificate(validated.certificate);
+      const declared = await declareCertificate(ctx, validated.certificate);
+      if (!declared.ok) throw new Error(declared.errors.join('; '));
     },
     async restartEvaluator() {
       await rig.evaluator.stop();

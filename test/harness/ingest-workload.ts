@@ -51,7 +51,7 @@ export interface Workload {
   subjectRecords: number;
 }
 
-const MALFORMED_KINDS: readonly DeadLetterCode[] = ['not_json', 'not_utf8', 'schema', 'oversized', 'future_timestamp'];
+const MALFORMED_KINDS: readonly DeadLetterCode[] = ['not_json', 'not_utf8', 'schema', 'oversized', 'future_timestamp', 'occurred_at_out_of_range', 'invalid_text'];
 const NON_SENSITIVE = ['name', 'email'];
 const BOTH = ['name', 'health'];
 type Mechanism = 'certification' | 'standard_contract' | 'exempt';
@@ -179,5 +179,12 @@ function malformedValue(kind: DeadLetterCode, key: string, event: Record<string,
     }
     case 'future_timestamp':
       return Buffer.from(JSON.stringify({ ...valid, occurredAt: new Date(Date.now() + 24 * 3600_000).toISOString() }));
+    case 'occurred_at_out_of_range':
+      return Buffer.from(JSON.stringify({ ...valid, occurredAt: '1969-12-31T23:59:59Z' }));
+    case 'invalid_text':
+      // A lone surrogate is legal in JSON text but has no UTF-8 form (JSON.stringify escapes it as \ud800).
+      return Buffer.from(JSON.stringify({ ...valid, recipient: { id: 'R\ud800', country: 'DE' } }));
+    default:
+      throw new Error(`no malformed message of kind ${kind}`);
   }
 }

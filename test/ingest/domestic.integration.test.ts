@@ -10,7 +10,7 @@ describe('where "abroad" is: CN is domestic, HK counts', () => {
   beforeAll(async () => {
     const store = await openTestStore();
     ctx = { store, catalogue: new CategoryCatalogue(), subjectKey: 'domestic-key', now: () => new Date('2026-06-02T00:00:00Z') };
-    await store.scopes.putCertificate(certificateSchema.parse(makeCertificate({ recipients: [{ id: 'R1', country: 'DE' }, { id: 'R-HK', country: 'HK' }] })));
+    await store.scopes.putVersion(certificateSchema.parse(makeCertificate({ recipients: [{ id: 'R1', country: 'DE' }, { id: 'R-HK', country: 'HK' }] })), new Date(0));
   });
   afterAll(() => ctx.store.close());
 

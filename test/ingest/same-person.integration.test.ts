@@ -18,7 +18,7 @@ describe('the same person is one person: monitor, producer library and idHash CL
   beforeAll(async () => {
     const store = await openTestStore();
     ctx = { store, catalogue: new CategoryCatalogue(), subjectKey: KEY, now: () => new Date('2026-06-02T00:00:00Z') };
-    await store.scopes.putCertificate(certificateSchema.parse(makeCertificate()));
+    await store.scopes.putVersion(certificateSchema.parse(makeCertificate()), new Date(0));
   });
   afterAll(() => ctx.store.close());
 

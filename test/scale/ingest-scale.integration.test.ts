@@ -181,7 +181,7 @@ describe(`Kafka ingest scale-out: ${INITIAL_INSTANCES} instances, ${PARTITIONS} 
     // message dead-lettered and nothing else.
     expect(await storedCounts(store, workload.truth, WORKLOAD_YEAR)).toEqual(workload.truth);
     const [rows] = await store.client
-      .query({ query: 'SELECT count() AS n FROM transfers WHERE processor_id = {p:String}', query_params: { p: workload.processorId }, format: 'JSONEachRow' })
+      .query({ query: 'SELECT count() AS n FROM transfers FINAL WHERE processor_id = {p:String}', query_params: { p: workload.processorId }, format: 'JSONEachRow' })
       .then((result) => result.json<{ n: number }>());
     expect(Number(rows!.n)).toBe(workload.events);
     const deadLetterKeys = new Set((await readDeadLetters(kafka, DLQ)).map((d) => d.key));

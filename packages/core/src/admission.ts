@@ -1,5 +1,8 @@
 import {
   admissionDecision,
+  countingScopes,
+  zeroCounts,
+  type ScopeKey,
   parseEvent,
   prepareTransfer,
   type AdmissionReason,
@@ -7,7 +10,6 @@ import {
   type ClassCounts,
   type PreparedTransfer,
 } from '@pi-egress/domain';
-import { countingScopes, zeroCounts, type ScopeKey } from '@pi-egress/store';
 import type { MonitorContext } from './context.js';
 
 /** One counting level of the answer: counts now, individuals the transfer adds, caps where declared. */
@@ -27,7 +29,7 @@ export interface AdmissionResult {
   scopes: AdmissionScopeReport[];
 }
 
-export type AdmissionOutcome = { ok: true; result: AdmissionResult } | { ok: false; reason: string };
+export type AdmissionOutcome = { ok: true; result: AdmissionResult } | { ok: false; reason: string; reasons: string[] };
 
 /** Per scope: counts now, and the persons the transfer would add (not yet counted there in a class they carry). */
 async function projectScopes(ctx: MonitorContext, transfer: PreparedTransfer, keys: readonly ScopeKey[]): Promise<AdmissionScopeReport[]> {
@@ -53,14 +55,20 @@ async function projectScopes(ctx: MonitorContext, transfer: PreparedTransfer, ke
 export async function checkAdmission(ctx: MonitorContext, proposal: Record<string, unknown>): Promise<AdmissionOutcome> {
   const now = ctx.now();
   const parsed = parseEvent({ eventId: 'admission-check', occurredAt: now.toISOString(), ...proposal }, now);
-  if (!parsed.ok) return { ok: false, reason: parsed.reason };
+  if (!parsed.ok) return { ok: false, reason: parsed.reason, reasons: parsed.reasons };
   const event = parsed.event;
-  const [certificate, processor] = await Promise.all([
-    event.certificateId ? ctx.store.scopes.certificate(event.certificateId) : undefined,
+  const [versions, processor] = await Promise.all([
+    event.certificateId ? ctx.store.scopes.certificateVersions(event.certificateId) : undefined,
     ctx.store.scopes.processor(event.processorId),
   ]);
-  const transfer = prepareTransfer(event, { key: ctx.subjectKey, catalogue: ctx.catalogue, certificate, processor, phoneRegion: ctx.phoneRegion });
-  const scopes = await projectScopes(ctx, transfer, countingScopes(transfer));
+  const transfer = prepareTransfer(event, { key: ctx.subjectKey, catalogue: ctx.catalogue, versions, processor, phoneRegion: ctx.phoneRegion });
+  const certificate = transfer.certificateOwnership === 'own' ? versions?.at(-1)?.certificate : undefined;
+  // A group's people are counted under its current epoch; the answer names the group.
+  const keys = await Promise.all(
+    countingScopes(transfer).map(async (key) => (key.level === 'group' ? { ...key, scopeId: await ctx.store.scopes.groupScopeId(key.scopeId) } : key)),
+  );
+  const scopes = await projectScopes(ctx, transfer, keys);
+  for (const scope of scopes) if (scope.level === 'group') scope.id = transfer.groupId ?? scope.id;
   for (const scope of scopes) if (scope.level === 'certificate' && certificate) scope.caps = { ...certificate.limits };
   const decision = admissionDecision({
     mechanism: transfer.mechanism,

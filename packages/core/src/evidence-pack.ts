@@ -12,7 +12,17 @@ import {
   type RenewalStanding,
   type Signed,
 } from '@pi-egress/domain';
-import type { AlertHistoryEntry, AuditEntry, BreakdownDimension, BreakdownRow, ClassDigest, IncidentTransfer, ScopeKey, Store } from '@pi-egress/store';
+import type {
+  AlertHistoryEntry,
+  AuditEntry,
+  BreakdownDimension,
+  BreakdownRow,
+  ClassDigest,
+  IncidentRecord,
+  IncidentTransfer,
+  ScopeKey,
+  Store,
+} from '@pi-egress/store';
 import type { EvidenceKey } from './evidence-key.js';
 
 export const EVIDENCE_FORMAT = 'pi-egress-evidence/1';
@@ -21,8 +31,11 @@ export const EVIDENCE_FORMAT = 'pi-egress-evidence/1';
 export const AS_OF_DEFINITION =
   'Persons: those the store had recorded for this certificate and year at or before asOf (earliest insertion, server clock); ' +
   'their first-seen time is the earliest occurredAt stored for them. Transfers, audit entries and alert transitions: those ' +
-  'stored at or before asOf (audit and alerts from 1 January of the year). Scope: the version declared at asOf. Pathway: ' +
-  "the processor's counts as of asOf with its current CII setting.";
+  'stored at or before asOf (audit and alerts from 1 January of the year). Scope: the latest version declared by asOf; ' +
+  'scopeVersions lists every version declared by then, and each transfer was judged against the version in force when it ' +
+  "occurred (its scopeVersion), as judged by asOf. Incidents: breaches opened by asOf, with acknowledgements made by then. Pathway: " +
+  "the processor's counts as of asOf with its current CII setting. Transfers of another processor citing this certificate " +
+  'are not its transfers and are left out.';
 
 export const DIGEST_LINES = 'one line per person, ascending: 64 lower-case hex pseudonym, TAB, first-seen Unix milliseconds, LF';
 
@@ -58,7 +71,12 @@ export interface EvidenceBody {
   digest: { algorithm: 'SHA-256'; lines: string } & Record<DataClass, string>;
   monthlyNewIndividuals: Array<{ month: string } & ClassCounts>;
   breakdowns: Record<BreakdownDimension, EvidenceBreakdown[]>;
+  /** Every scope version declared by asOf: when it took effect and when it was declared. */
+  scopeVersions: Array<{ effectiveFrom: string; declaredAt: string; scope: Omit<Certificate, 'certificateId' | 'processorId'> }>;
+  /** Out-of-scope and unknown-category transfers, each with the scope version that judged it. */
   incidents: IncidentTransfer[];
+  /** Breaches on record (open until acknowledged), with who acknowledged them, when and why. */
+  incidentRecords: IncidentRecord[];
   alertHistory: AlertHistoryEntry[];
   auditLog: AuditEntry[];
 }
@@ -83,12 +101,21 @@ function breakdownsOf(rows: readonly BreakdownRow[]): EvidenceBody['breakdowns']
   return byDimension;
 }
 
-async function certificateAsOf(store: Store, certificateId: string, asOf: Date): Promise<{ certificate: Certificate; declaredAt: string | null } | undefined> {
-  const declared = await store.evidence.certificateAsOf(certificateId, asOf);
-  if (declared) return { certificate: JSON.parse(declared.body) as Certificate, declaredAt: declared.declaredAt.toISOString() };
-  // Declared only after asOf (or its old version merged away): the scope as declared now.
+async function certificateAsOf(
+  store: Store,
+  certificateId: string,
+  asOf: Date,
+): Promise<{ certificate: Certificate; declaredAt: string | null; versions: EvidenceBody['scopeVersions'] } | undefined> {
+  const declared = await store.evidence.versionsAsOf(certificateId, asOf);
+  const versions = declared.map((v) => {
+    const { certificateId: _id, processorId: _p, ...scope } = JSON.parse(v.body) as Certificate;
+    return { effectiveFrom: v.effectiveFrom.toISOString(), declaredAt: v.declaredAt.toISOString(), scope };
+  });
+  const latest = declared.at(-1);
+  if (latest) return { certificate: JSON.parse(latest.body) as Certificate, declaredAt: latest.declaredAt.toISOString(), versions };
+  // Declared only after asOf: the scope as declared now.
   const current = await store.scopes.certificate(certificateId);
-  return current && { certificate: current, declaredAt: null };
+  return current && { certificate: current, declaredAt: null, versions };
 }
 
 /**
@@ -109,7 +136,7 @@ export async function buildEvidenceBody(store: Store, certificateId: string, yea
     { targetType: 'processor' as const, targetId: processorId },
     ...(groupId ? [{ targetType: 'group' as const, targetId: groupId }] : []),
   ];
-  const [digests, monthly, processorCounts, settings, importantData, breakdowns, incidents, alertHistory, auditLog] = await Promise.all([
+  const [digests, monthly, processorCounts, settings, importantData, breakdowns, incidents, incidentRecords, alertHistory, auditLog] = await Promise.all([
     Promise.all(DATA_CLASSES.map((c) => store.evidence.firstSeenDigest(key, c, asOf))) as Promise<[ClassDigest, ClassDigest]>,
     store.evidence.monthlyNewIndividuals(key, asOf),
     store.evidence.counts(processorKey, asOf),
@@ -117,6 +144,7 @@ export async function buildEvidenceBody(store: Store, certificateId: string, yea
     store.evidence.transfers.hasImportantData(processorId, year, asOf),
     store.evidence.transfers.breakdowns(certificateId, year, asOf),
     store.evidence.transfers.incidents(certificateId, year, asOf),
+    store.evidence.incidentsAsOf(certificateId, year, asOf),
     store.alerts.history({ certificateId, from, to: new Date(asOf.getTime() + 1) }),
     store.audit.entries(targets, from, asOf),
   ]);
@@ -141,7 +169,9 @@ export async function buildEvidenceBody(store: Store, certificateId: string, yea
     digest: { algorithm: 'SHA-256', lines: DIGEST_LINES, nonSensitive: nonSensitive.digest, sensitive: sensitive.digest },
     monthlyNewIndividuals: monthsOf(year, monthly),
     breakdowns: breakdownsOf(breakdowns),
+    scopeVersions: declared.versions,
     incidents,
+    incidentRecords,
     alertHistory,
     auditLog,
   };

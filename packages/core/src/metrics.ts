@@ -42,7 +42,7 @@ export function createMetrics(registry = new Registry()) {
     alertLevel: new Gauge({
       name: 'pi_egress_alert_level_ratio',
       help: "A utilisation level of the certificate's alerting.levels (label level), per class",
-      labelNames: ['processor_id', 'certificate_id', 'class', 'level'] as const,
+      labelNames: ['processor_id', 'certificate_id', 'class', 'year', 'level'] as const,
       registers: [registry],
     }),
     forecastHorizon: new Gauge({

@@ -86,8 +86,9 @@ export async function certificateUsage(ctx: MonitorContext, certificate: Certifi
 }
 
 export async function groupUsage(ctx: MonitorContext, groupId: string, year: number): Promise<GroupUsageReport> {
+  // The group's people are counted under its current membership epoch (rebuilt when it changes).
   const [usage, memberIds] = await Promise.all([
-    ctx.store.usage.individuals({ level: 'group', scopeId: groupId, year }),
+    ctx.store.scopes.groupScopeId(groupId).then((scopeId) => ctx.store.usage.individuals({ level: 'group', scopeId, year })),
     ctx.store.scopes.groupMembers(groupId),
   ]);
   const members = await Promise.all(

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { categoryCodeSchema, identifier, MAX_CATEGORIES, MAX_LONG_ID_LENGTH, purposeSchema, recipientSchema } from './fields.js';
+import { categoryCodeSchema, identifier, MAX_CATEGORIES, MAX_LONG_ID_LENGTH, purposeSchema, recipientSchema, wellFormedText } from './fields.js';
 import { formatIssues, joinReasons, safeErrorMap } from './issues.js';
 import { ID_HASH_RE } from './subject.js';
 
@@ -8,6 +8,11 @@ import { ID_HASH_RE } from './subject.js';
 export const MAX_SUBJECTS_PER_EVENT = 50_000;
 /** An `occurredAt` later than now + 5 minutes is rejected as clock skew (SPEC §3). */
 export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+/**
+ * The earliest `occurredAt` accepted. PIPL dates from 2021; anything before 2000 is a producer bug
+ * (a zero or epoch timestamp), not a transfer to count in a year long gone.
+ */
+export const EARLIEST_OCCURRED_AT = new Date('2000-01-01T00:00:00Z');
 
 export const MECHANISMS = Object.freeze(['certification', 'standard_contract', 'security_assessment', 'exempt'] as const);
 export type Mechanism = (typeof MECHANISMS)[number];
@@ -21,7 +26,7 @@ const categoriesSchema = z.array(categoryCodeSchema).min(1).max(MAX_CATEGORIES);
 /** Exactly one of `id` (raw, pseudonymised on arrival) or `idHash` (already pseudonymised). */
 export const subjectSchema = z
   .strictObject({
-    id: z.string().max(MAX_LONG_ID_LENGTH).regex(/\S/, 'must not be blank').optional(),
+    id: wellFormedText(z.string().max(MAX_LONG_ID_LENGTH).regex(/\S/, 'must not be blank')).optional(),
     idHash: z.string().regex(ID_HASH_RE, 'must be 64 hex characters').optional(),
     /** When present, replaces the transfer's categories for this subject. */
     categories: categoriesSchema.optional(),
@@ -83,7 +88,19 @@ export type EgressEvent = z.infer<typeof egressEventSchema>;
 /** Event as produced (defaults not yet applied). */
 export type EgressEventInput = z.input<typeof egressEventSchema>;
 
-export type EventParseResult = { ok: true; event: EgressEvent } | { ok: false; reason: string; eventId?: string };
+/**
+ * Why an event was refused, as a stable machine code (the `code` of an HTTP rejection, the
+ * `reason` label of pi_egress_dead_letters_total); the human reason names the field.
+ */
+export type EventRejectionCode = 'schema' | 'invalid_text' | 'future_timestamp' | 'occurred_at_out_of_range';
+
+export type EventParseResult =
+  | { ok: true; event: EgressEvent }
+  | { ok: false; code: EventRejectionCode; reason: string; reasons: string[]; eventId?: string };
+
+function isTextProblem(issue: z.core.$ZodIssue): boolean {
+  return issue.code === 'custom' && (issue.params as { textProblem?: boolean } | undefined)?.textProblem === true;
+}
 
 /** Inside a subject even a key name could be a raw id: never echo it. */
 function redactSubjectKeys(issue: z.core.$ZodIssue): z.core.$ZodIssue {
@@ -104,28 +121,24 @@ function eventIdOf(input: unknown): string | undefined {
 export function parseEvent(input: unknown, now: Date): EventParseResult {
   const result = egressEventSchema.safeParse(input, { error: safeErrorMap });
   const eventId = eventIdOf(input);
-  const fail = (reason: string): EventParseResult => (eventId === undefined ? { ok: false, reason } : { ok: false, reason, eventId });
-  if (!result.success) return fail(joinReasons(formatIssues(result.error.issues.map(redactSubjectKeys))));
+  const fail = (code: EventRejectionCode, ...reasons: string[]): EventParseResult => {
+    const failure = { ok: false as const, code, reason: joinReasons(reasons), reasons };
+    return eventId === undefined ? failure : { ...failure, eventId };
+  };
+  if (!result.success) {
+    const issues = result.error.issues;
+    const code = issues.some(isTextProblem) ? 'invalid_text' : 'schema';
+    return fail(code, ...formatIssues(issues.map(redactSubjectKeys)));
+  }
   const occurredMs = Date.parse(result.data.occurredAt);
-  if (!Number.isFinite(occurredMs)) return fail('occurredAt: must be a valid instant');
+  if (!Number.isFinite(occurredMs)) return fail('occurred_at_out_of_range', 'occurredAt: must be a valid instant');
   if (occurredMs > now.getTime() + MAX_CLOCK_SKEW_MS) {
-    return fail('occurredAt: in the future beyond the allowed 5 minutes of clock skew');
+    return fail('future_timestamp', 'occurredAt: in the future beyond the allowed 5 minutes of clock skew');
+  }
+  if (occurredMs < EARLIEST_OCCURRED_AT.getTime()) {
+    return fail('occurred_at_out_of_range', `occurredAt: must not be before ${EARLIEST_OCCURRED_AT.toISOString()}`);
   }
   return { ok: true, event: result.data };
-}
-
-/**
- * Parses one event from its JSON text (a Kafka message value or an NDJSON line). Invalid JSON is
- * reported without echoing the text.
- */
-export function parseEventJson(text: string | Buffer, now: Date): EventParseResult {
-  let input: unknown;
-  try {
-    input = JSON.parse(typeof text === 'string' ? text : text.toString('utf8'));
-  } catch {
-    return { ok: false, reason: '(root): not valid JSON' };
-  }
-  return parseEvent(input, now);
 }
 
 /** JSON Schema (draft 2020-12) of the event as producers write it. */

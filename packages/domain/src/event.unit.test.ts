@@ -6,7 +6,6 @@ import {
   MAX_CLOCK_SKEW_MS,
   MAX_SUBJECTS_PER_EVENT,
   parseEvent,
-  parseEventJson,
 } from './event.js';
 import { acmeEvent } from '../../../test/fixtures/domain.js';
 
@@ -153,18 +152,6 @@ describe('parseEvent never echoes a raw subject id', () => {
       expect(reason).toMatch(/^subjects\[0\]|^eventId/);
     });
   }
-});
-
-describe('parseEventJson', () => {
-  it('parses JSON text and Buffers', () => {
-    expect(parseEventJson(JSON.stringify(base()), NOW).ok).toBe(true);
-    expect(parseEventJson(Buffer.from(JSON.stringify(base())), NOW).ok).toBe(true);
-  });
-
-  it('reports invalid JSON without echoing it', () => {
-    const r = parseEventJson(`{"subjects":[{"id":"${RAW_ID}"}`, NOW);
-    expect(r).toEqual({ ok: false, reason: '(root): not valid JSON' });
-  });
 });
 
 describe('event JSON Schema', () => {

@@ -8,9 +8,40 @@ export const MAX_LONG_ID_LENGTH = 256;
 
 const TRIMMED_RE = /^\S(?:[\s\S]*\S)?$/;
 
+/**
+ * C0 and C1 control characters (NUL included) and DEL. Tab, line feed and carriage return are
+ * controls too: no identifier, purpose or category code has a reason to hold one.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const CONTROL_RE = /[\u0000-\u001f\u007f-\u009f]/;
+
+export const TEXT_PROBLEMS = {
+  loneSurrogate: 'must be valid Unicode text (it holds a lone UTF-16 surrogate, which has no UTF-8 form)',
+  control: 'must not contain control characters (NUL, line breaks, tabs, …)',
+} as const;
+
+/**
+ * Why a string cannot be stored as it is, or undefined. A lone surrogate (legal in JSON text, not
+ * in UTF-8) would be replaced by U+FFFD somewhere downstream, so two different values would
+ * become one: it is refused, never rewritten.
+ */
+export function textProblem(value: string, allowControls = false): string | undefined {
+  if (!value.isWellFormed()) return TEXT_PROBLEMS.loneSurrogate;
+  if (!allowControls && CONTROL_RE.test(value)) return TEXT_PROBLEMS.control;
+  return undefined;
+}
+
+/** A string refined to be well-formed text (and free of control characters unless allowed). */
+export function wellFormedText(schema: z.ZodString = z.string(), allowControls = false) {
+  return schema.superRefine((value, ctx) => {
+    const problem = textProblem(value, allowControls);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem, params: { textProblem: true } });
+  });
+}
+
 /** Non-empty string without leading/trailing whitespace, so 'a ' and 'a' cannot both exist. */
 export function identifier(max: number = MAX_ID_LENGTH) {
-  return z.string().min(1, { abort: true }).max(max).regex(TRIMMED_RE, 'must not be blank or start/end with whitespace');
+  return wellFormedText(z.string().min(1, { abort: true }).max(max).regex(TRIMMED_RE, 'must not be blank or start/end with whitespace'));
 }
 
 export const COUNTRY_RE = /^[A-Z]{2}$/;

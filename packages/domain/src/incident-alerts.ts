@@ -13,6 +13,8 @@ export type IncidentSummary =
   | (IncidentCommon & { kind: 'unknown_category'; codes: readonly string[] });
 
 interface IncidentCommon {
+  /** Counting year of the transfers (alerts about them carry it). */
+  year?: number | undefined;
   processorId: string;
   /** Empty or null when the transfer was not made under a certificate. */
   certificateId: string | null;
@@ -26,7 +28,7 @@ function transfers(s: IncidentCommon): string {
 }
 
 export function incidentAlert(s: IncidentSummary): AlertCandidate {
-  const scope = { processor_id: s.processorId, certificate_id: s.certificateId };
+  const scope = { processor_id: s.processorId, certificate_id: s.certificateId, year: s.year === undefined ? undefined : String(s.year) };
   const under = s.certificateId ? `certificate ${s.certificateId}` : `processor ${s.processorId}`;
   switch (s.kind) {
     case 'out_of_scope':

@@ -9,6 +9,8 @@ export * from './subject.js';
 export * from './event.js';
 export * from './outOfScope.js';
 export * from './transfer.js';
+export * from './scope-versions.js';
+export * from './counting.js';
 export * from './utilization.js';
 export * from './lifecycle.js';
 export * from './forecast.js';

@@ -15,11 +15,14 @@ export type OutOfScopeReason =
   | 'important_data'
   | 'certificate_not_active'
   | 'outside_validity'
+  | 'certificate_of_other_processor'
+  /** Kept for transfers judged before pending judgements existed; no longer produced. */
   | 'unknown_certificate';
 
 /** All reasons, in the order {@link outOfScopeReasons} reports them. */
 export const OUT_OF_SCOPE_REASONS: readonly OutOfScopeReason[] = Object.freeze([
   'unknown_certificate',
+  'certificate_of_other_processor',
   'certificate_not_active',
   'outside_validity',
   'important_data',
@@ -48,16 +51,18 @@ export function eventCategoryCodes(event: Pick<ScopeEvent, 'categories' | 'subje
 }
 
 /**
- * Reasons the event is outside the certificate's scope; empty when in scope. Applies only to
- * mechanism 'certification' (other mechanisms return []). `unknown_certificate` when the
- * certificate is missing or belongs to another id/processor. Validity is judged by the China date
- * of `occurredAt` within validFrom..validTo inclusive.
+ * Reasons the event is outside the scope version in force when it occurred; empty when in scope.
+ * Applies only to mechanism 'certification' (other mechanisms return []). A certificate not
+ * declared yet gives no reason but important data (the transfer is pending: judged once it is
+ * declared). A certificate belongs to its processor: another processor citing it is out of scope
+ * (`certificate_of_other_processor`) and nothing else of that scope is judged. Validity is judged
+ * by the China date of `occurredAt` within validFrom..validTo inclusive.
  */
 export function outOfScopeReasons(event: ScopeEvent, certificate: Certificate | undefined): OutOfScopeReason[] {
   if (event.mechanism !== 'certification') return [];
-  if (!certificate || certificate.certificateId !== event.certificateId || certificate.processorId !== event.processorId) {
-    return event.importantData ? ['unknown_certificate', 'important_data'] : ['unknown_certificate'];
-  }
+  const importantData: OutOfScopeReason[] = event.importantData ? ['important_data'] : [];
+  if (!certificate || certificate.certificateId !== event.certificateId) return importantData;
+  if (certificate.processorId !== event.processorId) return ['certificate_of_other_processor', ...importantData];
   const reasons: OutOfScopeReason[] = [];
   if (certificate.status !== 'active') reasons.push('certificate_not_active');
   if (!withinValidity(certificate, chinaDate(event.occurredAt))) reasons.push('outside_validity');

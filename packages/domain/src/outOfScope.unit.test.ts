@@ -19,11 +19,11 @@ describe('outOfScopeReasons', () => {
     expect(outOfScopeReasons(event({ ...wild, mechanism: 'exempt', exemptionBasis: 'emergency' }), undefined)).toEqual([]);
   });
 
-  it('unknown_certificate when missing, another id, or another processor', () => {
-    expect(outOfScopeReasons(event(), undefined)).toEqual(['unknown_certificate']);
-    expect(outOfScopeReasons(event({ certificateId: 'CERT-2' }), certificate())).toEqual(['unknown_certificate']);
-    expect(outOfScopeReasons(event(), certificate({ processorId: 'other-cn' }))).toEqual(['unknown_certificate']);
-    expect(outOfScopeReasons(event({ importantData: true }), undefined)).toEqual(['unknown_certificate', 'important_data']);
+  it('no reason but important data while the certificate is not declared (pending); another processor’s certificate is out of scope', () => {
+    expect(outOfScopeReasons(event(), undefined)).toEqual([]);
+    expect(outOfScopeReasons(event({ certificateId: 'CERT-2' }), certificate())).toEqual([]);
+    expect(outOfScopeReasons(event(), certificate({ processorId: 'other-cn' }))).toEqual(['certificate_of_other_processor']);
+    expect(outOfScopeReasons(event({ importantData: true }), undefined)).toEqual(['important_data']);
   });
 
   it('recipient_not_in_scope (country still declared for another recipient)', () => {
@@ -78,7 +78,7 @@ describe('outOfScopeReasons', () => {
       event({ importantData: true, purpose: 'ads', categories: ['biometric'], recipient: { id: 'z', country: 'US' }, occurredAt: '2030-01-01T00:00:00Z' }),
       certificate({ status: 'suspended' }),
     );
-    expect(reasons).toEqual(OUT_OF_SCOPE_REASONS.filter((r) => r !== 'unknown_certificate'));
+    expect(reasons).toEqual(OUT_OF_SCOPE_REASONS.filter((r) => r !== 'unknown_certificate' && r !== 'certificate_of_other_processor'));
   });
 
   it('lists every category code actually sent', () => {

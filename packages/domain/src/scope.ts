@@ -58,6 +58,11 @@ export const certificateSchema = z
     recipients: z.array(overseasRecipientSchema).min(1).max(10_000),
     categories: z.array(categoryCodeSchema).min(1).max(1_000),
     purposes: z.array(purposeSchema).min(1).max(1_000),
+    /**
+     * When this version takes effect (RFC 3339): it judges the transfers that occurred from then on,
+     * until a later version's. Default: now; a certificate's first version applies from the start.
+     */
+    effectiveFrom: z.iso.datetime({ offset: true }).optional(),
     alerting: alertingSchema.default({
       levels: [...DEFAULT_ALERTING.levels],
       forecastHorizonDays: DEFAULT_ALERTING.forecastHorizonDays,

@@ -98,11 +98,11 @@ export function groupCeilingAlerts(groupId: string, counts: ClassCounts, year: n
   }));
 }
 
-/** Every processor- or group-level early warning that should be firing now. */
-export function entityThresholdAlerts(input: EntityUsageInput): AlertCandidate[] {
+/** Every processor- or group-level early warning that should be firing now (no forecast for a past year). */
+export function entityThresholdAlerts(input: EntityUsageInput, options: { forecast?: boolean } = {}): AlertCandidate[] {
   return [
     ...pathwayThresholdAlerts(input),
-    ...thresholdForecastAlerts(input),
+    ...(options.forecast === false ? [] : thresholdForecastAlerts(input)),
     ...(input.entity.level === 'group' ? groupCeilingAlerts(input.entity.id, input.counts, input.year) : []),
   ];
 }

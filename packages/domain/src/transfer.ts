@@ -6,10 +6,11 @@ import type { EgressEvent } from './event.js';
 import type { OutOfScopeReason } from './outOfScope.js';
 import { eventCategoryCodes, outOfScopeReasons } from './outOfScope.js';
 import type { Certificate } from './scope.js';
+import { versionInForce, type ScopeVersion } from './scope-versions.js';
 import { subjectHash, type NormaliseOptions } from './subject.js';
 import { isDomesticRecipient } from './fields.js';
 
-/** Per-processor (legal entity) settings. */
+/** Per-processor (legal entity) settings: the one source of group membership. */
 export interface ProcessorSettings {
   processorId: string;
   /** Anti-splitting group (SPEC §2, Art. 5 last para.). */
@@ -19,6 +20,18 @@ export interface ProcessorSettings {
   /** CII operators always need a security assessment (PIPL Art. 40). */
   ciiOperator: boolean;
 }
+
+/** The settings of a processor never declared: no group, exempt transfers not counted, not CII. */
+export function defaultProcessorSettings(processorId: string): ProcessorSettings {
+  return { processorId, countExempt: false, ciiOperator: false };
+}
+
+/**
+ * Whose certificate a certification transfer cites: its own processor's (`own`: counts against
+ * it), another processor's (`foreign`: out of scope, never counted against it) or one not declared
+ * yet (`pending`: judged, and counted against it, once it is declared).
+ */
+export type CertificateOwnership = 'own' | 'foreign' | 'pending';
 
 export interface PreparedSubject {
   /** Pseudonym; never the raw id. */
@@ -33,8 +46,13 @@ export interface PreparedTransfer {
   /** Counting year (China time) of occurredAt. */
   year: number;
   processorId: string;
-  /** Set only for mechanism 'certification': the certificate the transfer counts against. */
+  /** Set only for mechanism 'certification': the certificate the transfer cites. */
   certificateId: string | null;
+  /** Set with certificateId: whether it counts against that certificate. */
+  certificateOwnership: CertificateOwnership | null;
+  /** effectiveFrom (ISO) of the scope version that judged it; null when none did. */
+  scopeVersion: string | null;
+  /** The processor's group (its settings are the one source of membership). */
   groupId: string | null;
   mechanism: EgressEvent['mechanism'];
   exemptionBasis: string | null;
@@ -60,24 +78,35 @@ export interface PreparedTransfer {
 export interface PrepareContext {
   key: string | Buffer;
   catalogue: CategoryCatalogue;
-  certificate?: Certificate | undefined;
+  /** The cited certificate's versions in timeline order (versionTimeline); none: not declared yet. */
+  versions?: readonly ScopeVersion[] | undefined;
   processor?: ProcessorSettings | undefined;
   /** Region of national phone numbers in raw subject ids (default CN). */
   phoneRegion?: NormaliseOptions['phoneRegion'];
 }
 
+/** The version a transfer is judged against, and whose certificate it cites. */
+export function judgeAgainst(
+  transfer: { mechanism: string; processorId: string; occurredAt: Date },
+  versions: readonly ScopeVersion[] | undefined,
+): { version: ScopeVersion | undefined; ownership: CertificateOwnership | null } {
+  if (transfer.mechanism !== 'certification') return { version: undefined, ownership: null };
+  const version = versions && versions.length > 0 ? versionInForce(versions, transfer.occurredAt) : undefined;
+  if (!version) return { version: undefined, ownership: 'pending' };
+  return { version, ownership: version.certificate.processorId === transfer.processorId ? 'own' : 'foreign' };
+}
+
 /**
  * Turns a valid event into a {@link PreparedTransfer}: pseudonymises subjects, classifies them via
  * the catalogue (a subject's own categories replace the transfer's for it; unknown codes count as
- * sensitive), checks scope, and decides whether the transfer counts. Used by HTTP and Kafka ingest.
- * `groupId` comes from the processor settings, else from the certificate; settings or a
- * certificate of another processor are ignored.
+ * sensitive), judges it against the scope version in force when it occurred, and decides whether
+ * and where it counts. Used by HTTP and Kafka ingest. `groupId` comes from the processor settings
+ * alone; settings of another processor are ignored.
  */
 export function prepareTransfer(event: EgressEvent, ctx: PrepareContext): PreparedTransfer {
-  const { catalogue, certificate } = ctx;
-  // Settings or a certificate of another processor say nothing about this transfer.
+  const { catalogue } = ctx;
+  // Settings of another processor say nothing about this transfer.
   const processor = ctx.processor?.processorId === event.processorId ? ctx.processor : undefined;
-  const ownCertificate = certificate?.processorId === event.processorId ? certificate : undefined;
   const transferClassification = catalogue.classify(event.categories);
   const unknown = new Set<string>();
   const ownCache = new Map<string, Classification>();
@@ -108,6 +137,7 @@ export function prepareTransfer(event: EgressEvent, ctx: PrepareContext): Prepar
 
   const occurredAt = new Date(event.occurredAt);
   const domestic = isDomesticRecipient(event.recipient);
+  const { version, ownership } = judgeAgainst({ mechanism: event.mechanism, processorId: event.processorId, occurredAt }, ctx.versions);
   return {
     eventId: event.eventId,
     occurredAt,
@@ -115,7 +145,9 @@ export function prepareTransfer(event: EgressEvent, ctx: PrepareContext): Prepar
     processorId: event.processorId,
     // Only a certification transfer is "made under" a certificate and counts against its caps.
     certificateId: event.mechanism === 'certification' ? (event.certificateId ?? null) : null,
-    groupId: processor?.groupId ?? ownCertificate?.groupId ?? null,
+    certificateOwnership: ownership,
+    scopeVersion: version ? version.effectiveFrom.toISOString() : null,
+    groupId: processor?.groupId ?? null,
     mechanism: event.mechanism,
     exemptionBasis: event.exemptionBasis ?? null,
     system: event.system ?? null,
@@ -127,7 +159,7 @@ export function prepareTransfer(event: EgressEvent, ctx: PrepareContext): Prepar
     domestic,
     counted: !domestic && (event.mechanism !== 'exempt' || processor?.countExempt === true),
     unknownCategories: [...unknown],
-    outOfScopeReasons: domestic ? [] : outOfScopeReasons(event, certificate),
+    outOfScopeReasons: domestic ? [] : outOfScopeReasons(event, version?.certificate),
     classes: sortClasses(all),
     subjects,
   };

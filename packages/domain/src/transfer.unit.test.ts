@@ -4,6 +4,7 @@ import { CategoryCatalogue } from './catalogue.js';
 import type { EgressEvent } from './event.js';
 import type { Certificate } from './scope.js';
 import { acmeCertificate, acmeEvent } from '../../../test/fixtures/domain.js';
+import type { ScopeVersion } from './scope-versions.js';
 import type { ProcessorSettings } from './transfer.js';
 import { prepareTransfer } from './transfer.js';
 
@@ -13,6 +14,8 @@ const h = (id: string) => createHmac('sha256', KEY).update(id).digest('hex');
 const HASH_B = 'B'.repeat(64);
 
 const certificate = (): Certificate => acmeCertificate({ groupId: 'acme-cert-group' });
+/** The certificate as one version in force from the start. */
+const versions = (c: Certificate = certificate()): ScopeVersion[] => [{ certificate: c, effectiveFrom: new Date(0), declaredAt: new Date(0) }];
 const event = (patch: Partial<EgressEvent> = {}): EgressEvent => acmeEvent({ occurredAt: '2026-12-31T23:30:00+08:00', ...patch });
 const processor = (patch: Partial<ProcessorSettings> = {}): ProcessorSettings => ({
   processorId: 'acme-cn',
@@ -23,13 +26,15 @@ const processor = (patch: Partial<ProcessorSettings> = {}): ProcessorSettings =>
 
 describe('prepareTransfer', () => {
   it('maps an in-scope certification transfer', () => {
-    const t = prepareTransfer(event(), { key: KEY, catalogue, certificate: certificate(), processor: processor({ groupId: 'acme' }) });
+    const t = prepareTransfer(event(), { key: KEY, catalogue, versions: versions(), processor: processor({ groupId: 'acme' }) });
     expect(t).toEqual({
       eventId: 'evt-1',
       occurredAt: new Date('2026-12-31T15:30:00Z'),
       year: 2026,
       processorId: 'acme-cn',
       certificateId: 'CERT-1',
+      certificateOwnership: 'own',
+      scopeVersion: '1970-01-01T00:00:00.000Z',
       groupId: 'acme',
       mechanism: 'certification',
       exemptionBasis: null,
@@ -60,7 +65,7 @@ describe('prepareTransfer', () => {
   });
 
   it('an unknown category counts as sensitive and is reported', () => {
-    const t = prepareTransfer(event({ categories: ['name', 'shoe_size'] }), { key: KEY, catalogue, certificate: certificate() });
+    const t = prepareTransfer(event({ categories: ['name', 'shoe_size'] }), { key: KEY, catalogue, versions: versions() });
     expect(t.classes).toEqual(['nonSensitive', 'sensitive']);
     expect(t.unknownCategories).toEqual(['shoe_size']);
     expect(t.outOfScopeReasons).toEqual(['category_not_in_scope']);
@@ -140,23 +145,44 @@ describe('prepareTransfer', () => {
   });
 
   it('keeps a certificateId only for certification transfers', () => {
-    const t = prepareTransfer(event({ mechanism: 'security_assessment' }), { key: KEY, catalogue, certificate: certificate() });
+    const t = prepareTransfer(event({ mechanism: 'security_assessment' }), { key: KEY, catalogue, versions: versions() });
     expect(t.certificateId).toBeNull();
   });
 
-  it('reports out-of-scope reasons and unknown certificates', () => {
-    expect(prepareTransfer(event({ importantData: true }), { key: KEY, catalogue, certificate: certificate() }).outOfScopeReasons).toEqual([
+  it('reports out-of-scope reasons; a certificate not declared yet leaves the transfer pending, not out of scope', () => {
+    expect(prepareTransfer(event({ importantData: true }), { key: KEY, catalogue, versions: versions() }).outOfScopeReasons).toEqual([
       'important_data',
     ]);
     const t = prepareTransfer(event(), { key: KEY, catalogue });
-    expect(t.outOfScopeReasons).toEqual(['unknown_certificate']);
+    expect(t.outOfScopeReasons).toEqual([]);
+    expect(t.certificateOwnership).toBe('pending');
+    expect(t.scopeVersion).toBeNull();
     expect(t.certificateId).toBe('CERT-1');
   });
 
-  it("takes groupId from the processor settings, else from the certificate", () => {
-    const ctx = { key: KEY, catalogue, certificate: certificate() };
+  it("another processor's certificate: out of scope, and never counted against it", () => {
+    const t = prepareTransfer(event({ processorId: 'other-cn' }), { key: KEY, catalogue, versions: versions() });
+    expect(t.outOfScopeReasons).toEqual(['certificate_of_other_processor']);
+    expect(t.certificateOwnership).toBe('foreign');
+  });
+
+  it('judges against the version in force when the transfer occurred', () => {
+    const suspended = { ...certificate(), status: 'suspended' as const };
+    const timeline: ScopeVersion[] = [
+      ...versions(),
+      { certificate: suspended, effectiveFrom: new Date('2026-06-10T00:00:00+08:00'), declaredAt: new Date('2026-07-01T00:00:00Z') },
+    ];
+    const before = prepareTransfer(event({ occurredAt: '2026-06-05T12:00:00+08:00' }), { key: KEY, catalogue, versions: timeline });
+    const after = prepareTransfer(event({ occurredAt: '2026-06-11T12:00:00+08:00' }), { key: KEY, catalogue, versions: timeline });
+    expect(before.outOfScopeReasons).toEqual([]);
+    expect(after.outOfScopeReasons).toEqual(['certificate_not_active']);
+    expect(after.scopeVersion).toBe('2026-06-09T16:00:00.000Z');
+  });
+
+  it('takes groupId from the processor settings alone (the one source of membership)', () => {
+    const ctx = { key: KEY, catalogue, versions: versions() };
     expect(prepareTransfer(event(), { ...ctx, processor: processor({ groupId: 'acme' }) }).groupId).toBe('acme');
-    expect(prepareTransfer(event(), { ...ctx, processor: processor() }).groupId).toBe('acme-cert-group');
+    expect(prepareTransfer(event(), { ...ctx, processor: processor() }).groupId).toBeNull();
     expect(prepareTransfer(event(), { key: KEY, catalogue }).groupId).toBeNull();
   });
 
@@ -168,10 +194,10 @@ describe('prepareTransfer', () => {
   });
 
   it('records a transfer to mainland China (CN) as domestic: never counted, never out of scope', () => {
-    const t = prepareTransfer(event({ recipient: { id: 'acme-sh', country: 'CN' }, importantData: true }), { key: KEY, catalogue, certificate: acmeCertificate() });
+    const t = prepareTransfer(event({ recipient: { id: 'acme-sh', country: 'CN' }, importantData: true }), { key: KEY, catalogue, versions: versions(acmeCertificate()) });
     expect(t).toMatchObject({ domestic: true, counted: false, outOfScopeReasons: [] });
     // Hong Kong is abroad: counted, and out of this scope (only DE is declared).
-    const hk = prepareTransfer(event({ recipient: { id: 'acme-gmbh', country: 'HK' } }), { key: KEY, catalogue, certificate: acmeCertificate() });
+    const hk = prepareTransfer(event({ recipient: { id: 'acme-gmbh', country: 'HK' } }), { key: KEY, catalogue, versions: versions(acmeCertificate()) });
     expect(hk).toMatchObject({ domestic: false, counted: true, outOfScopeReasons: ['country_not_in_scope'] });
   });
 });

@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { selectRows } from './client.js';
-import { toClickHouseTime } from './scope.js';
+import { toClickHouseTime, type ScopeLevel } from './scope.js';
 
 /** Transfers of one kind of incident, summarised per processor and certificate (and reason). */
 export type IncidentRow =
@@ -10,6 +10,8 @@ export type IncidentRow =
   | (IncidentCounts & { kind: 'unknown_category'; codes: string[] });
 
 interface IncidentCounts {
+  /** Counting year of the transfers (China time). */
+  year: number;
   processorId: string;
   certificateId: string | null;
   events: number;
@@ -18,6 +20,7 @@ interface IncidentCounts {
 
 interface Row {
   kind: IncidentRow['kind'];
+  year: number;
   processor_id: string;
   certificate_id: string;
   reason: string;
@@ -26,9 +29,12 @@ interface Row {
   last_event_id: string;
 }
 
-// A transfer is recent when it occurred or was stored since `since`: a late event still alerts.
-const RECENT = `greatest(occurred_at, ingested_at) >= {since:DateTime64(3, 'UTC')}`;
-const SUMMARY = 'processor_id, certificate_id, uniqExact(event_id) AS events, argMax(event_id, ingested_at) AS last_event_id';
+// A transfer is recent when it occurred, was stored or was judged again since `since`: a late
+// event or a re-judgement still alerts. A pending transfer (its certificate not declared yet) is
+// not judged yet.
+const RECENT = `greatest(occurred_at, ingested_at, judged_at) >= {since:DateTime64(3, 'UTC')} AND NOT pending`;
+const SUMMARY = 'year, processor_id, certificate_id, uniqExact(event_id) AS events, argMax(event_id, ingested_at) AS last_event_id';
+const BY = 'GROUP BY year, processor_id, certificate_id';
 
 /**
  * The store reads behind the evaluator's rules. Incidents come from the transfers table, not from
@@ -46,29 +52,39 @@ export class AlertInputs {
     const rows = await selectRows<Row>(
       this.client,
       `SELECT 'out_of_scope' AS kind, reason, [] AS codes, ${SUMMARY}
-       FROM transfers ARRAY JOIN out_of_scope_reasons AS reason
-       WHERE ${RECENT} GROUP BY processor_id, certificate_id, reason
+       FROM transfers FINAL ARRAY JOIN out_of_scope_reasons AS reason
+       WHERE ${RECENT} ${BY}, reason
        UNION ALL
        SELECT 'important_data' AS kind, '' AS reason, [] AS codes, ${SUMMARY}
-       FROM transfers WHERE important_data AND mechanism != 'security_assessment' AND NOT domestic AND ${RECENT}
-       GROUP BY processor_id, certificate_id
+       FROM transfers FINAL WHERE important_data AND mechanism != 'security_assessment' AND NOT domestic AND ${RECENT}
+       ${BY}
        UNION ALL
        SELECT 'cii_operator' AS kind, '' AS reason, [] AS codes, ${SUMMARY}
-       FROM transfers WHERE mechanism IN ('certification', 'standard_contract') AND NOT domestic AND ${RECENT}
+       FROM transfers FINAL WHERE mechanism IN ('certification', 'standard_contract') AND NOT domestic AND ${RECENT}
          AND processor_id GLOBAL IN (SELECT processor_id FROM processors FINAL WHERE cii_operator)
-       GROUP BY processor_id, certificate_id
+       ${BY}
        UNION ALL
        SELECT 'unknown_category' AS kind, '' AS reason, arraySort(groupUniqArrayArray(unknown_categories)) AS codes, ${SUMMARY}
-       FROM transfers WHERE notEmpty(unknown_categories) AND ${RECENT}
-       GROUP BY processor_id, certificate_id`,
+       FROM transfers FINAL WHERE notEmpty(unknown_categories) AND ${RECENT}
+       ${BY}`,
       { since: toClickHouseTime(since) },
     );
     return rows.map((row): IncidentRow => {
-      const common = { processorId: row.processor_id, certificateId: row.certificate_id || null, events: Number(row.events), lastEventId: row.last_event_id };
+      const common = { year: Number(row.year), processorId: row.processor_id, certificateId: row.certificate_id || null, events: Number(row.events), lastEventId: row.last_event_id };
       if (row.kind === 'out_of_scope') return { ...common, kind: row.kind, reason: row.reason };
       if (row.kind === 'unknown_category') return { ...common, kind: row.kind, codes: row.codes };
       return { ...common, kind: row.kind };
     });
+  }
+
+  /** Every scope-year that received people, with the server time of its latest insert. */
+  async activity(): Promise<Array<{ level: ScopeLevel; scopeId: string; year: number; lastInsertedAt: string }>> {
+    const rows = await selectRows<{ scope_level: ScopeLevel; scope_id: string; year: number; last: string }>(
+      this.client,
+      `SELECT toString(scope_level) AS scope_level, scope_id, year, toString(max(last_inserted_at)) AS last
+       FROM scope_activity GROUP BY scope_level, scope_id, year`,
+    );
+    return rows.map((row) => ({ level: row.scope_level, scopeId: row.scope_id, year: Number(row.year), lastInsertedAt: row.last }));
   }
 
   /** Processors and groups with counted individuals in `year`. */

@@ -1,6 +1,6 @@
 import { CategoryCatalogue, parseEvent, prepareTransfer } from '@pi-egress/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeEvent, type EventOverrides } from '../../../test/fixtures/events.js';
+import { makeEvent, type EventOverrides, ownVersions } from '../../../test/fixtures/events.js';
 import { clickhouseUrl, openTestStore } from '../../../test/setup/store.js';
 import { openStore, type Store } from './store.js';
 import type { StoredAlert } from './alerts.js';
@@ -15,7 +15,7 @@ function alert(level: string, startsAt = now): StoredAlert {
 function prepare(overrides: EventOverrides) {
   const parsed = parseEvent(makeEvent(overrides), now);
   if (!parsed.ok) throw new Error(parsed.reason);
-  return prepareTransfer(parsed.event, { key: 'k', catalogue: new CategoryCatalogue() });
+  return prepareTransfer(parsed.event, { key: 'k', catalogue: new CategoryCatalogue(), versions: ownVersions(parsed.event) });
 }
 
 describe('alert store', () => {
@@ -60,8 +60,8 @@ describe('alert store', () => {
     ]);
     const incidents = await store.alerts.inputs.incidents(new Date(Date.now() - 60_000));
     const find = (kind: string, reason?: string) => incidents.find((i) => i.kind === kind && (reason === undefined || ('reason' in i && i.reason === reason)));
-    // No certificate is declared in this store: every certification transfer is also unknown_certificate.
-    expect(find('out_of_scope', 'unknown_certificate')).toMatchObject({ processorId: 'P1', certificateId: 'CERT-1', events: 4 });
+    expect(find('out_of_scope', 'country_not_in_scope')).toMatchObject({ year: 2026, processorId: 'P1', certificateId: 'CERT-1', events: 2 });
+    expect(find('out_of_scope', 'category_not_in_scope')).toMatchObject({ events: 1, lastEventId: 'unk-1' });
     expect(find('important_data')).toMatchObject({ events: 1, lastEventId: 'imp-1' });
     expect(find('unknown_category')).toMatchObject({ events: 1, codes: ['mystery_code'] });
     expect(await store.alerts.inputs.incidents(new Date(Date.now() + 3_600_000))).toEqual([]);

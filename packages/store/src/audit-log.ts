@@ -10,7 +10,7 @@ export interface AuditAction {
   tokenFingerprint: string;
   /** Method and route pattern, e.g. `GET /v1/certificates/:id/evidence`. */
   action: string;
-  targetType: 'certificate' | 'processor' | 'group' | '';
+  targetType: 'certificate' | 'processor' | 'group' | 'incident' | '';
   targetId: string;
   status: number;
   remoteAddress: string;

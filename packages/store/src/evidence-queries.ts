@@ -2,6 +2,10 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { DataClass } from '@pi-egress/domain';
 import { createHash } from 'node:crypto';
 import { selectRows } from './client.js';
+import type { Incident } from './incidents.js';
+
+/** An incident in an evidence pack. */
+export type IncidentRecord = Omit<Incident, 'fingerprint' | 'year'>;
 import { fromClickHouseTime, toClickHouseTime, zeroCounts, type ClassCounts, type ScopeKey } from './scope.js';
 import { SCOPE_CONDITION, scopeParams } from './scope-sql.js';
 import { TransferEvidence } from './transfer-evidence.js';
@@ -105,14 +109,46 @@ export class EvidenceQueries {
   }
 
   /** The certificate scope as declared at `asOf` (its latest version stored by then), as stored JSON. */
-  async certificateAsOf(certificateId: string, asOf: Date): Promise<{ body: string; declaredAt: Date } | undefined> {
-    const [row] = await selectRows<{ body: string; declared_at: string }>(
+  /** The scope versions declared by `asOf` (the legacy table's as first versions), oldest declaration first. */
+  async versionsAsOf(certificateId: string, asOf: Date): Promise<Array<{ body: string; effectiveFrom: Date; declaredAt: Date }>> {
+    const rows = await selectRows<{ body: string; effective_from: string; declared_at: string }>(
       this.client,
-      `SELECT body, toString(updated_at) AS declared_at FROM certificates
-       WHERE certificate_id = {certificateId:String} AND updated_at <= {asOf:DateTime64(3, 'UTC')}
-       ORDER BY updated_at DESC LIMIT 1`,
+      `SELECT body, toString(effective) AS effective_from, toString(declared) AS declared_at FROM (
+         SELECT body, toDateTime64(0, 3, 'UTC') AS effective, toDateTime64(updated_at, 6, 'UTC') AS declared FROM certificates
+         WHERE certificate_id = {certificateId:String}
+         UNION ALL
+         SELECT body, effective_from AS effective, declared_at AS declared FROM scope_versions WHERE certificate_id = {certificateId:String})
+       WHERE declared <= {asOf:DateTime64(6, 'UTC')}
+       ORDER BY declared, effective`,
       { certificateId, asOf: toClickHouseTime(asOf) },
     );
-    return row && { body: row.body, declaredAt: fromClickHouseTime(row.declared_at) };
+    return rows.map((row) => ({ body: row.body, effectiveFrom: fromClickHouseTime(row.effective_from), declaredAt: fromClickHouseTime(row.declared_at) }));
+  }
+
+  /** The incidents of a certificate's year as they stood at `asOf` (an acknowledgement after it shows as open). */
+  async incidentsAsOf(certificateId: string, year: number, asOf: Date): Promise<IncidentRecord[]> {
+    const rows = await selectRows<{ incident_id: string; alertname: string; labels: Record<string, string>; summary: string; opened_text: string; acknowledged_text: string | null; acknowledged_by: string; token_fingerprint: string; note: string }>(
+      this.client,
+      `SELECT incident_id, alertname, labels, summary, toString(opened_at) AS opened_text,
+              if(acknowledged_at <= {asOf:DateTime64(3, 'UTC')}, toString(acknowledged_at), NULL) AS acknowledged_text,
+              acknowledged_by, token_fingerprint, note
+       FROM incidents WHERE labels['certificate_id'] = {certificateId:String} AND year = {year:UInt16}
+         AND opened_at <= {asOf:DateTime64(3, 'UTC')} AND updated_at <= {asOf:DateTime64(6, 'UTC')}
+       ORDER BY incident_id, updated_at DESC LIMIT 1 BY incident_id`,
+      { certificateId, year, asOf: toClickHouseTime(asOf) },
+    );
+    return rows
+      .map((row) => ({
+        incidentId: row.incident_id,
+        alertname: row.alertname,
+        labels: row.labels,
+        summary: row.summary,
+        openedAt: fromClickHouseTime(row.opened_text).toISOString(),
+        status: row.acknowledged_text ? ('acknowledged' as const) : ('open' as const),
+        ...(row.acknowledged_text
+          ? { acknowledgement: { at: fromClickHouseTime(row.acknowledged_text).toISOString(), role: row.acknowledged_by, tokenFingerprint: row.token_fingerprint, note: row.note } }
+          : {}),
+      }))
+      .sort((a, b) => a.openedAt.localeCompare(b.openedAt) || a.incidentId.localeCompare(b.incidentId));
   }
 }

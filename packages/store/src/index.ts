@@ -1,6 +1,7 @@
 export * from './alerts.js';
 export * from './alert-inputs.js';
 export * from './client.js';
+export * from './store-errors.js';
 export * from './migrator.js';
 export * from './scope.js';
 export * from './scope-registry.js';
@@ -12,3 +13,6 @@ export * from './audit-log.js';
 export * from './evidence-queries.js';
 export * from './subject-lookup.js';
 export * from './transfer-evidence.js';
+export * from './scope-rebuilds.js';
+export * from './incidents.js';
+export * from './transfer-judgements.js';

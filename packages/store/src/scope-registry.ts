@@ -1,16 +1,41 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { Certificate, ProcessorSettings } from '@pi-egress/domain';
+import { defaultProcessorSettings, versionTimeline, type Certificate, type ProcessorSettings, type ScopeVersion } from '@pi-egress/domain';
 import { selectRows } from './client.js';
-import { toClickHouseTime } from './scope.js';
+import { fromClickHouseTime, toClickHouseTime } from './scope.js';
+
+/** A group's membership epoch: its people are counted under {@link groupCountingId}. */
+export interface GroupEpoch {
+  groupId: string;
+  epoch: number;
+  members: string[];
+}
 
 /**
- * Declared scopes and processor settings. Reads are served from memory (ingest looks them up for
- * every event) and reloaded from the store at most every `reloadMs`, so a scope declared through
- * another instance is seen within that time; writes here update the memory at once.
+ * The scope id a group's people are counted under in an epoch. Epoch 0 is the group id itself;
+ * a membership change starts a new epoch, rebuilt from the members' own rows (group-counts.ts).
+ * Identifiers hold no control characters, so this id cannot collide with a declared one.
+ */
+export function groupCountingId(groupId: string, epoch: number): string {
+  return epoch === 0 ? groupId : `${groupId}\u0000epoch\u0000${epoch}`;
+}
+
+interface VersionRow {
+  certificate_id: string;
+  effective_from: string;
+  body: string;
+  declared_at: string;
+}
+
+/**
+ * Declared scopes (every version), processor settings and group epochs. Reads are served from
+ * memory (ingest looks them up for every event) and reloaded from the store at most every
+ * `reloadMs`, so a declaration made through another instance is seen within that time; writes
+ * here update the memory at once.
  */
 export class ScopeRegistry {
-  private certificates = new Map<string, Certificate>();
+  private versions = new Map<string, ScopeVersion[]>();
   private processors = new Map<string, ProcessorSettings>();
+  private epochs = new Map<string, GroupEpoch>();
   private loadedAt = 0;
   private loading: Promise<void> | undefined;
 
@@ -19,21 +44,25 @@ export class ScopeRegistry {
     private readonly reloadMs = 5_000,
   ) {}
 
-  async putCertificate(certificate: Certificate): Promise<void> {
+  /** Adds a version of a scope; `effectiveFrom` decides which transfers it judges. */
+  async putVersion(certificate: Certificate, effectiveFrom: Date): Promise<ScopeVersion> {
+    const declaredAt = new Date();
     await this.client.insert({
-      table: 'certificates',
+      table: 'scope_versions',
       values: [
         {
           certificate_id: certificate.certificateId,
+          effective_from: toClickHouseTime(effectiveFrom),
           processor_id: certificate.processorId,
-          group_id: certificate.groupId ?? '',
           body: JSON.stringify(certificate),
-          updated_at: toClickHouseTime(new Date()),
+          declared_at: toClickHouseTime(declaredAt),
         },
       ],
       format: 'JSONEachRow',
     });
-    this.certificates.set(certificate.certificateId, certificate);
+    const version: ScopeVersion = { certificate, effectiveFrom, declaredAt };
+    this.versions.set(certificate.certificateId, versionTimeline([...(this.versions.get(certificate.certificateId) ?? []), version]));
+    return version;
   }
 
   async putProcessor(settings: ProcessorSettings): Promise<void> {
@@ -53,50 +82,93 @@ export class ScopeRegistry {
     this.processors.set(settings.processorId, settings);
   }
 
+  async putGroupEpoch(epoch: GroupEpoch): Promise<void> {
+    await this.client.insert({
+      table: 'group_epochs',
+      values: [{ group_id: epoch.groupId, epoch: epoch.epoch, members: epoch.members }],
+      format: 'JSONEachRow',
+    });
+    this.epochs.set(epoch.groupId, epoch);
+  }
+
+  /** The version in force now-or-latest: the scope as it stands (the last of the timeline). */
   async certificate(id: string): Promise<Certificate | undefined> {
     await this.fresh();
-    return this.certificates.get(id);
+    return this.versions.get(id)?.at(-1)?.certificate;
+  }
+
+  /** Every version of a scope, in timeline order (empty: not declared). */
+  async certificateVersions(id: string): Promise<ScopeVersion[]> {
+    await this.fresh();
+    return this.versions.get(id) ?? [];
   }
 
   async listCertificates(): Promise<Certificate[]> {
     await this.fresh();
-    return [...this.certificates.values()].sort((a, b) => a.certificateId.localeCompare(b.certificateId));
+    return [...this.versions.values()]
+      .map((timeline) => timeline.at(-1)!.certificate)
+      .sort((a, b) => a.certificateId.localeCompare(b.certificateId));
   }
 
-  /** A processor's settings; a processor never declared gets the defaults, with its certificate's group. */
+  /** A processor's settings; one never declared gets the defaults (no group). */
   async processor(id: string): Promise<ProcessorSettings> {
     await this.fresh();
-    const declared = this.processors.get(id);
-    if (declared) return declared;
-    const groupId = [...this.certificates.values()].find((c) => c.processorId === id && c.groupId)?.groupId;
-    return { processorId: id, countExempt: false, ciiOperator: false, ...(groupId ? { groupId } : {}) };
+    return this.processors.get(id) ?? defaultProcessorSettings(id);
   }
 
-  /** Every processor known to belong to a group, through its settings or a certificate. */
+  async declaredProcessor(id: string): Promise<ProcessorSettings | undefined> {
+    await this.fresh();
+    return this.processors.get(id);
+  }
+
+  /** The processors whose settings put them in the group: the one source of membership. */
   async groupMembers(groupId: string): Promise<string[]> {
     await this.fresh();
-    const members = new Set<string>();
-    for (const p of this.processors.values()) if (p.groupId === groupId) members.add(p.processorId);
-    for (const c of this.certificates.values()) {
-      if (c.groupId === groupId && !this.processors.has(c.processorId)) members.add(c.processorId);
-    }
-    return [...members].sort();
+    return [...this.processors.values()].filter((p) => p.groupId === groupId).map((p) => p.processorId).sort();
+  }
+
+  /** Every group some processor belongs to. */
+  async groups(): Promise<string[]> {
+    await this.fresh();
+    return [...new Set([...this.processors.values()].flatMap((p) => (p.groupId ? [p.groupId] : [])))].sort();
+  }
+
+  /** The group's current epoch (epoch 0 with no recorded members when never rebuilt). */
+  async groupEpoch(groupId: string): Promise<GroupEpoch> {
+    await this.fresh();
+    return this.epochs.get(groupId) ?? { groupId, epoch: 0, members: [] };
+  }
+
+  /** The scope id the group's people are counted under now. */
+  async groupScopeId(groupId: string): Promise<string> {
+    return groupCountingId(groupId, (await this.groupEpoch(groupId)).epoch);
   }
 
   async reload(): Promise<void> {
-    const [certificates, processors] = await Promise.all([
-      selectRows<{ body: string }>(this.client, 'SELECT body FROM certificates FINAL'),
+    const [legacy, versions, processors, epochs] = await Promise.all([
+      // Scopes declared before versions existed: each is a first version, in force from the start.
+      selectRows<{ body: string; updated_at: string }>(this.client, 'SELECT body, toString(updated_at) AS updated_at FROM certificates FINAL'),
+      selectRows<VersionRow>(
+        this.client,
+        `SELECT certificate_id, toString(effective_from) AS effective_from, body, toString(declared_at) AS declared_at
+         FROM scope_versions FINAL`,
+      ),
       selectRows<{ processor_id: string; group_id: string; count_exempt: boolean; cii_operator: boolean }>(
         this.client,
         'SELECT processor_id, group_id, count_exempt, cii_operator FROM processors FINAL',
       ),
+      selectRows<{ group_id: string; epoch: number; members: string[] }>(this.client, 'SELECT group_id, epoch, members FROM group_epochs FINAL'),
     ]);
-    this.certificates = new Map(
-      certificates.map(({ body }) => {
-        const certificate = JSON.parse(body) as Certificate;
-        return [certificate.certificateId, certificate];
-      }),
-    );
+    const byId = new Map<string, ScopeVersion[]>();
+    const add = (version: ScopeVersion) => {
+      const id = version.certificate.certificateId;
+      byId.set(id, [...(byId.get(id) ?? []), version]);
+    };
+    for (const row of legacy) add({ certificate: JSON.parse(row.body) as Certificate, effectiveFrom: new Date(0), declaredAt: fromClickHouseTime(row.updated_at) });
+    for (const row of versions) {
+      add({ certificate: JSON.parse(row.body) as Certificate, effectiveFrom: fromClickHouseTime(row.effective_from), declaredAt: fromClickHouseTime(row.declared_at) });
+    }
+    this.versions = new Map([...byId].map(([id, list]) => [id, versionTimeline(list)]));
     this.processors = new Map(
       processors.map((row) => [
         row.processor_id,
@@ -108,6 +180,7 @@ export class ScopeRegistry {
         },
       ]),
     );
+    this.epochs = new Map(epochs.map((row) => [row.group_id, { groupId: row.group_id, epoch: Number(row.epoch), members: row.members }]));
     this.loadedAt = Date.now();
   }
 

@@ -1,17 +1,5 @@
-import type { DataClass } from '@pi-egress/domain';
-
-/** The three levels at which distinct individuals are counted (SPEC §2). */
-export type ScopeLevel = 'processor' | 'certificate' | 'group';
-
-export interface ScopeKey {
-  level: ScopeLevel;
-  scopeId: string;
-  year: number;
-}
-
-export type ClassCounts = Record<DataClass, number>;
-
-export const zeroCounts = (): ClassCounts => ({ nonSensitive: 0, sensitive: 0 });
+export type { ClassCounts, CountingLevel as ScopeLevel, ScopeKey } from '@pi-egress/domain';
+export { zeroCounts } from '@pi-egress/domain';
 
 /** ClickHouse DateTime64 text in UTC, the one input format every table here accepts. */
 export function toClickHouseTime(instant: Date): string {

@@ -6,7 +6,7 @@ import {
   type PreparedTransfer,
 } from '@pi-egress/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCertificate, makeEvent, subjects, type EventOverrides } from '../../../test/fixtures/events.js';
+import { makeCertificate, makeEvent, ownVersions, subjects, type EventOverrides } from '../../../test/fixtures/events.js';
 import { openTestStore } from '../../../test/setup/store.js';
 import { appliedVersions, loadMigrations, migrateDown, migrateUp } from './migrator.js';
 import type { Store } from './store.js';
@@ -18,7 +18,7 @@ const now = new Date('2026-11-22T00:00:00Z');
 function prepare(overrides: EventOverrides): PreparedTransfer {
   const parsed = parseEvent(makeEvent(overrides), now);
   if (!parsed.ok) throw new Error(parsed.reason);
-  return prepareTransfer(parsed.event, { key: KEY, catalogue });
+  return prepareTransfer(parsed.event, { key: KEY, catalogue, versions: ownVersions(parsed.event) });
 }
 
 describe('store on the real ClickHouse engine', () => {
@@ -102,7 +102,8 @@ describe('store on the real ClickHouse engine', () => {
   it('stores scopes and reads them back through a fresh registry', async () => {
     const result = validateCertificate(makeCertificate({ certificateId: 'C-reg', groupId: 'G1' }));
     if (!result.ok) throw new Error(result.errors.join('; '));
-    await store.scopes.putCertificate(result.certificate);
+    await store.scopes.putVersion(result.certificate, new Date(0));
+    await store.scopes.putProcessor({ processorId: 'P1', groupId: 'G1', countExempt: false, ciiOperator: false });
     await store.scopes.reload();
     expect((await store.scopes.certificate('C-reg'))?.limits).toEqual(result.certificate.limits);
     expect(await store.scopes.groupMembers('G1')).toEqual(['P1']);

@@ -4,7 +4,10 @@ import { AuditLog } from './audit-log.js';
 import { connect, ensureDatabase, type StoreConnection } from './client.js';
 import { EvidenceQueries } from './evidence-queries.js';
 import { loadMigrations, migrateUp } from './migrator.js';
+import { ScopeRebuilds } from './scope-rebuilds.js';
 import { ScopeRegistry } from './scope-registry.js';
+import { IncidentStore } from './incidents.js';
+import { TransferJudgements } from './transfer-judgements.js';
 import { SubjectLookups } from './subject-lookup.js';
 import { TransferQueries } from './transfer-queries.js';
 import { TransferWriter } from './transfer-writer.js';
@@ -24,6 +27,12 @@ export interface Store {
   transfers: TransferQueries;
   usage: UsageStore;
   scopes: ScopeRegistry;
+  /** Moves counted people when a declaration changes where they count (groups, pending certificates). */
+  rebuilds: ScopeRebuilds;
+  /** Breaches kept until acknowledged. */
+  incidents: IncidentStore;
+  /** Re-judging stored transfers against a changed scope. */
+  judgements: TransferJudgements;
   /** Alert state, history and the reads behind the rules (SPEC §5). */
   alerts: AlertStore;
   /** Point lookups of persons by pseudonym (admission, auditor lookup). */
@@ -45,9 +54,13 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   }
   const scopes = new ScopeRegistry(client);
   await scopes.reload();
+  const writer = new TransferWriter(client, scopes);
   return {
     client,
-    writer: new TransferWriter(client),
+    writer,
+    rebuilds: new ScopeRebuilds(client, scopes, writer),
+    incidents: new IncidentStore(client),
+    judgements: new TransferJudgements(client),
     transfers: new TransferQueries(client),
     usage: new UsageStore(client, { settleMs: options.settleMs ?? 10_000 }),
     scopes,

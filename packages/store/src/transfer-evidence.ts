@@ -2,9 +2,18 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { selectRows } from './client.js';
 import { fromClickHouseTime, toClickHouseTime } from './scope.js';
 
-/** Transfers of one certificate-year stored by `asOf` (ingested_at ≤ asOf), latest version per event. */
-const CERTIFICATE_TRANSFERS = `SELECT * FROM transfers FINAL
-  WHERE certificate_id = {certificateId:String} AND year = {year:UInt16} AND ingested_at <= {asOf:DateTime64(3, 'UTC')}`;
+/**
+ * Transfers of one certificate-year stored by `asOf`, each with its latest judgement made by then
+ * (a re-judgement after asOf does not change a pack of asOf). Another processor's transfers that
+ * cite the certificate are not its transfers (they never count against it), and a transfer still
+ * pending its certificate's declaration was not judged by it.
+ */
+const CERTIFICATE_TRANSFERS = `SELECT * FROM (
+    SELECT * FROM transfers
+    WHERE certificate_id = {certificateId:String} AND year = {year:UInt16}
+      AND ingested_at <= {asOf:DateTime64(3, 'UTC')} AND judged_at <= {asOf:DateTime64(3, 'UTC')}
+    ORDER BY event_id, judged_at DESC LIMIT 1 BY event_id)
+  WHERE NOT pending AND NOT has(out_of_scope_reasons, 'certificate_of_other_processor')`;
 
 export type BreakdownDimension = 'recipient' | 'country' | 'category' | 'purpose' | 'system';
 
@@ -32,6 +41,8 @@ export interface IncidentTransfer {
   subjects: number;
   reasons: string[];
   unknownCategories: string[];
+  /** effectiveFrom of the scope version that judged the transfer. */
+  scopeVersion: string;
 }
 
 interface IncidentRow {
@@ -46,6 +57,7 @@ interface IncidentRow {
   subject_count: number;
   out_of_scope_reasons: string[];
   unknown_categories: string[];
+  scope_version: string;
 }
 
 /** Evidence reads over the transfers table (never subject data). */
@@ -81,7 +93,7 @@ export class TransferEvidence {
     const rows = await selectRows<IncidentRow>(
       this.client,
       `SELECT event_id, toString(occurred_at) AS occurred_at_text, recipient_id, recipient_country, purpose, system, categories,
-              important_data, subject_count, out_of_scope_reasons, unknown_categories
+              important_data, subject_count, out_of_scope_reasons, unknown_categories, scope_version
        FROM (${CERTIFICATE_TRANSFERS})
        WHERE notEmpty(out_of_scope_reasons) OR notEmpty(unknown_categories)
        ORDER BY occurred_at, event_id`,
@@ -99,6 +111,7 @@ export class TransferEvidence {
       subjects: Number(row.subject_count),
       reasons: row.out_of_scope_reasons,
       unknownCategories: row.unknown_categories,
+      scopeVersion: row.scope_version,
     }));
   }
 

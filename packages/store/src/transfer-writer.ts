@@ -1,9 +1,12 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { PreparedTransfer } from '@pi-egress/domain';
+import { countingScopes, judgeAgainst, type PreparedTransfer, type ScopeKey } from '@pi-egress/domain';
 import { Readable } from 'node:stream';
+import pRetry from 'p-retry';
+import { isDataRefused } from './store-errors.js';
 import { selectRows } from './client.js';
 import { collectSubjectRows, rowBinaryChunks, SUBJECT_INSERT } from './subject-rows.js';
-import { toClickHouseTime, type ScopeKey } from './scope.js';
+import type { ScopeRegistry } from './scope-registry.js';
+import { toClickHouseTime } from './scope.js';
 
 export interface WriteResult {
   accepted: PreparedTransfer[];
@@ -17,18 +20,6 @@ type WriteListener = (result: WriteResult, touched: ScopeKey[]) => void;
 
 const ID_CHUNK = 20_000;
 
-/** The scopes a counted transfer counts toward: its processor, its certificate, its group. */
-export function countingScopes(transfer: PreparedTransfer): ScopeKey[] {
-  if (!transfer.counted) return [];
-  const year = transfer.year;
-  const scopes: ScopeKey[] = [{ level: 'processor', scopeId: transfer.processorId, year }];
-  if (transfer.mechanism === 'certification' && transfer.certificateId) {
-    scopes.push({ level: 'certificate', scopeId: transfer.certificateId, year });
-  }
-  if (transfer.groupId) scopes.push({ level: 'group', scopeId: transfer.groupId, year });
-  return scopes;
-}
-
 /**
  * Writes prepared transfers: subject rows first, then the transfer rows, so a transfer that is
  * stored always has its subjects stored; a retry after a failure in between writes the same
@@ -39,7 +30,47 @@ export class TransferWriter {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly listeners: WriteListener[] = [];
 
-  constructor(private readonly client: ClickHouseClient) {}
+  constructor(
+    private readonly client: ClickHouseClient,
+    private readonly scopes: ScopeRegistry,
+  ) {}
+
+  /**
+   * Runs `task` between writes: no batch of this process is being written meanwhile (declaring a
+   * certificate or rebuilding a group moves rows that a batch in flight would otherwise miss).
+   */
+  exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * The scope keys of a transfer as they stand at write time, when no declaration can run
+   * (see exclusive): a certificate declared since the transfer was prepared counts it at once; the
+   * processor's group is its group now, and its people go under that group's current epoch.
+   */
+  private async scopesAtWrite(transfers: readonly PreparedTransfer[]): Promise<Map<PreparedTransfer, ScopeKey[]>> {
+    const groupIds = new Map<string, string>();
+    const resolved = new Map<PreparedTransfer, ScopeKey[]>();
+    for (const transfer of transfers) {
+      // Membership as it stands now: a processor that left its group since is not counted there.
+      let current = { ...transfer, groupId: (await this.scopes.processor(transfer.processorId)).groupId ?? null };
+      if (transfer.certificateOwnership === 'pending' && transfer.certificateId !== null) {
+        const { ownership } = judgeAgainst(transfer, await this.scopes.certificateVersions(transfer.certificateId));
+        current = { ...current, certificateOwnership: ownership };
+      }
+      const keys = countingScopes(current);
+      for (const key of keys) {
+        if (key.level !== 'group') continue;
+        let scopeId = groupIds.get(key.scopeId);
+        if (scopeId === undefined) groupIds.set(key.scopeId, (scopeId = await this.scopes.groupScopeId(key.scopeId)));
+        key.scopeId = scopeId;
+      }
+      resolved.set(transfer, keys);
+    }
+    return resolved;
+  }
 
   onWritten(listener: WriteListener): void {
     this.listeners.push(listener);
@@ -53,18 +84,23 @@ export class TransferWriter {
 
   private async writeNow(transfers: readonly PreparedTransfer[]): Promise<WriteResult> {
     const { fresh, duplicates } = await this.splitDuplicates(transfers);
-    const subjects = collectSubjectRows(fresh, countingScopes);
+    // Every row is built before anything is written, so nothing about the data can fail in between.
+    const ingestedAt = toClickHouseTime(new Date());
+    const transferRows = fresh.map((transfer) => transferRow(transfer, ingestedAt));
+    const scopes = await this.scopesAtWrite(fresh);
+    const subjects = collectSubjectRows(fresh, (transfer) => scopes.get(transfer)!);
     if (subjects.size > 0) {
       const { stream } = await this.client.exec({ query: SUBJECT_INSERT, values: Readable.from(rowBinaryChunks(subjects)) });
       // The (empty) response must be read, or its keep-alive socket never returns to the pool.
       for await (const _ of stream);
     }
-    if (fresh.length > 0) {
-      const ingestedAt = toClickHouseTime(new Date());
-      await this.client.insert({
-        table: 'transfers',
-        values: fresh.map((transfer) => transferRow(transfer, ingestedAt)),
-        format: 'JSONEachRow',
+    if (transferRows.length > 0) {
+      // The people are stored; a transient failure now would leave them without their transfer
+      // until the client retries, so retry here first (the insert is idempotent by eventId).
+      await pRetry(() => this.client.insert({ table: 'transfers', values: transferRows, format: 'JSONEachRow' }), {
+        retries: 3,
+        minTimeout: 100,
+        shouldRetry: ({ error }) => !isDataRefused(error),
       });
     }
     const result: WriteResult = { accepted: fresh, duplicates, subjectRows: subjects.size };
@@ -110,6 +146,9 @@ function transferRow(transfer: PreparedTransfer, ingestedAt: string) {
     processor_id: transfer.processorId,
     certificate_id: transfer.certificateId ?? '',
     group_id: transfer.groupId ?? '',
+    scope_version: transfer.scopeVersion ?? '',
+    pending: transfer.certificateOwnership === 'pending',
+    judged_at: ingestedAt,
     mechanism: transfer.mechanism,
     exemption_basis: transfer.exemptionBasis ?? '',
     system: transfer.system ?? '',

@@ -1,6 +1,6 @@
 import { CategoryCatalogue, parseEvent, prepareTransfer, type PreparedTransfer } from '@pi-egress/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeEvent, subjects } from '../../../test/fixtures/events.js';
+import { makeEvent, subjects, ownVersions } from '../../../test/fixtures/events.js';
 import { clickhouseUrl, openTestStore } from '../../../test/setup/store.js';
 import { openStore, type Store } from './store.js';
 import type { ScopeKey } from './scope.js';
@@ -28,7 +28,7 @@ function transfer(seed: number, from: number, count: number, sensitive: boolean)
     now,
   );
   if (!parsed.ok) throw new Error(parsed.reason);
-  return prepareTransfer(parsed.event, { key: 'exactness-key', catalogue });
+  return prepareTransfer(parsed.event, { key: 'exactness-key', catalogue, versions: ownVersions(parsed.event) });
 }
 
 /**

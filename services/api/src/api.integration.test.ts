@@ -87,8 +87,8 @@ describe('HTTP API over real HTTP and the real engine', () => {
     const result = (await response.json()) as { accepted: number; duplicates: number; rejected: Array<{ index: number; reason: string }> };
     expect(result).toMatchObject({ accepted: 1, duplicates: 1 });
     expect(result.rejected).toEqual([
-      { index: 1, reason: '(root): not valid JSON' },
-      { index: 2, reason: '(root): not valid UTF-8' },
+      { index: 1, code: 'not_json', reason: '(root): not valid JSON' },
+      { index: 2, code: 'not_utf8', reason: '(root): not valid UTF-8' },
     ]);
     const usage = await (await api.call('viewer', 'GET', '/v1/processors/P-nd/usage?year=2026')).json();
     expect(usage).toMatchObject({ year: 2026, pathway: 'exempt', nonSensitive: { count: 4 }, sensitive: { count: 0 } });

@@ -15,6 +15,7 @@ import { certificateRoutes } from './routes/certificates.js';
 import { eventRoutes } from './routes/events.js';
 import { evidenceRoutes } from './routes/evidence.js';
 import { healthRoutes } from './routes/health.js';
+import { incidentRoutes } from './routes/incidents.js';
 import { runbookRoutes } from './routes/runbooks.js';
 import { subjectRoutes } from './routes/subjects.js';
 import { usageRoutes } from './routes/usage.js';
@@ -54,6 +55,7 @@ export async function buildApi(options: ApiOptions & { logger: Logger }): Promis
     eventRoutes,
     usageRoutes,
     alertRoutes,
+    incidentRoutes,
     evidenceRoutes,
     subjectRoutes,
     admissionRoutes,

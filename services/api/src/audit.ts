@@ -10,6 +10,7 @@ const TARGETS: ReadonlyArray<[RegExp, AuditTarget['targetType']]> = [
   [/^\/v1\/certificates\/:id/, 'certificate'],
   [/^\/v1\/processors\/:id/, 'processor'],
   [/^\/v1\/groups\/:id/, 'group'],
+  [/^\/v1\/incidents\/:id/, 'incident'],
 ];
 
 declare module 'fastify' {

@@ -1,11 +1,16 @@
-import { decodeEventBytes, UnparsedInput } from '@pi-egress/core';
+import { decodeEventBytes, type StepResult } from '@pi-egress/core';
+
+/** One NDJSON line after the decode step (a class, so no JSON value can pass for one). */
+export class DecodedLine {
+  constructor(readonly result: StepResult<unknown>) {}
+}
 
 /**
- * Splits an NDJSON body into events. A line that is not UTF-8 or not JSON becomes an
- * {@link UnparsedInput} at its index, so it is reported and the other lines still count.
+ * Splits an NDJSON body into the decode step's results, one per non-blank line: a line that is not
+ * UTF-8 or not JSON is refused at its index, so it is reported and the other lines still count.
  */
-export function parseNdjson(body: Buffer): unknown[] {
-  const events: unknown[] = [];
+export function parseNdjson(body: Buffer): DecodedLine[] {
+  const events: DecodedLine[] = [];
   let start = 0;
   while (start < body.length) {
     let end = body.indexOf(0x0a, start);
@@ -13,8 +18,7 @@ export function parseNdjson(body: Buffer): unknown[] {
     const line = body.subarray(start, end);
     start = end + 1;
     if (line.toString('latin1').trim() === '') continue;
-    const decoded = decodeEventBytes(line);
-    events.push(decoded.ok ? decoded.value : new UnparsedInput(decoded.reason));
+    events.push(new DecodedLine(decodeEventBytes(line)));
   }
   return events;
 }

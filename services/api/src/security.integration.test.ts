@@ -20,6 +20,9 @@ const SPEC_ROLES: Record<string, Role> = {
   'GET /v1/certificates/:id/evidence': 'auditor',
   'POST /v1/subjects/lookup': 'auditor',
   'GET /v1/alerts': 'viewer',
+  'GET /v1/certificates/:id/versions': 'viewer',
+  'GET /v1/incidents': 'viewer',
+  'POST /v1/incidents/:id/acknowledge': 'admin',
 };
 
 const concrete = (url: string) => url.replace(/:[A-Za-z]+/g, 'X1').replace('*', 'x');

@@ -1,12 +1,13 @@
-import { groupUsage, type MonitorContext } from '@pi-egress/core';
+import type { MonitorContext } from '@pi-egress/core';
 import {
-  certificateAlerts,
   chinaDate,
   classStandings,
+  classUsageAlerts,
   entityThresholdAlerts,
   hasActiveSuccessor,
   incidentAlert,
   isExpired,
+  lifecycleAlerts,
   pathwayCeilingAlerts,
   splittingRiskAlerts,
   yearOf,
@@ -15,76 +16,84 @@ import {
   type ClassCounts,
   type ClassStanding,
 } from '@pi-egress/domain';
+import type { CountCache } from './count-cache.js';
 
 /** Everything one evaluation found: what the metrics show and which alerts should fire. */
 export interface Assessment {
+  /** The counting year of the evaluation's business time. */
   year: number;
+  /** Every year judged: the current one and each past year whose counts changed late (see CountCache). */
+  years: number[];
   /** `superseded`: expired with an active declared successor (CertificateExpired is quiet). */
-  certificates: Array<{ certificate: Certificate; standings: ClassStanding[]; superseded: boolean }>;
-  processors: Array<{ processorId: string; counts: ClassCounts }>;
+  certificates: Array<{ certificate: Certificate; year: number; standings: ClassStanding[]; superseded: boolean }>;
+  processors: Array<{ processorId: string; year: number; counts: ClassCounts }>;
+  groups: Array<{ groupId: string; year: number; counts: ClassCounts; members: string[] }>;
   candidates: AlertCandidate[];
 }
 
-/** Queries at once against the store; enough to overlap round trips without crowding it. */
-const CONCURRENCY = 4;
-
-async function mapLimit<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
-  return results;
+/** Every alert about counts carries the year it is about (SPEC §5). */
+function inYear(year: number, candidates: readonly AlertCandidate[]): AlertCandidate[] {
+  return candidates.map((c) => ({ ...c, labels: { ...c.labels, year: String(year) } }));
 }
 
 /**
- * Reads counts, certificates and recent incidents for the current year (China time, from
- * ctx.now()) and applies every SPEC §5 rule of the domain to them.
+ * Applies every SPEC §5 rule to the current year and to every past year whose counts changed after
+ * it ended: a late event of last December that breaches a cap alerts in January, with `year`
+ * saying which year. Counts come from the cache (only changed scope-years are read again);
+ * lifecycle rules judge today's date.
  */
-export async function assess(ctx: MonitorContext, options: { incidentWindowMs: number }): Promise<Assessment> {
+export async function assess(ctx: MonitorContext, counts: CountCache, options: { incidentWindowMs: number }): Promise<Assessment> {
   const now = ctx.now();
   const year = yearOf(now);
   const today = chinaDate(now);
-  const [certificateList, counted, incidents] = await Promise.all([
+  const [certificateList, groupIds, incidents] = await Promise.all([
     ctx.store.scopes.listCertificates(),
-    ctx.store.alerts.inputs.countedScopes(year),
+    ctx.store.scopes.groups(),
     ctx.store.alerts.inputs.incidents(new Date(now.getTime() - options.incidentWindowMs)),
+    counts.refresh(),
   ]);
+  const years = counts.yearsToJudge(now, year, options.incidentWindowMs);
+  const certificatesOf = new Map<string, string[]>();
+  for (const c of certificateList) certificatesOf.set(c.processorId, [...(certificatesOf.get(c.processorId) ?? []), c.certificateId]);
+  const processorIds = new Set<string>(certificateList.map((c) => c.processorId));
+  const successorOf = (c: Certificate) => certificateList.find((s) => s.certificateId === c.supersededBy);
+  const assessment: Assessment = { year, years, certificates: [], processors: [], groups: [], candidates: [] };
 
-  const certificates = await mapLimit(certificateList, async (certificate) => {
-    const key = { level: 'certificate', scopeId: certificate.certificateId, year } as const;
-    const [usage, dailyNew] = await Promise.all([ctx.store.usage.individuals(key), ctx.store.usage.dailyNewIndividuals(key)]);
-    const successor = certificateList.find((c) => c.certificateId === certificate.supersededBy);
-    const input = { certificate, counts: usage.counts, dailyNew, today, year, successor };
-    const superseded = isExpired(certificate, today) && hasActiveSuccessor(certificate, successor, today);
-    return { certificate, standings: classStandings(input), alerts: certificateAlerts(input), superseded };
-  });
-
-  const processorIds = [...new Set([...counted.processors, ...certificateList.map((c) => c.processorId)])].sort();
-  const processors = await mapLimit(processorIds, async (processorId) => {
-    const key = { level: 'processor', scopeId: processorId, year } as const;
-    const [usage, dailyNew] = await Promise.all([ctx.store.usage.individuals(key), ctx.store.usage.dailyNewIndividuals(key)]);
-    const alerts = entityThresholdAlerts({ entity: { level: 'processor', id: processorId }, counts: usage.counts, dailyNew, today, year });
-    return { processorId, counts: usage.counts, alerts };
-  });
-
-  const groups = await mapLimit(counted.groups, async (groupId) => {
-    const [usage, dailyNew] = await Promise.all([groupUsage(ctx, groupId, year), ctx.store.usage.dailyNewIndividuals({ level: 'group', scopeId: groupId, year })]);
-    const members = usage.members.map((m) => ({ processorId: m.processorId, counts: { nonSensitive: m.nonSensitive.count, sensitive: m.sensitive.count } }));
-    const counts = { nonSensitive: usage.nonSensitive.count, sensitive: usage.sensitive.count };
-    return [...splittingRiskAlerts(groupId, counts, members), ...entityThresholdAlerts({ entity: { level: 'group', id: groupId }, counts, dailyNew, today, year })];
-  });
-
-  const certificatesOf = (processorId: string) => certificateList.filter((c) => c.processorId === processorId).map((c) => c.certificateId);
-  const candidates = [
-    ...certificates.flatMap((c) => c.alerts),
-    ...processors.flatMap((p) => [...pathwayCeilingAlerts(p.processorId, p.counts, certificatesOf(p.processorId)), ...p.alerts]),
-    ...groups.flat(),
-    ...incidents.map(incidentAlert),
-  ];
-  return { year, certificates: certificates.map(({ certificate, standings, superseded }) => ({ certificate, standings, superseded })), processors, candidates };
+  for (const y of years) {
+    const current = y === year;
+    // A past year is judged as it ended: its forecast no longer matters, only what was sent.
+    const day = current ? today : `${y}-12-31`;
+    for (const certificate of certificateList) {
+      const key = { level: 'certificate', scopeId: certificate.certificateId, year: y } as const;
+      const input = { certificate, counts: counts.counts(key), dailyNew: counts.dailyNew(key), today: day, year: y };
+      const standings = classStandings(input);
+      const superseded = isExpired(certificate, today) && hasActiveSuccessor(certificate, successorOf(certificate), today);
+      assessment.certificates.push({ certificate, year: y, standings, superseded });
+      const usage = standings.flatMap((standing) => classUsageAlerts(certificate, current ? standing : { ...standing, forecast: null }));
+      assessment.candidates.push(...inYear(y, usage));
+    }
+    const active = new Set(processorIds);
+    for (const [scopeId, level] of counts.scopesOf(y)) if (level === 'processor') active.add(scopeId);
+    for (const processorId of [...active].sort()) {
+      const processorCounts = counts.counts({ level: 'processor', scopeId: processorId, year: y });
+      assessment.processors.push({ processorId, year: y, counts: processorCounts });
+      assessment.candidates.push(...inYear(y, pathwayCeilingAlerts(processorId, processorCounts, certificatesOf.get(processorId) ?? [])));
+      const key = { level: 'processor', scopeId: processorId, year: y } as const;
+      const early = { entity: { level: 'processor', id: processorId } as const, counts: processorCounts, dailyNew: counts.dailyNew(key), today: day, year: y };
+      assessment.candidates.push(...entityThresholdAlerts(early, { forecast: current }));
+    }
+    for (const groupId of groupIds) {
+      const members = await ctx.store.scopes.groupMembers(groupId);
+      const scopeId = await ctx.store.scopes.groupScopeId(groupId);
+      const groupCounts = counts.counts({ level: 'group', scopeId, year: y });
+      const memberCounts = members.map((processorId) => ({ processorId, counts: counts.counts({ level: 'processor', scopeId: processorId, year: y }) }));
+      assessment.groups.push({ groupId, year: y, counts: groupCounts, members });
+      assessment.candidates.push(...inYear(y, splittingRiskAlerts(groupId, groupCounts, memberCounts)));
+      const early = { entity: { level: 'group', id: groupId } as const, counts: groupCounts, dailyNew: counts.dailyNew({ level: 'group', scopeId, year: y }), today: day, year: y };
+      assessment.candidates.push(...entityThresholdAlerts(early, { forecast: current }));
+    }
+  }
+  assessment.candidates.push(...certificateList.flatMap((certificate) => lifecycleAlerts(certificate, today, successorOf(certificate))));
+  assessment.candidates.push(...incidents.map(incidentAlert));
+  return assessment;
 }

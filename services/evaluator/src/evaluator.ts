@@ -3,6 +3,8 @@ import { reconcileAlerts, yearOf, type ActiveAlert } from '@pi-egress/domain';
 import type { FiringAlert, StoredAlert } from '@pi-egress/store';
 import { AlertmanagerPusher, type OutgoingAlert } from './alertmanager-client.js';
 import { assess } from './assess.js';
+import { CountCache } from './count-cache.js';
+import { openIncidents } from './incidents.js';
 import { publishGauges } from './gauges.js';
 import { PipelineWatch } from './pipeline.js';
 import { runbookUrl } from './runbooks.js';
@@ -69,6 +71,7 @@ export function startEvaluator(options: EvaluatorOptions): Evaluator {
     .map((url) => new AlertmanagerPusher({ url, logger, firingTtlMs: 4 * Math.max(resendMs, options.intervalMs) }));
 
   const pipeline = new PipelineWatch(metrics);
+  const counts = new CountCache(ctx);
   let active: ActiveAlert[] | undefined;
   let lastPushAt = 0;
   let lastCheckpointAt = 0;
@@ -122,11 +125,12 @@ export function startEvaluator(options: EvaluatorOptions): Evaluator {
         })
         .finally(() => (refreshing = undefined));
     }
-    const assessment = await assess(ctx, { incidentWindowMs: options.incidentWindowMs ?? DEFAULT_INCIDENT_WINDOW_MS });
+    const assessment = await assess(ctx, counts, { incidentWindowMs: options.incidentWindowMs ?? DEFAULT_INCIDENT_WINDOW_MS });
     active ??= (await ctx.store.alerts.active()).map(fromStored);
     const wallNow = new Date();
     const t = reconcileAlerts(active, [...assessment.candidates, ...(await pipeline.alerts(wallNow.getTime()))], wallNow);
     await ctx.store.alerts.record({ at: wallNow, fired: t.fired.map(toStored), changed: t.changed.map(toStored), resolved: t.resolved.map(toStored) });
+    await openIncidents(ctx, t.fired, assessment.year);
     active = t.firing;
     publishGauges(metrics, assessment, t.firing);
     deliver(t.firing, t.resolved, t.fired.length + t.resolved.length > 0);

@@ -8,7 +8,6 @@ import type { Assessment } from './assess.js';
  * and a scrape, which cannot interleave with synchronous code, never sees a half-updated set.
  */
 export function publishGauges(metrics: Metrics, assessment: Assessment, firing: readonly ActiveAlert[]): void {
-  const year = String(assessment.year);
   for (const gauge of [
     metrics.individuals,
     metrics.cap,
@@ -22,18 +21,19 @@ export function publishGauges(metrics: Metrics, assessment: Assessment, firing: 
   ]) {
     gauge.reset();
   }
-  for (const { certificate, standings, superseded } of assessment.certificates) {
-    const owner = { processor_id: certificate.processorId, certificate_id: certificate.certificateId };
+  for (const { certificate, standings, year } of assessment.certificates) {
     for (const s of standings) {
-      const labels = { processor_id: certificate.processorId, certificate_id: certificate.certificateId, class: classLabel(s.dataClass), year };
+      const labels = { processor_id: certificate.processorId, certificate_id: certificate.certificateId, class: classLabel(s.dataClass), year: String(year) };
       metrics.individuals.set(labels, s.count);
       metrics.cap.set(labels, s.cap);
       metrics.utilization.set(labels, s.utilization);
-      if (s.forecast) metrics.forecastCapTimestamp.set(labels, chinaDayStart(s.forecast.date).getTime() / 1000);
-      for (const level of certificate.alerting.levels) {
-        metrics.alertLevel.set({ ...owner, class: labels.class, level: levelLabel(level) }, level);
-      }
+      if (s.forecast && year === assessment.year) metrics.forecastCapTimestamp.set(labels, chinaDayStart(s.forecast.date).getTime() / 1000);
+      for (const level of certificate.alerting.levels) metrics.alertLevel.set({ ...labels, level: levelLabel(level) }, level);
     }
+  }
+  // Per certificate, once: its forecast horizon (read by the Prometheus rules), validity and successor.
+  for (const { certificate, superseded } of assessment.certificates.filter((c) => c.year === assessment.year)) {
+    const owner = { processor_id: certificate.processorId, certificate_id: certificate.certificateId };
     metrics.forecastHorizon.set(owner, certificate.alerting.forecastHorizonDays * 86_400);
     // End of the last day of validity, China time.
     const expiry = chinaDayStart(addDaysToDate(certificate.validTo, 1)).getTime() / 1000;
@@ -41,9 +41,9 @@ export function publishGauges(metrics: Metrics, assessment: Assessment, firing: 
     metrics.certificateSuperseded.set({ certificate_id: certificate.certificateId }, superseded ? 1 : 0);
   }
   // Processor totals (all counted transfers, whatever the mechanism) carry no certificate_id.
-  for (const { processorId, counts } of assessment.processors) {
+  for (const { processorId, counts, year } of assessment.processors) {
     for (const dataClass of DATA_CLASSES) {
-      metrics.individuals.set({ processor_id: processorId, certificate_id: '', class: classLabel(dataClass), year }, counts[dataClass]);
+      metrics.individuals.set({ processor_id: processorId, certificate_id: '', class: classLabel(dataClass), year: String(year) }, counts[dataClass]);
     }
   }
   for (const alert of firing) metrics.alertsFiring.inc({ alertname: alert.labels.alertname, severity: alert.labels.severity });

@@ -1,9 +1,9 @@
 import type { Logger } from '@pi-egress/config';
-import { ingestEvents, recordIngest, UnparsedInput, type IngestReport, type MonitorContext, type Metrics } from '@pi-egress/core';
+import { ingestDecoded, recordIngest, type IngestReport, type MonitorContext, type Metrics, type StepResult } from '@pi-egress/core';
 import type { Batch, EachBatchHandler, KafkaMessage, Message } from 'kafkajs';
 import { keepHeartbeating, type Backpressure } from './backpressure.js';
 import { deadLetterMessage } from './dead-letters.js';
-import { decodeMessage, validationFailure, type DeadLetter } from './steps.js';
+import { decodeMessage } from './steps.js';
 
 export interface BatchHandlerDeps {
   ctx: MonitorContext;
@@ -20,17 +20,15 @@ export interface BatchHandlerDeps {
   onPartitionLag?: ((batch: Batch) => void) | undefined;
 }
 
-/** The decode step's outcome for one batch, indexed the way `ingestEvents` reports rejections. */
+/** The decode step's outcome for one batch: results and their messages at the same index. */
 interface DecodedBatch {
-  /** Decoded values, and an UnparsedInput where decoding failed (so the report counts it). */
-  inputs: unknown[];
+  results: Array<StepResult<unknown>>;
   sources: KafkaMessage[];
-  decodeFailures: Map<number, DeadLetter>;
   dropped: number;
 }
 
 function decodeBatch(batch: Batch, maxMessageBytes: number, logger: Logger): DecodedBatch {
-  const decoded: DecodedBatch = { inputs: [], sources: [], decodeFailures: new Map(), dropped: 0 };
+  const decoded: DecodedBatch = { results: [], sources: [], dropped: 0 };
   for (const message of batch.messages) {
     const step = decodeMessage(message, maxMessageBytes);
     if (step.kind === 'drop') {
@@ -38,8 +36,7 @@ function decodeBatch(batch: Batch, maxMessageBytes: number, logger: Logger): Dec
       logger.info({ topic: batch.topic, partition: batch.partition, offset: message.offset, why: step.why }, 'message dropped');
       continue;
     }
-    if (step.kind === 'dead-letter') decoded.decodeFailures.set(decoded.inputs.length, step);
-    decoded.inputs.push(step.kind === 'ok' ? step.value : new UnparsedInput(step.reason));
+    decoded.results.push(step);
     decoded.sources.push(message);
   }
   return decoded;
@@ -61,13 +58,10 @@ export function createBatchHandler(deps: BatchHandlerDeps): EachBatchHandler {
     const stopHeartbeats = keepHeartbeating(heartbeat, deps.heartbeatIntervalMs, (error) => lost.abort(error));
     try {
       const decoded = decodeBatch(batch, deps.maxMessageBytes, logger);
-      const report = await backpressure.run('write', () => ingestEvents(ctx, decoded.inputs), signal);
+      // Transient store failures throw and are retried here; data the store refuses comes back as a rejection.
+      const report = await backpressure.run('write', () => ingestDecoded(ctx, decoded.results), signal);
       const now = ctx.now();
-      const refused = report.rejected.map(({ index, eventId, reason }) => ({
-        eventId,
-        message: decoded.sources[index]!,
-        failure: decoded.decodeFailures.get(index) ?? validationFailure(reason),
-      }));
+      const refused = report.rejected.map((failure) => ({ eventId: failure.eventId, message: decoded.sources[failure.index]!, failure }));
       if (refused.length > 0) {
         const origin = { topic: batch.topic, partition: batch.partition };
         const messages = refused.map(({ message, failure }) => deadLetterMessage({ ...origin, message }, failure, now));

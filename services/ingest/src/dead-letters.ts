@@ -1,9 +1,11 @@
 import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
-import type { DeadLetter } from './steps.js';
+import type { RejectedEvent } from '@pi-egress/core';
 
 /** Headers added to a dead-lettered message; the original key, value and headers are kept as they were. */
 export const DLQ_HEADERS = {
   reason: 'x-dlq-reason',
+  /** The machine code of the refusal (RejectionCode), as in pi_egress_dead_letters_total{reason}. */
+  code: 'x-dlq-code',
   step: 'x-dlq-step',
   originalTopic: 'x-dlq-original-topic',
   originalPartition: 'x-dlq-original-partition',
@@ -30,7 +32,7 @@ export interface MessageOrigin {
 }
 
 /** The dead-letter message for `origin`. Times are ISO 8601 (the original one is Kafka's timestamp). */
-export function deadLetterMessage({ topic, partition, message }: MessageOrigin, failure: DeadLetter, now: Date): Message {
+export function deadLetterMessage({ topic, partition, message }: MessageOrigin, failure: Pick<RejectedEvent, 'code' | 'reason' | 'step'>, now: Date): Message {
   return {
     key: message.key,
     value: message.value,
@@ -38,6 +40,7 @@ export function deadLetterMessage({ topic, partition, message }: MessageOrigin, 
       // A message dead-lettered again after a replay gets fresh x-dlq headers, not two sets.
       ...withoutDeadLetterHeaders(message.headers),
       [DLQ_HEADERS.reason]: failure.reason,
+      [DLQ_HEADERS.code]: failure.code,
       [DLQ_HEADERS.step]: failure.step,
       [DLQ_HEADERS.originalTopic]: topic,
       [DLQ_HEADERS.originalPartition]: String(partition),

@@ -20,6 +20,7 @@ describe('dead-letter messages', () => {
     expect(dead.headers).toEqual({
       traceparent: message.headers!.traceparent,
       'x-dlq-reason': '(root): not valid JSON',
+      'x-dlq-code': 'not_json',
       'x-dlq-step': 'decode',
       'x-dlq-original-topic': 'pi.egress.events',
       'x-dlq-original-partition': '3',

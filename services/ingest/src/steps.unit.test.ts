@@ -1,6 +1,6 @@
-import { parseEvent } from '@pi-egress/domain';
+import { validateStep } from '@pi-egress/core';
 import { describe, expect, it } from 'vitest';
-import { decodeMessage, validationFailure } from './steps.js';
+import { decodeMessage } from './steps.js';
 
 const json = (value: unknown) => ({ value: Buffer.from(JSON.stringify(value)) });
 
@@ -24,11 +24,11 @@ describe('ingest steps', () => {
     expect(JSON.stringify(notJson)).not.toContain('secret');
   });
 
-  it('tells a future occurredAt from other schema errors, using the domain reasons', () => {
+  it('codes each validation refusal at its source: future, too old, bad text, other schema errors', () => {
     const now = new Date('2026-06-01T00:00:00Z');
     const event = {
       eventId: 'e1',
-      occurredAt: '2026-06-01T01:00:00Z',
+      occurredAt: '2026-05-01T00:00:00Z',
       processorId: 'P1',
       mechanism: 'standard_contract',
       recipient: { id: 'R1', country: 'DE' },
@@ -36,10 +36,10 @@ describe('ingest steps', () => {
       categories: ['name'],
       subjects: [{ id: 'a' }],
     };
-    const future = parseEvent(event, now);
-    const schema = parseEvent({ ...event, occurredAt: '2026-05-01T00:00:00Z', subjects: [] }, now);
-    if (future.ok || schema.ok) throw new Error('both must be refused');
-    expect(validationFailure(future.reason)).toMatchObject({ step: 'validate', code: 'future_timestamp' });
-    expect(validationFailure(schema.reason)).toMatchObject({ step: 'validate', code: 'schema', reason: 'subjects: must not be empty' });
+    expect(validateStep(event, now)).toMatchObject({ kind: 'ok' });
+    expect(validateStep({ ...event, occurredAt: '2026-06-01T01:00:00Z' }, now)).toMatchObject({ step: 'validate', code: 'future_timestamp' });
+    expect(validateStep({ ...event, occurredAt: '1969-12-31T23:59:59Z' }, now)).toMatchObject({ code: 'occurred_at_out_of_range' });
+    expect(validateStep({ ...event, system: 'crm\ud800' }, now)).toMatchObject({ code: 'invalid_text' });
+    expect(validateStep({ ...event, subjects: [] }, now)).toMatchObject({ code: 'schema', reason: 'subjects: must not be empty' });
   });
 });

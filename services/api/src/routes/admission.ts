@@ -32,7 +32,7 @@ export const admissionRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, { 
     },
     async (request, reply) => {
       const outcome = await checkAdmission(ctx, request.body);
-      if (!outcome.ok) return reply.code(400).send({ error: 'invalid_transfer', message: outcome.reason, reasons: outcome.reason.split('; ') });
+      if (!outcome.ok) return reply.code(400).send({ error: 'invalid_transfer', message: outcome.reason, reasons: outcome.reasons });
       return outcome.result;
     },
   );

@@ -1,3 +1,4 @@
+import { declareCertificate, putProcessorSettings } from '@pi-egress/core';
 import { certificateSchema, identifier, validateCertificate } from '@pi-egress/domain';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -21,16 +22,40 @@ export const certificateRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, 
     '/v1/certificates/:id',
     {
       onRequest: admin,
-      schema: { tags: ['certificates'], summary: 'Declare or replace a certificate scope', params: idParams, body: certificateSchema },
+      schema: {
+        tags: ['certificates'],
+        summary: 'Declare a certificate scope, or a new version of it',
+        description:
+          'Adds a version effective from `effectiveFrom` (default: now; a first declaration applies from the start). ' +
+          'Transfers are judged against the version in force when they occurred; a back-dated version re-judges the ones it now governs, ' +
+          'and a first declaration judges the transfers that cited the certificate before it was declared.',
+        params: idParams,
+        body: certificateSchema,
+      },
     },
     async (request, reply) => {
       // The body already passed the schema; this adds the rules that need the path (id must match).
       const result = validateCertificate(request.body, request.params.id);
-      if (!result.ok) {
-        return reply.code(400).send({ error: 'invalid_certificate', message: result.errors.join('; '), reasons: result.errors });
+      const declared = result.ok ? await declareCertificate(ctx, result.certificate) : result;
+      const errors = result.ok ? (declared.ok ? [] : (declared as { errors: string[] }).errors) : result.errors;
+      if (!declared.ok || errors.length > 0) {
+        return reply.code(400).send({ error: 'invalid_certificate', message: errors.join('; '), reasons: errors });
       }
-      await ctx.store.scopes.putCertificate(result.certificate);
-      return result.certificate;
+      request.audit = { detail: declared.notes };
+      return declared.value.certificate;
+    },
+  );
+
+  app.get(
+    '/v1/certificates/:id/versions',
+    { onRequest: viewer, schema: { tags: ['certificates'], summary: 'The scope versions of a certificate with their effectiveFrom', params: idParams } },
+    async (request, reply) => {
+      const versions = await ctx.store.scopes.certificateVersions(request.params.id);
+      if (versions.length === 0) return reply.code(404).send({ error: 'not_found', message: `no certificate ${request.params.id}` });
+      return {
+        certificateId: request.params.id,
+        versions: versions.map((v) => ({ effectiveFrom: v.effectiveFrom.toISOString(), declaredAt: v.declaredAt.toISOString(), scope: v.certificate })),
+      };
     },
   );
 
@@ -61,7 +86,8 @@ export const certificateRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, 
     },
     async (request) => {
       const settings = { processorId: request.params.id, ...request.body };
-      await ctx.store.scopes.putProcessor(settings);
+      const { rebuiltGroups } = await putProcessorSettings(ctx, settings);
+      if (rebuiltGroups.length > 0) request.audit = { detail: { rebuiltGroups } };
       return settings;
     },
   );

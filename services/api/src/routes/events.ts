@@ -1,8 +1,8 @@
-import { ingestEvents, recordIngest } from '@pi-egress/core';
+import { ingestDecoded, ok, recordIngest, REJECTION_CODES } from '@pi-egress/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireRole } from '../auth.js';
-import { parseNdjson } from '../ndjson.js';
+import { DecodedLine, parseNdjson } from '../ndjson.js';
 import type { ApiOptions } from '../options.js';
 
 const NDJSON_TYPES = ['application/x-ndjson', 'application/ndjson', 'application/jsonl'];
@@ -10,8 +10,19 @@ const NDJSON_TYPES = ['application/x-ndjson', 'application/ndjson', 'application
 const ingestResponse = z.object({
   accepted: z.number().int(),
   duplicates: z.number().int(),
-  rejected: z.array(z.object({ index: z.number().int(), eventId: z.string().optional(), reason: z.string() })),
+  rejected: z.array(
+    z.object({
+      index: z.number().int().describe('position of the event in the batch (NDJSON: among the non-blank lines)'),
+      eventId: z.string().optional(),
+      code: z.enum(REJECTION_CODES as [string, ...string[]]).describe('stable machine code of the refusal'),
+      reason: z.string().describe('the field and what is wrong with it; never echoes a value'),
+    }),
+  ),
 });
+
+const NOT_ACKNOWLEDGED =
+  'the store could not complete the write, so this batch is not acknowledged; some of its people may already be stored, ' +
+  'and sending the same batch again is safe and completes it (repeated eventIds are counted once)';
 
 /** HTTP ingest: a JSON array or NDJSON of egress events (SPEC §3), each validated on its own. */
 export const eventRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, { ctx, metrics, tokens, maxBodyBytes, onIngested }) => {
@@ -29,16 +40,26 @@ export const eventRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, { ctx,
         summary: 'Submit egress events (JSON array or NDJSON)',
         description: 'Valid events are stored and counted; each invalid one is reported with its index and reason.',
         body: z.array(z.unknown()).min(1, 'must hold at least one event'),
-        response: { 200: ingestResponse },
+        response: { 200: ingestResponse, 503: z.object({ error: z.literal('store_unavailable'), message: z.string() }) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const stopTimer = metrics.batchDuration.startTimer({ source: 'http' });
-      const report = await ingestEvents(ctx, request.body);
+      // A JSON array's elements are decoded already; NDJSON lines went through the decode step.
+      const decoded = request.body.map((value) => (value instanceof DecodedLine ? value.result : ok(value)));
+      let report: Awaited<ReturnType<typeof ingestDecoded>>;
+      try {
+        report = await ingestDecoded(ctx, decoded);
+      } catch (err) {
+        metrics.storeErrors.inc({ operation: 'write' });
+        request.log.error({ err }, 'batch not written');
+        return reply.code(503).header('retry-after', '5').send({ error: 'store_unavailable', message: NOT_ACKNOWLEDGED });
+      }
       stopTimer();
       recordIngest(metrics, report, ctx.now());
       onIngested?.(report);
-      return { accepted: report.accepted, duplicates: report.duplicates, rejected: report.rejected };
+      const rejected = report.rejected.map(({ index, eventId, code, reason }) => ({ index, code, reason, ...(eventId ? { eventId } : {}) }));
+      return { accepted: report.accepted, duplicates: report.duplicates, rejected };
     },
   );
 };

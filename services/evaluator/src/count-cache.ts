@@ -1,0 +1,108 @@
+import type { MonitorContext } from '@pi-egress/core';
+import { yearStart, zeroCounts, type ClassCounts, type ScopeKey } from '@pi-egress/domain';
+import pLimit from 'p-limit';
+
+/** Daily new individuals of a scope-year (the forecast's input). */
+export type DailyNew = ReadonlyArray<{ day: string; counts: ClassCounts }>;
+
+interface Entry {
+  lastInsertedAt: string;
+  readAt: number;
+  counts: ClassCounts;
+  dailyNew: DailyNew;
+}
+
+export interface CountCacheOptions {
+  /** A scope written to this recently is read again each cycle: its latest insert may still be landing. */
+  settlingMs?: number;
+  /** Every scope is read again at least this often (the forecast's daily figures follow checkpoints). */
+  maxAgeMs?: number;
+  /** Count reads at once against the store. */
+  concurrency?: number;
+}
+
+const keyOf = (key: ScopeKey) => `${key.level}\u0000${key.scopeId}\u0000${key.year}`;
+
+/**
+ * The counts the evaluator judges, read again only for the scope-years that changed. One query of
+ * scope_activity per cycle tells which scopes received people since they were last read; with
+ * thousands of scopes, reading every count every cycle took over a minute (MEASUREMENTS.md).
+ * A scope without activity counts zero without a query.
+ */
+export class CountCache {
+  private readonly entries = new Map<string, Entry>();
+  private readonly settlingMs: number;
+  private readonly maxAgeMs: number;
+  private readonly limit: ReturnType<typeof pLimit>;
+  private activity: Array<{ level: ScopeKey['level']; scopeId: string; year: number }> = [];
+  /** Per past year: the latest (business) time its counts were seen to change after the year ended. */
+  private readonly lateChanges = new Map<number, number>();
+
+  constructor(
+    private readonly ctx: MonitorContext,
+    options: CountCacheOptions = {},
+  ) {
+    this.settlingMs = options.settlingMs ?? 30_000;
+    this.maxAgeMs = options.maxAgeMs ?? 300_000;
+    this.limit = pLimit(options.concurrency ?? 4);
+  }
+
+  /** Reads what changed; returns the scope-years read again (the ones whose judgement may change). */
+  async refresh(): Promise<ScopeKey[]> {
+    const activity = await this.ctx.store.alerts.inputs.activity();
+    const now = Date.now();
+    const businessNow = this.ctx.now().getTime();
+    const firstLoad = this.entries.size === 0;
+    for (const row of activity) {
+      const entry = this.entries.get(keyOf(row));
+      if (entry && entry.lastInsertedAt === row.lastInsertedAt) continue;
+      // On the first load, when it changed is its last insert (a late event that came while this process was down).
+      const changedAt = firstLoad ? Date.parse(`${row.lastInsertedAt.replace(' ', 'T')}Z`) : businessNow;
+      if (changedAt >= yearStart(row.year + 1).getTime()) this.lateChanges.set(row.year, Math.max(this.lateChanges.get(row.year) ?? 0, changedAt));
+    }
+    const stale = activity.filter((row) => {
+      const entry = this.entries.get(keyOf(row));
+      if (!entry) return true;
+      const last = Date.parse(`${row.lastInsertedAt.replace(' ', 'T')}Z`);
+      return entry.lastInsertedAt !== row.lastInsertedAt || now - last < this.settlingMs || now - entry.readAt > this.maxAgeMs;
+    });
+    await Promise.all(
+      stale.map((row) =>
+        this.limit(async () => {
+          const key: ScopeKey = { level: row.level, scopeId: row.scopeId, year: row.year };
+          const [usage, dailyNew] = await Promise.all([
+            this.ctx.store.usage.individuals(key),
+            // Every level: certificate caps and the processor and group thresholds are forecast.
+            this.ctx.store.usage.dailyNewIndividuals(key),
+          ]);
+          this.entries.set(keyOf(key), { lastInsertedAt: row.lastInsertedAt, readAt: now, counts: usage.counts, dailyNew });
+        }),
+      ),
+    );
+    this.activity = activity;
+    return stale.map((row) => ({ level: row.level, scopeId: row.scopeId, year: row.year }));
+  }
+
+  /**
+   * The years to judge at business time `now`: the current year, and each past year whose counts
+   * changed after it ended (a late event) within `windowMs`: its alerts fire for that long, and
+   * the incidents they open stay until acknowledged.
+   */
+  yearsToJudge(now: Date, currentYear: number, windowMs: number): number[] {
+    const late = [...this.lateChanges].filter(([year, at]) => year < currentYear && now.getTime() - at <= windowMs).map(([year]) => year);
+    return [...new Set([...late, currentYear])].sort((a, b) => a - b);
+  }
+
+  /** The scopes that received people in `year`: [scopeId, level]. */
+  scopesOf(year: number): Array<[string, ScopeKey['level']]> {
+    return this.activity.filter((row) => row.year === year).map((row) => [row.scopeId, row.level]);
+  }
+
+  counts(key: ScopeKey): ClassCounts {
+    return this.entries.get(keyOf(key))?.counts ?? zeroCounts();
+  }
+
+  dailyNew(key: ScopeKey): DailyNew {
+    return this.entries.get(keyOf(key))?.dailyNew ?? [];
+  }
+}
