@@ -36,6 +36,8 @@ COPY --from=services-deps --chown=root:root /src/package.json /src/pnpm-workspac
 COPY --from=services-deps /src/node_modules ./node_modules
 COPY --from=services-deps /src/packages ./packages
 COPY --from=services-deps /src/services ./services
+# The runbooks that alerts link to (/runbooks/<AlertName>.md, and the evaluator's default runbook_url).
+COPY --from=services-deps /src/docs/runbooks ./docs/runbooks
 USER node
 EXPOSE 8080
 # Overridden per service: node services/{api,ingest,evaluator}/dist/main.js
@@ -54,6 +56,7 @@ COPY --from=all-in-one-deps /src/package.json /src/pnpm-workspace.yaml ./
 COPY --from=all-in-one-deps /src/node_modules ./node_modules
 COPY --from=all-in-one-deps /src/packages ./packages
 COPY --from=all-in-one-deps /src/services ./services
+COPY --from=all-in-one-deps /src/docs/runbooks ./docs/runbooks
 RUN mkdir -p /var/lib/pi-egress && chown node:node /var/lib/pi-egress
 USER node
 VOLUME /var/lib/pi-egress

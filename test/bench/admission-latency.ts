@@ -66,7 +66,7 @@ export async function runAdmissionLatencyBench(clickhouseUrl: string, samples: n
     const batch = makeEvent({ ...cert, occurredAt: '2026-01-10T00:00:00Z', subjects: subjects(Math.min(50_000, known - start), 'known', start) });
     await ingestEvents(ctx, [batch]);
   }
-  await store.usage.refreshCheckpoints();
+  await store.checkpoints.refresh();
   const api = await buildApi({
     ctx,
     metrics: createMetrics(new Registry()),

@@ -65,7 +65,7 @@ export async function measureUsageLatency(
   const key: ScopeKey = { level: 'certificate', scopeId: certificateId, year: opts.year };
   const seeded = await timed(() => seed(rig, processorId, certificateId, opts.year, opts.individuals));
   await sleep(BENCH_SETTLE_MS + 500);
-  const refresh = await timed(() => rig.store.usage.refreshCheckpoints());
+  const refresh = await timed(() => rig.store.checkpoints.refresh());
   const refreshedHere = refresh.result.some((k) => k.scopeId === certificateId);
   await addTail(rig, processorId, certificateId, opts.tail, 'steady');
   let expected = opts.individuals + opts.tail;

@@ -30,7 +30,26 @@ function dockerfileStages(): string[] {
   return [...read('Dockerfile').matchAll(/^FROM\s+\S+\s+AS\s+(\S+)/gim)].map((match) => match[1]!);
 }
 
+/** What a runtime stage puts under /app: its `COPY --from=… /src/<path> ./<path>` lines. */
+function copiedPaths(stage: string): string[] {
+  return [...stage.matchAll(/^COPY\s+--from=\S+\s+(?:--\S+\s+)*\/src\/(\S+)\s+\.\/(\S*)$/gm)].map((m) => m[2]!.replace(/\/$/, ''));
+}
+
 describe('Dockerfile', () => {
+  it('ships the runbooks the API serves and the evaluator links to, in every runtime image', async () => {
+    const { BUNDLED_RUNBOOKS_URL } = await import('@pi-egress/evaluator');
+    const runbooks = new URL(`${BUNDLED_RUNBOOKS_URL}/`);
+    const relative = runbooks.pathname.slice(new URL(`file://${root}/`).pathname.length).replace(/\/$/, '');
+    expect(relative).toBe('docs/runbooks');
+    expect(existsSync(join(root, relative, 'ScopeUtilization.md'))).toBe(true);
+    const dockerfile = read('Dockerfile');
+    for (const target of ['services', 'all-in-one']) {
+      const stage = dockerfile.split(/^FROM /m).find((part) => new RegExp(`AS ${target}\\s*$`, 'm').test(part.split('\n')[0]!))!;
+      const shipped = copiedPaths(stage);
+      expect(shipped.some((path) => relative === path || relative.startsWith(`${path}/`)), `${target} ships ${relative}: ${shipped.join(', ')}`).toBe(true);
+    }
+  });
+
   it('is multi-stage, with the targets the deployments use, running as a non-root user', () => {
     const stages = dockerfileStages();
     expect(stages).toEqual(expect.arrayContaining(['build', 'services', 'all-in-one']));

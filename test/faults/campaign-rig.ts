@@ -95,7 +95,7 @@ export class CampaignRig {
 
   private async checkpoint(): Promise<void> {
     try {
-      await this.store.usage.refreshCheckpoints();
+      await this.store.checkpoints.refresh();
     } catch {
       this.checkpointErrors += 1; // the store is down or slow: the next round catches up
     }

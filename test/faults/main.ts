@@ -109,7 +109,7 @@ async function main(): Promise<void> {
     const direct = await rig.openDirectStore();
     try {
       const counts = await compareCounts(direct, source);
-      await direct.usage.refreshCheckpoints();
+      await direct.checkpoints.refresh();
       const result: CampaignResult = {
         startedAt,
         minutes: MINUTES,

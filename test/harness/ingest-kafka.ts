@@ -4,6 +4,8 @@
 import type { KafkaConsumerTuning } from '@pi-egress/ingest';
 import { readTopicToEnd } from '@pi-egress/ingest';
 import type { Store } from '@pi-egress/store';
+import { validateCertificate } from '@pi-egress/domain';
+import { makeCertificate } from '../fixtures/events.js';
 import type { Kafka, Message } from 'kafkajs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -111,9 +113,15 @@ export async function readDeadLetters(kafka: Kafka, dlqTopic: string): Promise<D
   return records;
 }
 
-/** Puts the workload's processor in its group (before any ingest instance starts: they reload scopes only every few seconds). */
-export async function declareWorkloadProcessor(store: Store, workload: { processorId: string; groupId: string }): Promise<void> {
+/**
+ * Puts the workload's processor in its group and declares its certificate (before any ingest
+ * instance starts: they reload scopes only every few seconds).
+ */
+export async function declareWorkloadProcessor(store: Store, workload: { processorId: string; groupId: string; certificateId: string }): Promise<void> {
   await store.scopes.putProcessor({ processorId: workload.processorId, groupId: workload.groupId, countExempt: false, ciiOperator: false });
+  const declared = validateCertificate(makeCertificate({ certificateId: workload.certificateId, processorId: workload.processorId }));
+  if (!declared.ok) throw new Error(declared.errors.join('; '));
+  await store.scopes.putVersion(declared.certificate, new Date(0));
 }
 
 /** The store's exact counts for each scope of the truth, in the same shape. */

@@ -46,6 +46,8 @@ export interface Workload {
   truth: ScopeTruth[];
   processorId: string;
   groupId: string;
+  /** The certificate the workload's transfers are made under (its processor's). */
+  certificateId: string;
   /** Distinct valid events, and the subject records they carry. */
   events: number;
   subjectRecords: number;
@@ -147,6 +149,7 @@ export function buildWorkload(options: WorkloadOptions): Workload {
     malformed,
     processorId,
     groupId,
+    certificateId,
     events,
     subjectRecords: options.subjectRecords,
     truth: [

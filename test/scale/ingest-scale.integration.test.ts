@@ -15,6 +15,7 @@ import {
   storedCounts,
   waitUntilConsumed,
 } from '../harness/ingest-kafka.js';
+import { declareWorkloadProcessor } from '../harness/ingest-kafka.js';
 import { buildWorkload, WORKLOAD_YEAR, type Workload } from '../harness/ingest-workload.js';
 import { startKafkaMock, type KafkaMock } from '../harness/kafka-mock.js';
 import { freePort, pollUntil, type Service } from '../harness/process.js';
@@ -68,7 +69,7 @@ describe(`Kafka ingest scale-out: ${INITIAL_INSTANCES} instances, ${PARTITIONS} 
       groupId: 'G-scale',
       seed: 2026,
     });
-    await store.scopes.putProcessor({ processorId: workload.processorId, groupId: workload.groupId, countExempt: false, ciiOperator: false });
+    await declareWorkloadProcessor(store, workload);
     // The whole backlog first: the instances then drain it as fast as they can.
     await produceMessages(kafka, TOPIC, workload.messages);
   }, 120_000);

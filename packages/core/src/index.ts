@@ -8,4 +8,5 @@ export * from './evidence-pack.js';
 export * from './evidence-verify.js';
 export * from './admission.js';
 export * from './declarations.js';
+export * from './checkpointing.js';
 export * from './subject-lookup.js';

@@ -7,7 +7,7 @@ import type { Incident } from './incidents.js';
 /** An incident in an evidence pack. */
 export type IncidentRecord = Omit<Incident, 'fingerprint' | 'year'>;
 import { fromClickHouseTime, toClickHouseTime, zeroCounts, type ClassCounts, type ScopeKey } from './scope.js';
-import { SCOPE_CONDITION, scopeParams } from './scope-sql.js';
+import { inFlightFloor, SCOPE_CONDITION, scopeParams } from './scope-sql.js';
 import { TransferEvidence } from './transfer-evidence.js';
 
 /**
@@ -20,10 +20,7 @@ import { TransferEvidence } from './transfer-evidence.js';
 const PERSONS_AS_OF = `SELECT class, id_hash, min(first_seen) AS first_seen FROM subject_first_seen
   WHERE ${SCOPE_CONDITION} GROUP BY class, id_hash HAVING min(inserted_at) <= {asOf:DateTime64(3, 'UTC')}`;
 
-const IN_FLIGHT_FLOOR = `SELECT ifNull(minOrNull(now64(6) - toIntervalMicrosecond(toUInt64(elapsed * 1e6) + 1000000)), now64(6))
-  FROM system.processes
-  WHERE query_kind = 'Insert' AND current_database = currentDatabase()
-    AND match(query, '(?i)^\\s*INSERT\\s+INTO\\s+\\S*(subject_first_seen|transfers|audit_log|alert_history)[\\s(]')`;
+const IN_FLIGHT_FLOOR = inFlightFloor(['subject_first_seen', 'transfers', 'audit_log', 'alert_history']);
 
 export interface ClassDigest {
   count: number;

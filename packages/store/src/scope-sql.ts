@@ -1,8 +1,24 @@
-import type { ScopeKey } from './scope.js';
+import type { ScopeKey } from '@pi-egress/domain';
 
 /** The condition selecting one scope-year of subject_first_seen; params from {@link scopeParams}. */
 export const SCOPE_CONDITION = 'scope_level = {level:String} AND scope_id = {scopeId:String} AND year = {year:UInt16}';
 
 export function scopeParams(key: ScopeKey): { level: string; scopeId: string; year: number } {
   return { level: key.level, scopeId: key.scopeId, year: key.year };
+}
+
+/**
+ * An instant no insert into `tables` still running on this server (in this database) started
+ * before: a watermark or as-of time never passes it. `inserted_at` is `now64()` at the start of an
+ * insert (one value for the whole INSERT), but its rows become visible block by block up to its
+ * end: an insert that outlasts the settle time would otherwise have rows at or before the
+ * watermark that a checkpoint did not see and the tail never looks at. One second of margin covers
+ * the gap between the query's start and its `now64()`. (In cluster mode each shard's inserts are
+ * only seen by that shard: there the settle time alone must outlast them.)
+ */
+export function inFlightFloor(tables: readonly string[]): string {
+  return `SELECT ifNull(minOrNull(now64(6) - toIntervalMicrosecond(toUInt64(elapsed * 1e6) + 1000000)), now64(6))
+  FROM system.processes
+  WHERE query_kind = 'Insert' AND current_database = currentDatabase()
+    AND match(query, '(?i)^\\s*INSERT\\s+INTO\\s+\\S*(${tables.join('|')})[\\s(]')`;
 }

@@ -17,6 +17,7 @@ const DATA_REFUSED_CODES = new Set([
   '117', // INCORRECT_DATA
   '131', // TOO_LARGE_STRING_SIZE
   '321', // VALUE_IS_OUT_OF_RANGE_OF_DATA_TYPE
+  '469', // VIOLATED_CONSTRAINT
 ]);
 
 /** The store refused the data itself: retrying the same rows cannot succeed. */

@@ -82,11 +82,11 @@ describe('store on the real ClickHouse engine', () => {
     const write = (from: number, count: number) =>
       store.writer.write([prepare({ processorId: 'P-cp', certificateId: 'C-cp', subjects: subjects(count, 'cp', from) })]);
     await write(0, 1000);
-    expect(await store.usage.refreshCheckpoints()).toContainEqual(key);
+    expect(await store.checkpoints.refresh()).toContainEqual(key);
     expect((await store.usage.individuals(key)).counts.nonSensitive).toBe(1000);
     await write(500, 1000); // 500 repeated, 500 new: only in the tail
     expect((await store.usage.individuals(key)).counts.nonSensitive).toBe(1500);
-    await store.usage.refreshCheckpoints();
+    await store.checkpoints.refresh();
     await write(1200, 1000); // 300 repeated of the tail-turned-checkpoint, 700 new
     const usage = await store.usage.individuals(key);
     expect(usage.counts.nonSensitive).toBe(2200);
@@ -94,7 +94,7 @@ describe('store on the real ClickHouse engine', () => {
     // The histogram is as of the last checkpoint, whose watermark another test's insert in flight
     // on the shared engine may hold back: refresh until it has caught up with every row.
     await expect
-      .poll(async () => (await store.usage.refreshCheckpoints(), store.usage.dailyNewIndividuals(key)), { timeout: 15_000 })
+      .poll(async () => (await store.checkpoints.refresh(), store.usage.dailyNewIndividuals(key)), { timeout: 15_000 })
       .toEqual([{ day: '2026-06-01', counts: { nonSensitive: 2200, sensitive: 0 } }]);
     expect((await store.usage.individuals(key)).counts.nonSensitive).toBe(2200);
   });

@@ -11,7 +11,8 @@ import { TransferJudgements } from './transfer-judgements.js';
 import { SubjectLookups } from './subject-lookup.js';
 import { TransferQueries } from './transfer-queries.js';
 import { TransferWriter } from './transfer-writer.js';
-import { UsageStore } from './usage.js';
+import { Checkpointer } from './checkpointer.js';
+import { CountReader } from './count-reader.js';
 
 export interface StoreOptions extends StoreConnection {
   /** How far the count checkpoint trails the server clock (see usage.ts). */
@@ -25,7 +26,10 @@ export interface Store {
   client: ClickHouseClient;
   writer: TransferWriter;
   transfers: TransferQueries;
-  usage: UsageStore;
+  /** Exact counts (checkpoint + tail). */
+  usage: CountReader;
+  /** Advances the count checkpoints; any process may run it. */
+  checkpoints: Checkpointer;
   scopes: ScopeRegistry;
   /** Moves counted people when a declaration changes where they count (groups, pending certificates). */
   rebuilds: ScopeRebuilds;
@@ -62,7 +66,8 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     incidents: new IncidentStore(client),
     judgements: new TransferJudgements(client),
     transfers: new TransferQueries(client),
-    usage: new UsageStore(client, { settleMs: options.settleMs ?? 10_000 }),
+    usage: new CountReader(client),
+    checkpoints: new Checkpointer(client, { settleMs: options.settleMs ?? 10_000 }),
     scopes,
     alerts: new AlertStore(client),
     subjects: new SubjectLookups(client),

@@ -59,10 +59,13 @@ describe('usage counts stay exact under interleaved writes, refreshes and reads'
         const from = Math.floor(next() * 3_000);
         const writes = [writerStore.writer.write([transfer(seed, from, 1 + Math.floor(next() * 400), next() < 0.3)])];
         // Sometimes a refresh races the write.
-        if (next() < 0.3) writes.push(readerStore.usage.refreshCheckpoints().then(() => undefined as never));
+        if (next() < 0.3) writes.push(readerStore.checkpoints.refresh().then(() => undefined as never));
         await Promise.all(writes);
+      } else if (action < 0.65) {
+        await (next() < 0.5 ? writerStore : readerStore).checkpoints.refresh();
       } else if (action < 0.75) {
-        await (next() < 0.5 ? writerStore : readerStore).usage.refreshCheckpoints();
+        // Two processes advance the same checkpoints at once (any writer may run the checkpointer).
+        await Promise.all([writerStore.checkpoints.refresh(), readerStore.checkpoints.refresh()]);
       }
       for (const store of [writerStore, readerStore]) {
         for (const scope of [key, processorKey]) {

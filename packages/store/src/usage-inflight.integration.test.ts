@@ -29,11 +29,11 @@ describe('checkpoints and inserts still in flight', () => {
     await slowInsert(store, 0, 1, 0); // the scope has a row, so the refresh below takes a checkpoint
     const inserting = slowInsert(store, 1, 19, 0.1);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    await store.usage.refreshCheckpoints(); // some rows of the insert are visible, some not yet
+    await store.checkpoints.refresh(); // some rows of the insert are visible, some not yet
     await store.usage.individuals(key); // the tail's cursor must not pass the insert either
     await inserting;
     expect((await store.usage.individuals(key)).counts.nonSensitive).toBe(20);
-    await store.usage.refreshCheckpoints();
+    await store.checkpoints.refresh();
     expect((await store.usage.individuals(key)).counts.nonSensitive).toBe(20);
     expect((await store.usage.fullCount(key)).nonSensitive).toBe(20);
   });
@@ -47,7 +47,7 @@ describe('checkpoints and inserts still in flight', () => {
                 FROM numbers(${from}, ${people})`,
       });
     await insert(0, 10);
-    await store.usage.refreshCheckpoints();
+    await store.checkpoints.refresh();
     const counts: number[] = [];
     for (let round = 1; round <= 6; round++) {
       await insert(round * 10, 10); // people 10..59 modulo 50: the last round only repeats
@@ -72,12 +72,12 @@ describe('checkpoints and inserts still in flight', () => {
     try {
       await insert(0);
       await pause();
-      await settled.usage.refreshCheckpoints();
+      await settled.checkpoints.refresh();
       for (let round = 1; round <= 3; round++) {
         await insert(round * 10);
         await pause();
         expect((await settled.usage.individuals(carryKey)).counts.nonSensitive).toBe(10 * (round + 1));
-        expect(await settled.usage.refreshCheckpoints()).toContainEqual(carryKey);
+        expect(await settled.checkpoints.refresh()).toContainEqual(carryKey);
         expect((await settled.usage.individuals(carryKey)).counts.nonSensitive).toBe(10 * (round + 1));
       }
       // A checkpoint that passes the cursor: people between the two are in both, counted once.
@@ -85,7 +85,7 @@ describe('checkpoints and inserts still in flight', () => {
       await insert(40);
       await pause();
       await pause(); // the next checkpoint (now - 2 s) lies above that cursor, and covers the new people
-      expect(await settled.usage.refreshCheckpoints()).toContainEqual(carryKey);
+      expect(await settled.checkpoints.refresh()).toContainEqual(carryKey);
       await insert(50);
       expect((await settled.usage.individuals(carryKey)).counts.nonSensitive).toBe(60);
       expect((await settled.usage.fullCount(carryKey)).nonSensitive).toBe(60);

@@ -117,8 +117,8 @@ export function startEvaluator(options: EvaluatorOptions): Evaluator {
     const asOf = ctx.now();
     if (!refreshing && started - lastCheckpointAt >= options.intervalMs) {
       lastCheckpointAt = started;
-      refreshing = ctx.store.usage
-        .refreshCheckpoints()
+      refreshing = ctx.store.checkpoints
+        .refresh()
         .catch((err: unknown) => {
           metrics.storeErrors.inc({ operation: 'checkpoint' });
           logger.warn({ err }, 'count checkpoint refresh failed; retrying at the next interval');
@@ -186,14 +186,19 @@ export function startEvaluator(options: EvaluatorOptions): Evaluator {
   };
 }
 
-/** The options a process takes from its environment (ALERTMANAGER_URL, EGRESS_EVAL_INTERVAL_MS, EGRESS_RUNBOOK_BASE_URL). */
+/**
+ * The options a process takes from its environment (ALERTMANAGER_URL, EGRESS_EVAL_INTERVAL_MS,
+ * EGRESS_RUNBOOK_BASE_URL, EGRESS_PUBLIC_URL). Runbook links: EGRESS_RUNBOOK_BASE_URL, else the
+ * API's /runbooks under EGRESS_PUBLIC_URL, else `defaultRunbookBaseUrl`.
+ */
 export function evaluatorOptionsFromEnv(
-  env: { ALERTMANAGER_URL?: string | undefined; EGRESS_EVAL_INTERVAL_MS: number; EGRESS_RUNBOOK_BASE_URL?: string | undefined },
+  env: { ALERTMANAGER_URL?: string | undefined; EGRESS_EVAL_INTERVAL_MS: number; EGRESS_RUNBOOK_BASE_URL?: string | undefined; EGRESS_PUBLIC_URL?: string | undefined },
   defaultRunbookBaseUrl: string,
 ): Pick<EvaluatorOptions, 'alertmanagerUrl' | 'intervalMs' | 'runbookBaseUrl'> {
+  const published = env.EGRESS_PUBLIC_URL ? `${env.EGRESS_PUBLIC_URL.replace(/\/+$/, '')}/runbooks` : undefined;
   return {
     alertmanagerUrl: env.ALERTMANAGER_URL,
     intervalMs: env.EGRESS_EVAL_INTERVAL_MS,
-    runbookBaseUrl: env.EGRESS_RUNBOOK_BASE_URL ?? defaultRunbookBaseUrl,
+    runbookBaseUrl: env.EGRESS_RUNBOOK_BASE_URL ?? published ?? defaultRunbookBaseUrl,
   };
 }

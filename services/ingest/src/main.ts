@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The ingest service alone (production): Kafka → store, with /healthz /readyz /metrics.
 import { createLogger, loadEnv } from '@pi-egress/config';
-import { createMetrics, loadCatalogue, openStoreWhenReady, storeOptionsFromEnv, type MonitorContext } from '@pi-egress/core';
+import { createMetrics, loadCatalogue, openStoreWhenReady, startCheckpointing, storeOptionsFromEnv, type MonitorContext } from '@pi-egress/core';
 import { phoneRegion } from '@pi-egress/domain';
 import type { Store } from '@pi-egress/store';
 import { kafkaSettingsFromEnv } from './env.js';
@@ -12,6 +12,7 @@ const logger = createLogger({ name: 'pi-egress-ingest' });
 let store: Store | undefined;
 let server: OperationalServer | undefined;
 let ingest: KafkaIngest | undefined;
+let stopCheckpointing: (() => Promise<void>) | undefined;
 let exiting = false;
 
 async function shutdown(reason: string, code: number): Promise<void> {
@@ -20,6 +21,7 @@ async function shutdown(reason: string, code: number): Promise<void> {
   logger.info({ reason }, 'stopping the ingest service');
   try {
     await ingest?.stop();
+    await stopCheckpointing?.();
     await server?.close();
     await store?.close();
   } catch (error) {
@@ -60,6 +62,11 @@ try {
   };
   if (!exiting) {
     ingest = await startKafkaIngest({ ctx, metrics, logger, kafka });
+    // The writer advances the checkpoints of what it writes too, not only the evaluator.
+    stopCheckpointing = startCheckpointing(store, env.EGRESS_EVAL_INTERVAL_MS, (err) => {
+      metrics.storeErrors.inc({ operation: 'checkpoint' });
+      logger.warn({ err }, 'count checkpoint refresh failed; retrying at the next interval');
+    });
   }
 } catch (error) {
   logger.fatal({ err: error }, error instanceof Error ? error.message : 'the ingest service could not start');

@@ -87,7 +87,7 @@ export async function startMonitor(env: Env, logger: Logger = createLogger({ lev
       ctx,
       metrics,
       logger,
-      ...evaluatorOptionsFromEnv(env, `${(env.EGRESS_PUBLIC_URL ?? url).replace(/\/+$/, '')}/runbooks`),
+      ...evaluatorOptionsFromEnv(env, `${url.replace(/\/+$/, '')}/runbooks`),
     });
     stops.push(() => evaluator.stop());
 

@@ -1,0 +1,171 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import { selectRows } from './client.js';
+import { CHECKPOINT_MAX_AGE_MS, countsFrom, DATA_CLASSES, scopeIdOf, type DataClass } from './count-rows.js';
+import { fromClickHouseTime, zeroCounts, type ClassCounts, type ScopeKey } from './scope.js';
+import { inFlightFloor, SCOPE_CONDITION as KEY, scopeParams as keyParams } from './scope-sql.js';
+
+/**
+ * Exact distinct counts that stay fast as a year fills up.
+ *
+ * subject_first_seen holds one (possibly not yet merged) row per person, scope, year and class.
+ * Counting it whole is exact but reads the whole year. Instead a count is split at a watermark W:
+ *   count = checkpoint(W)  — exact distinct persons with a row inserted at or before W, stored
+ *         + tail(W)        — distinct persons whose every row was inserted after W, found through
+ *                            subject_recent (ordered by insertion time) and checked by primary key.
+ * Both parts are exact, and no person is in both. W trails the server clock by a settle time
+ * (EGRESS_COUNT_SETTLE_MS) and never passes an insert still in flight, so the checkpoint misses no
+ * row at or before W. A checkpoint steps from the previous one (persons first inserted since its
+ * watermark) and is recounted over the whole year at process start and about hourly.
+ */
+export interface Usage {
+  counts: ClassCounts;
+  asOf: Date;
+}
+
+const IN_FLIGHT_FLOOR = inFlightFloor(['subject_first_seen']);
+
+/** How far the tail cursor trails the server clock (see individuals). */
+const CURSOR_MARGIN_MS = 1_000;
+const EPOCH = '1970-01-01 00:00:00.000000';
+
+interface TailState {
+  watermark: string;
+  cursor: string;
+  /** The checkpoint's counts at `watermark`. */
+  checkpoint: ClassCounts;
+  /** Persons first inserted in (watermark, cursor], per class. */
+  settled: ClassCounts;
+}
+
+/** Bound on the per-scope tail states kept (the oldest are dropped: they are only a speed-up). */
+const MAX_TAIL_STATES = 20_000;
+
+/** Exact counts as of now, read as checkpoint + tail (the reads of every count). */
+export class CountReader {
+  constructor(
+    private readonly client: ClickHouseClient,
+  ) {}
+
+  /** Per scope: persons of the tail already settled below a cursor (see individuals). */
+  private readonly tails = new Map<string, TailState>();
+
+  /**
+   * Exact distinct individuals per class for one scope and year, as of now: checkpoint(W) + tail.
+   *
+   * Hot path (dashboards, the evaluator after every write, admission). Counting the whole tail on
+   * every call looked up every person written since W in the year's table (at 10M individuals,
+   * ~1,000 tail persons touch ~1,000 index granules: 50-250 ms). Instead the tail is split at a
+   * cursor C that every row at or before which is visible (C trails the server clock by a second
+   * and never passes an insert still running, as the watermark):
+   *   tail = settled(W, C)  — persons first inserted in (W, C]: fixed once all rows ≤ C are
+   *                           visible, so kept from the last call and only extended;
+   *        + persons first inserted after C, counted afresh (only rows since the last call).
+   * A call with nothing written since the last one needs a single round trip.
+   */
+  async individuals(key: ScopeKey): Promise<Usage> {
+    const id = scopeIdOf(key);
+    const state = this.tails.get(id);
+    const [head] = await selectRows<{ watermark: string; now: string; cursor: string; newer_rows: number | string; checkpoint: Array<[string, number | string]> }>(
+      this.client,
+      `WITH (SELECT max(watermark) FROM count_checkpoints FINAL WHERE ${KEY}) AS w
+       SELECT toString(w) AS watermark, toString(now64(6)) AS now,
+              toString(least(now64(6) - toIntervalMillisecond({cursorMargin:UInt64}), (${IN_FLIGHT_FLOOR}))) AS cursor,
+              (SELECT count() FROM subject_recent WHERE ${KEY} AND inserted_at > greatest(w, {from:DateTime64(6, 'UTC')})) AS newer_rows,
+              (SELECT groupArray((toString(class), individuals)) FROM count_checkpoints FINAL WHERE ${KEY} AND watermark = w) AS checkpoint`,
+      { ...keyParams(key), from: state?.cursor ?? EPOCH, cursorMargin: CURSOR_MARGIN_MS },
+    );
+    const now = fromClickHouseTime(head!.now);
+    const watermark = fromClickHouseTime(head!.watermark);
+    if (watermark.getTime() <= 0 || now.getTime() - watermark.getTime() > CHECKPOINT_MAX_AGE_MS) {
+      return { counts: await this.fullCount(key), asOf: now };
+    }
+    const checkpoint = countsFrom(head!.checkpoint.map(([dataClass, individuals]) => ({ class: dataClass, individuals })));
+    const current = this.carriedOver(id, state, head!.watermark, checkpoint);
+    const tail =
+      current && Number(head!.newer_rows) === 0
+        ? current.settled
+        : await this.tailCounts(key, current ?? { watermark: head!.watermark, cursor: head!.watermark, checkpoint, settled: zeroCounts() }, head!.cursor);
+    const counts = { ...checkpoint };
+    for (const dataClass of DATA_CLASSES) counts[dataClass] += tail[dataClass];
+    return { counts, asOf: now };
+  }
+
+  /**
+   * The tail state for checkpoint W, from this process's last state. A new checkpoint W' at or
+   * below the cursor only moves people from the settled tail into the checkpoint, exactly as many
+   * as the checkpoint grew: settled(W', C) = settled(W, C) - (checkpoint(W') - checkpoint(W)). So
+   * after a burst, each step of the checkpoint costs the reads nothing (counting the burst's tail
+   * again after every step took seconds).
+   */
+  private carriedOver(id: string, state: TailState | undefined, watermark: string, checkpoint: ClassCounts): TailState | undefined {
+    if (!state || state.watermark > watermark || state.cursor < watermark) return undefined;
+    if (state.watermark === watermark) return state;
+    const settled = zeroCounts();
+    for (const dataClass of DATA_CLASSES) settled[dataClass] = state.settled[dataClass] - (checkpoint[dataClass] - state.checkpoint[dataClass]);
+    if (DATA_CLASSES.some((dataClass) => settled[dataClass] < 0)) return undefined;
+    const carried = { watermark, cursor: state.cursor, checkpoint, settled };
+    if (this.tails.get(id) === state) this.keepTail(id, carried);
+    return carried;
+  }
+
+  private keepTail(id: string, state: TailState): void {
+    this.tails.delete(id);
+    this.tails.set(id, state);
+    if (this.tails.size > MAX_TAIL_STATES) this.tails.delete(this.tails.keys().next().value!);
+  }
+
+  /** Persons first inserted after `base.cursor`; those up to `cursor` join the settled part. */
+  private async tailCounts(key: ScopeKey, base: TailState, cursor: string): Promise<ClassCounts> {
+    const read = this.tails.get(scopeIdOf(key));
+    const rows = await selectRows<{ class: string; settled: number | string; individuals: number | string }>(
+      this.client,
+      `SELECT toString(class) AS class, min_inserted <= {cursor:DateTime64(6, 'UTC')} AS settled, count() AS individuals FROM (
+         SELECT class, id_hash, min(inserted_at) AS min_inserted FROM subject_first_seen
+         WHERE ${KEY} AND (class, id_hash) IN (
+           SELECT class, id_hash FROM subject_recent
+           WHERE ${KEY} AND inserted_at > {from:DateTime64(6, 'UTC')})
+         GROUP BY class, id_hash
+         HAVING min_inserted > {from:DateTime64(6, 'UTC')})
+       GROUP BY class, settled`,
+      { ...keyParams(key), from: base.cursor, cursor },
+    );
+    const settled = { ...base.settled };
+    const tail = { ...base.settled };
+    for (const row of rows) {
+      const dataClass = row.class as DataClass;
+      if (Number(row.settled) === 1) settled[dataClass] += Number(row.individuals);
+      tail[dataClass] += Number(row.individuals);
+    }
+    // Kept only if no other call moved the state meanwhile (each call's own answer is exact anyway).
+    if (cursor > base.cursor && this.tails.get(scopeIdOf(key)) === read) this.keepTail(scopeIdOf(key), { ...base, cursor, settled });
+    return tail;
+  }
+
+  /** The exact count straight from the truth table (used with no usable checkpoint). */
+  async fullCount(key: ScopeKey): Promise<ClassCounts> {
+    const rows = await selectRows<{ class: string; individuals: string }>(
+      this.client,
+      `SELECT class, count() AS individuals FROM subject_first_seen FINAL WHERE ${KEY} GROUP BY class`,
+      keyParams(key),
+    );
+    return countsFrom(rows);
+  }
+
+  /** New individuals per China-time day, as of the last checkpoint. */
+  async dailyNewIndividuals(key: ScopeKey): Promise<Array<{ day: string; counts: ClassCounts }>> {
+    const rows = await selectRows<{ day: string; class: string; individuals: string }>(
+      this.client,
+      `SELECT toString(day) AS day, class, individuals FROM daily_new_individuals FINAL
+       WHERE ${KEY} AND watermark = (SELECT max(watermark) FROM count_checkpoints FINAL WHERE ${KEY})
+       ORDER BY day`,
+      keyParams(key),
+    );
+    const byDay = new Map<string, ClassCounts>();
+    for (const row of rows) {
+      const counts = byDay.get(row.day) ?? zeroCounts();
+      counts[row.class as keyof ClassCounts] += Number(row.individuals);
+      byDay.set(row.day, counts);
+    }
+    return [...byDay.entries()].map(([day, counts]) => ({ day, counts }));
+  }
+}
