@@ -237,3 +237,7 @@ ORDER BY (name, term)
 SETTINGS non_replicated_deduplication_window = 1000;
 
 CREATE TABLE IF NOT EXISTS leader_lease ON CLUSTER pi_egress AS leader_lease_local ENGINE = Distributed(pi_egress, pi_egress, leader_lease_local, cityHash64(name, term));
+
+ALTER TABLE transfers_local ON CLUSTER pi_egress ADD COLUMN IF NOT EXISTS domestic Bool DEFAULT false AFTER counted;
+
+ALTER TABLE transfers ON CLUSTER pi_egress ADD COLUMN IF NOT EXISTS domestic Bool DEFAULT false AFTER counted;

@@ -102,7 +102,7 @@ describe('Grafana dashboards against a real Prometheus scraping the running moni
     traffic = keepTrafficFlowing(producer).finally(() => producer.disconnect());
     prometheus = await startPrometheus({ scrapeTargets: [new URL(monitor.url).host], ruleFiles: [RULES] });
     // The evaluator's gauges and the rules' recordings, up to the forecast and the alerts.
-    await prometheus.waitFor('certificate_class:pi_egress_forecast_cap_days:min{certificate_id="CERT-DASH-A"}', undefined, 60_000);
+    await prometheus.waitFor('certificate_class:pi_egress_forecast_cap_timestamp_seconds:min{certificate_id="CERT-DASH-A"}', undefined, 60_000);
     await prometheus.waitFor('pi_egress_alerts_firing > 0', undefined, 30_000);
     await prometheus.waitFor('pi_egress_dead_letters_total', undefined, 30_000);
   }, 180_000);

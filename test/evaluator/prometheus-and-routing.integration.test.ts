@@ -17,7 +17,7 @@ const SPEC_METRICS = [
   'pi_egress_individuals',
   'pi_egress_cap',
   'pi_egress_utilization_ratio',
-  'pi_egress_forecast_cap_days',
+  'pi_egress_forecast_cap_timestamp_seconds',
   'pi_egress_events_total',
   'pi_egress_subjects_total',
   'pi_egress_dead_letters_total',
@@ -56,14 +56,20 @@ describe('shipped Prometheus rules and Alertmanager routing', () => {
         body: JSON.stringify([
           { labels: { ...scope, severity: 'warning', level: '0.8' }, endsAt },
           { labels: { ...scope, severity: 'critical', level: '0.95' }, endsAt },
+          // Processor-level early warnings: P8's critical level does not mute P9's warning.
+          { labels: { alertname: 'PathwayThresholdApproaching', processor_id: 'P8', class: 'sensitive', year: '2026', severity: 'critical', level: '0.95' }, endsAt },
+          { labels: { alertname: 'PathwayThresholdApproaching', processor_id: 'P9', class: 'sensitive', year: '2026', severity: 'warning', level: '0.8' }, endsAt },
         ]),
       });
       expect(post.status).toBe(200);
       const res = await fetch(`${alertmanager.url}/api/v2/alerts`);
       const alerts = (await res.json()) as Array<{ labels: Record<string, string>; status: { state: string } }>;
-      const state = (level: string) => alerts.find((a) => a.labels.level === level)?.status.state;
+      const state = (level: string) => alerts.find((a) => a.labels.alertname === 'ScopeUtilization' && a.labels.level === level)?.status.state;
       expect(state('0.95')).toBe('active');
       expect(state('0.8')).toBe('suppressed');
+      const processorState = (id: string) => alerts.find((a) => a.labels.processor_id === id && a.labels.alertname === 'PathwayThresholdApproaching')?.status.state;
+      expect(processorState('P8')).toBe('active');
+      expect(processorState('P9')).toBe('active');
     } finally {
       await alertmanager.stop();
     }
@@ -112,7 +118,7 @@ describe('Prometheus scraping the evaluator', () => {
       data: { groups: Array<{ rules: Array<{ name: string; health: string; lastError?: string }> }> };
     };
     const loaded = rules.data.groups.flatMap((g) => g.rules);
-    expect(loaded).toHaveLength(18);
+    expect(loaded).toHaveLength(26);
     expect(loaded.filter((r) => r.health !== 'ok')).toEqual([]);
   });
 });

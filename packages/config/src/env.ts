@@ -21,6 +21,8 @@ export const envSchema = z.object({
   EGRESS_MAX_BODY_BYTES: z.coerce.number().int().positive().default(32 * 1024 * 1024),
   EGRESS_MAX_BATCH_EVENTS: z.coerce.number().int().positive().default(100_000),
   EGRESS_CATEGORIES_FILE: optionalString,
+  /** Region of national phone numbers in raw subject ids; part of the pseudonym's normal form. */
+  EGRESS_PHONE_REGION: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code, e.g. CN').default('CN'),
   EGRESS_COUNT_SETTLE_MS: z.coerce.number().int().min(0).default(10_000),
   EGRESS_STORE_UNREACHABLE_LIMIT_MS: z.coerce.number().int().positive().default(60_000),
   CLICKHOUSE_URL: optionalString,

@@ -102,7 +102,7 @@ async function decide(ctx: MonitorContext, proposal: Record<string, unknown>, { 
     event.certificateId ? ctx.store.scopes.certificateVersions(event.certificateId) : undefined,
     ctx.store.scopes.processor(event.processorId),
   ]);
-  const transfer = prepareTransfer(event, { key: ctx.subjectKey, catalogue: ctx.catalogue, versions, processor });
+  const transfer = prepareTransfer(event, { key: ctx.subjectKey, catalogue: ctx.catalogue, versions, processor, phoneRegion: ctx.phoneRegion });
   const certificate = transfer.certificateOwnership === 'own' ? versions?.at(-1)?.certificate : undefined;
   // A group's people are counted under its current epoch; the answer names the group.
   const keys = await Promise.all(
@@ -116,6 +116,8 @@ async function decide(ctx: MonitorContext, proposal: Record<string, unknown>, { 
     mechanism: transfer.mechanism,
     outOfScopeReasons: transfer.outOfScopeReasons,
     ciiOperator: processor.ciiOperator,
+    importantData: transfer.importantData,
+    domestic: transfer.domestic,
     scopes: scopes as AdmissionScope[],
   });
   const reference = scopes.find((s) => s.level === 'certificate') ?? scopes.find((s) => s.level === 'processor');

@@ -1,6 +1,7 @@
 import {
   DATA_CLASSES,
   pathwayFor,
+  renewalStanding,
   signDocument,
   utilizationRatio,
   yearStart,
@@ -8,6 +9,7 @@ import {
   type ClassCounts,
   type DataClass,
   type Pathway,
+  type RenewalStanding,
   type Signed,
 } from '@pi-egress/domain';
 import type {
@@ -70,6 +72,8 @@ export interface EvidenceBody {
   definition: string;
   asOfRule: string;
   scope: Omit<Certificate, 'certificateId' | 'processorId' | 'groupId'> & { declaredAt: string | null };
+  /** Renewal due date (validTo − 6 months), the application date and whether it came late. */
+  renewal: RenewalStanding;
   pathway: Pathway;
   processorCounts: ClassCounts;
   counts: Record<DataClass, EvidenceClass>;
@@ -168,6 +172,7 @@ export async function buildEvidenceBody(store: Store, certificateId: string, yea
     definition: AS_OF_DEFINITION,
     asOfRule: AS_OF_RULE,
     scope: { ...scope, declaredAt: declared.declaredAt },
+    renewal: renewalStanding(certificate),
     pathway: pathwayFor(processorCounts, { ciiOperator: settings.ciiOperator, importantData }),
     processorCounts,
     counts: { nonSensitive: classFigures(nonSensitive, 'nonSensitive'), sensitive: classFigures(sensitive, 'sensitive') },

@@ -72,16 +72,34 @@ function defineMetrics(registry: Registry) {
       labelNames: scopeLabels,
       registers: [registry],
     }),
-    forecastCapDays: new Gauge({
-      name: 'pi_egress_forecast_cap_days',
-      help: 'Days until the cap is reached at the trailing 14-day rate of new individuals (absent when not this year)',
+    forecastCapTimestamp: new Gauge({
+      name: 'pi_egress_forecast_cap_timestamp_seconds',
+      help: 'Start (China time) of the day the cap is reached at the trailing rate of new individuals, Unix seconds; absent when not this year or within validity',
       labelNames: scopeLabels,
+      registers: [registry],
+    }),
+    // Each certificate's own alerting settings, so the Prometheus rules judge what the evaluator judges.
+    alertLevel: new Gauge({
+      name: 'pi_egress_alert_level_ratio',
+      help: "A utilisation level of the certificate's alerting.levels (label level), per class",
+      labelNames: ['processor_id', 'certificate_id', 'class', 'year', 'level'] as const,
+      registers: [registry],
+    }),
+    forecastHorizon: new Gauge({
+      name: 'pi_egress_forecast_horizon_seconds',
+      help: "The certificate's alerting.forecastHorizonDays, in seconds",
+      labelNames: ['processor_id', 'certificate_id'] as const,
       registers: [registry],
     }),
     events: new Counter({
       name: 'pi_egress_events_total',
       help: 'Egress events received, by result (accepted, duplicate, rejected, dropped: a tombstone without a value)',
       labelNames: ['result'] as const,
+      registers: [registry],
+    }),
+    domesticTransfers: new Counter({
+      name: 'pi_egress_domestic_transfers_total',
+      help: 'Accepted transfers to recipients in mainland China (CN): recorded apart, not outbound, never counted',
       registers: [registry],
     }),
     subjects: new Counter({
@@ -117,6 +135,12 @@ function defineMetrics(registry: Registry) {
     certificateExpiry: new Gauge({
       name: 'pi_egress_certificate_expiry_timestamp_seconds',
       help: 'End of the last day of validity of the certificate (China time), Unix seconds',
+      labelNames: ['certificate_id'] as const,
+      registers: [registry],
+    }),
+    certificateSuperseded: new Gauge({
+      name: 'pi_egress_certificate_superseded',
+      help: '1 when the certificate expired and its declared successor (supersededBy) is active, else 0',
       labelNames: ['certificate_id'] as const,
       registers: [registry],
     }),
@@ -167,7 +191,12 @@ function zeroKnownSeries(metrics: Metrics): Metrics {
 /** Counts one ingest report into the event and subject counters. */
 export function recordIngest(
   metrics: Metrics,
-  report: { accepted: number; duplicates: number; rejected: readonly unknown[]; transfers: ReadonlyArray<{ subjects: readonly unknown[]; occurredAt: Date }> },
+  report: {
+    accepted: number;
+    duplicates: number;
+    rejected: readonly unknown[];
+    transfers: ReadonlyArray<{ subjects: readonly unknown[]; occurredAt: Date; domestic?: boolean }>;
+  },
   now: Date,
 ): void {
   metrics.events.inc({ result: 'accepted' }, report.accepted);
@@ -175,10 +204,13 @@ export function recordIngest(
   metrics.events.inc({ result: 'rejected' }, report.rejected.length);
   let subjects = 0;
   let newest = 0;
+  let domestic = 0;
   for (const transfer of report.transfers) {
+    if (transfer.domestic) domestic += 1;
     subjects += transfer.subjects.length;
     newest = Math.max(newest, transfer.occurredAt.getTime());
   }
   metrics.subjects.inc(subjects);
+  metrics.domesticTransfers.inc(domestic);
   if (newest > 0) metrics.eventDelay.set(Math.max(0, (now.getTime() - newest) / 1000));
 }

@@ -17,7 +17,7 @@ export async function lookupSubject(
   ctx: MonitorContext,
   request: { certificateId: string; year: number; subjectId: string },
 ): Promise<SubjectLookupResult> {
-  const pseudonym = pseudonymise(request.subjectId, ctx.subjectKey);
+  const pseudonym = pseudonymise(request.subjectId, ctx.subjectKey, ctx);
   const rows = await ctx.store.subjects.firstSeen({ level: 'certificate', scopeId: request.certificateId, year: request.year }, pseudonym);
   const first = rows.reduce<Date | undefined>((min, row) => (min && min <= row.firstSeen ? min : row.firstSeen), undefined);
   return { sent: rows.length > 0, firstSeenAt: first?.toISOString() ?? null, classes: rows.map((row) => row.class) };

@@ -75,6 +75,8 @@ export async function certificateUsage(ctx: MonitorContext, certificate: Certifi
       cap,
       today,
       year,
+      since: certificate.validFrom,
+      until: certificate.validTo,
       dailyNew: daily.map(({ day, counts }) => ({ day, individuals: counts[dataClass] })),
     });
     return { count, cap, utilization: utilizationRatio(count, cap), forecastCapDate: forecast?.date ?? null };

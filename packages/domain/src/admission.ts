@@ -31,6 +31,9 @@ export interface AdmissionFacts {
   mechanism: Mechanism;
   outOfScopeReasons: readonly OutOfScopeReason[];
   ciiOperator: boolean;
+  importantData: boolean;
+  /** A recipient in mainland China: not an outbound transfer, nothing to refuse. */
+  domestic?: boolean;
   /** The levels the transfer counts toward (none when it is not counted, e.g. exempt). */
   scopes: readonly AdmissionScope[];
 }
@@ -38,6 +41,21 @@ export interface AdmissionFacts {
 export interface AdmissionDecision {
   allowed: boolean;
   reasons: AdmissionReason[];
+}
+
+/** Mechanisms a CII operator may not use (PIPL Art. 40): only a security assessment is lawful for it. */
+export const CII_FORBIDDEN_MECHANISMS: readonly Mechanism[] = Object.freeze(['certification', 'standard_contract'] as const);
+
+/**
+ * Refusals that follow from the mechanism alone, whatever the volumes: important data under any
+ * mechanism but a security assessment, and a CII operator under certification or a standard
+ * contract (PIPL Art. 40; 2024 Provisions Art. 7).
+ */
+export function mechanismReasons(facts: Pick<AdmissionFacts, 'mechanism' | 'ciiOperator' | 'importantData'>): Array<'important_data' | 'cii_operator'> {
+  const reasons: Array<'important_data' | 'cii_operator'> = [];
+  if (facts.importantData && facts.mechanism !== 'security_assessment') reasons.push('important_data');
+  if (facts.ciiOperator && CII_FORBIDDEN_MECHANISMS.includes(facts.mechanism)) reasons.push('cii_operator');
+  return reasons;
 }
 
 const after = (scope: AdmissionScope, c: DataClass) => scope.counts[c] + scope.added[c];
@@ -49,9 +67,10 @@ const after = (scope: AdmissionScope, c: DataClass) => scope.counts[c] + scope.a
  * already broken. A security-assessment transfer is not bound by caps or ceilings.
  */
 export function admissionDecision(facts: AdmissionFacts): AdmissionDecision {
+  if (facts.domestic) return { allowed: true, reasons: [] };
   const reasons: AdmissionReason[] = [...facts.outOfScopeReasons];
+  for (const reason of mechanismReasons(facts)) if (!reasons.includes(reason)) reasons.push(reason);
   if (facts.mechanism !== 'security_assessment') {
-    if (facts.ciiOperator && facts.scopes.length > 0) reasons.push('cii_operator');
     for (const scope of facts.scopes) {
       for (const c of DATA_CLASSES) {
         const label = classLabel(c);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { admissionDecision, type AdmissionScope } from './admission.js';
+import type { Mechanism } from './event.js';
 
 const counts = (nonSensitive: number, sensitive: number) => ({ nonSensitive, sensitive });
 const certificate = (now: [number, number], added: [number, number], caps: [number, number]): AdmissionScope => ({
@@ -9,8 +10,8 @@ const certificate = (now: [number, number], added: [number, number], caps: [numb
   caps: counts(...caps),
 });
 const processor = (now: [number, number], added: [number, number]): AdmissionScope => ({ level: 'processor', counts: counts(...now), added: counts(...added) });
-const decide = (scopes: AdmissionScope[], extra: { mechanism?: 'certification' | 'security_assessment'; ciiOperator?: boolean } = {}) =>
-  admissionDecision({ mechanism: extra.mechanism ?? 'certification', outOfScopeReasons: [], ciiOperator: extra.ciiOperator ?? false, scopes });
+const decide = (scopes: AdmissionScope[], extra: { mechanism?: Mechanism; ciiOperator?: boolean; importantData?: boolean } = {}) =>
+  admissionDecision({ mechanism: extra.mechanism ?? 'certification', outOfScopeReasons: [], ciiOperator: extra.ciiOperator ?? false, importantData: extra.importantData ?? false, scopes });
 
 describe('admission decision', () => {
   it('allows a transfer that reaches a cap exactly and refuses one that passes it', () => {
@@ -29,12 +30,37 @@ describe('admission decision', () => {
   });
 
   it('keeps the out-of-scope reasons and refuses certification for a CII operator', () => {
-    const decision = admissionDecision({ mechanism: 'certification', outOfScopeReasons: ['recipient_not_in_scope'], ciiOperator: true, scopes: [processor([0, 0], [1, 0])] });
+    const decision = admissionDecision({
+      mechanism: 'certification',
+      outOfScopeReasons: ['recipient_not_in_scope'],
+      ciiOperator: true,
+      importantData: false,
+      scopes: [processor([0, 0], [1, 0])],
+    });
     expect(decision).toEqual({ allowed: false, reasons: ['recipient_not_in_scope', 'cii_operator'] });
   });
 
   it('does not bind a security-assessment transfer or an uncounted one by caps and ceilings', () => {
     expect(decide([processor([2_000_000, 0], [5, 0])], { mechanism: 'security_assessment', ciiOperator: true }).allowed).toBe(true);
-    expect(decide([], { ciiOperator: true }).allowed).toBe(true);
+    expect(decide([], { mechanism: 'exempt' }).allowed).toBe(true);
+  });
+
+  // PIPL Art. 40 and the 2024 Provisions Art. 7: a CII operator and any important data need a
+  // security assessment, whatever the volume; exemptions (2024 Provisions Art. 5) stay open to a CII operator.
+  it.each([
+    { mechanism: 'certification', ciiOperator: true, importantData: false, reasons: ['cii_operator'] },
+    { mechanism: 'standard_contract', ciiOperator: true, importantData: false, reasons: ['cii_operator'] },
+    { mechanism: 'security_assessment', ciiOperator: true, importantData: true, reasons: [] },
+    { mechanism: 'exempt', ciiOperator: true, importantData: false, reasons: [] },
+    { mechanism: 'standard_contract', ciiOperator: false, importantData: true, reasons: ['important_data'] },
+    { mechanism: 'exempt', ciiOperator: false, importantData: true, reasons: ['important_data'] },
+    { mechanism: 'certification', ciiOperator: true, importantData: true, reasons: ['important_data', 'cii_operator'] },
+  ] as const)('$mechanism, CII $ciiOperator, important data $importantData → $reasons', ({ mechanism, ciiOperator, importantData, reasons }) => {
+    expect(decide([], { mechanism, ciiOperator, importantData })).toEqual({ allowed: reasons.length === 0, reasons });
+  });
+
+  it('names important data once when the scope check already found it', () => {
+    const decision = admissionDecision({ mechanism: 'certification', outOfScopeReasons: ['important_data'], ciiOperator: false, importantData: true, scopes: [] });
+    expect(decision.reasons).toEqual(['important_data']);
   });
 });

@@ -15,6 +15,8 @@ export const ALERT_NAMES = Object.freeze([
   'SplittingRisk',
   'IngestStalled',
   'DeadLettersPresent',
+  'PathwayThresholdApproaching',
+  'CiiOperatorWithoutAssessment',
 ] as const);
 
 export type AlertName = (typeof ALERT_NAMES)[number];

@@ -115,6 +115,18 @@ export function addDaysToDate(date: string, days: number): string {
   return formatDate(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
 }
 
+/**
+ * Last day of a period of `years` whole years starting on `date` (the day before its anniversary):
+ * 2026-01-01 → 2028-12-31 for 3 years. The anniversary of 29 February in a common year is 1 March,
+ * so 2024-02-29 → 2027-02-28.
+ */
+export function lastDayOfYears(date: string, years: number): string {
+  if (!Number.isInteger(years)) throw new RangeError(`years must be an integer: ${years}`);
+  const { year, month, day } = parseDate(date);
+  const anniversary = new Date(Date.UTC(year + years, month - 1, day));
+  return addDaysToDate(formatDate(anniversary.getUTCFullYear(), anniversary.getUTCMonth() + 1, anniversary.getUTCDate()), -1);
+}
+
 /** Whole days from date `a` to date `b` (b − a): daysBetween('2026-01-01', '2026-01-31') = 30. */
 export function daysBetween(a: string, b: string): number {
   const pa = parseDate(a);

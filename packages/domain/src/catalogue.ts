@@ -5,8 +5,10 @@ import { formatIssues, joinReasons, safeErrorMap } from './issues.js';
 
 /**
  * Category catalogue: PI category code → sensitive or not. The producer does not decide
- * sensitivity; the catalogue does (SPEC §2). Sensitive PI per PIPL Art. 28; GB/T 35273-2020
- * Annex B also treats identity-document numbers, credentials and some records as sensitive.
+ * sensitivity; the catalogue does (SPEC §2). Sensitive PI per PIPL Art. 28 and per the national
+ * standard GB/T 35273-2020 Annex B (Table B.2, examples of sensitive PI). The sensitive codes of
+ * the default catalogue are statutory: configuration may add codes and mark more codes sensitive,
+ * never make one of them non-sensitive.
  */
 export interface CategoryInfo {
   code: string;
@@ -32,10 +34,10 @@ export const DEFAULT_CATEGORIES: readonly CategoryInfo[] = Object.freeze([
   ns('account_id', 'Online account or user identifier (not the credentials)'),
   ns('device_id', 'Device identifier (IMEI, advertising ID, ...)'),
   ns('ip_address', 'IP address'),
-  ns('order_history', 'Purchase or order history'),
+  ns('coarse_location', 'City- or region-level location (not precise location)'),
   ns('preferences', 'Language and service preferences'),
   // Sensitive PI, PIPL Art. 28.
-  s('biometric', 'Biometric data: face, fingerprint, voiceprint, iris, gene (PIPL Art. 28)'),
+  s('biometric', 'Biometric data: face, fingerprint, voiceprint, palm print, auricle, iris, gene (PIPL Art. 28; GB/T 35273 B.2)'),
   s('religious_belief', 'Religious belief (PIPL Art. 28)'),
   s('specific_identity', 'Specific identity, e.g. disability, political affiliation (PIPL Art. 28)'),
   s('health', 'Medical and health information (PIPL Art. 28)'),
@@ -44,15 +46,35 @@ export const DEFAULT_CATEGORIES: readonly CategoryInfo[] = Object.freeze([
   s('location_tracking', 'Whereabouts and tracking, precise location (PIPL Art. 28)'),
   s('whereabouts', 'Whereabouts and tracking (PIPL Art. 28; alias of location_tracking)'),
   s('minor_under_14', 'Any PI of a minor under 14 (PIPL Art. 28, Art. 31)'),
-  // Sensitive per GB/T 35273-2020 Annex B.
-  s('id_document_number', 'Identity document number: resident ID card, passport, permit (GB/T 35273)'),
-  s('authentication_credential', 'Passwords, PINs, security answers, keys (GB/T 35273)'),
-  s('credit_information', 'Credit records and scores (GB/T 35273)'),
-  s('transaction_record', 'Payment and transaction records, deposits, property (GB/T 35273)'),
-  s('communication_content', 'Communication records and content, contact lists (GB/T 35273)'),
-  s('criminal_record', 'Undisclosed criminal records (GB/T 35273)'),
-  s('sexual_orientation', 'Sexual orientation (GB/T 35273)'),
+  // Sensitive per GB/T 35273-2020 Annex B (Table B.2).
+  // 个人身份信息: identity card, officer card, passport, driving licence, work permit, social security card, residence permit.
+  s('id_document_number', 'Identity document number: resident ID card, passport, driving licence, social security card, permit (GB/T 35273 B.2)'),
+  // 网络身份标识信息 — 鉴别信息.
+  s('authentication_credential', 'Passwords, PINs, security answers, personal digital certificates (GB/T 35273 B.2)'),
+  // 个人财产信息.
+  s('credit_information', 'Credit records and credit reference information (GB/T 35273 B.2)'),
+  s('transaction_record', 'Transaction and consumption records, payment records (GB/T 35273 B.2)'),
+  s('order_history', 'Purchase or order history: transaction and consumption records (GB/T 35273 B.2)'),
+  s('deposit_information', 'Deposits: amounts, payment and receipt records (GB/T 35273 B.2)'),
+  s('bank_statement', 'Account statements and flow records (GB/T 35273 B.2)'),
+  s('property_information', 'Real-estate and other property information (GB/T 35273 B.2)'),
+  s('virtual_property', 'Virtual currency, virtual transactions, game redemption codes (GB/T 35273 B.2)'),
+  // 个人健康生理信息.
+  s('medical_record', 'Medical records: diagnoses, prescriptions, test reports, medication, allergies, medical history (GB/T 35273 B.2)'),
+  s('reproductive_information', 'Fertility and reproductive information (GB/T 35273 B.2)'),
+  // 其他信息.
+  s('sexual_orientation', 'Sexual orientation (GB/T 35273 B.2)'),
+  s('marital_history', 'Marital history (GB/T 35273 B.2)'),
+  s('criminal_record', 'Undisclosed criminal records (GB/T 35273 B.2)'),
+  s('communication_content', 'Communication records and content (GB/T 35273 B.2)'),
+  s('contact_list', 'Address book, friend list, group list (GB/T 35273 B.2)'),
+  s('browsing_history', 'Web browsing records (GB/T 35273 B.2)'),
+  s('accommodation_record', 'Accommodation (hotel stay) records (GB/T 35273 B.2)'),
+  s('precise_location', 'Precise location (GB/T 35273 B.2)'),
 ].map((c) => Object.freeze(c)));
+
+/** Codes the law makes sensitive: configuration can never mark them non-sensitive. */
+export const STATUTORY_SENSITIVE_CODES: ReadonlySet<string> = new Set(DEFAULT_CATEGORIES.filter((c) => c.sensitive).map((c) => c.code));
 
 /** Codes are snake_case identifiers so they are safe as metric label values. */
 export const CATEGORY_CODE_RE = /^[a-z][a-z0-9_]{0,63}$/;
@@ -79,8 +101,17 @@ export interface Classification {
 export class CategoryCatalogue {
   readonly #entries = new Map<string, CategoryInfo>();
 
-  /** Default catalogue; `extra` entries add codes or override default ones (last one wins). */
+  /**
+   * Default catalogue; `extra` entries add codes or override default ones (last one wins). Throws
+   * one line naming every statutory sensitive code an entry would make non-sensitive.
+   */
   constructor(extra: readonly CategoryInfo[] = []) {
+    const downgraded = [...new Set(extra.filter((c) => !c.sensitive && STATUTORY_SENSITIVE_CODES.has(c.code)).map((c) => c.code))];
+    if (downgraded.length > 0) {
+      throw new Error(
+        `category catalogue: ${downgraded.join(', ')} ${downgraded.length > 1 ? 'are' : 'is'} sensitive by law (PIPL Art. 28, GB/T 35273-2020 Annex B) and cannot be made non-sensitive`,
+      );
+    }
     for (const c of [...DEFAULT_CATEGORIES, ...extra]) {
       this.#entries.set(c.code, Object.freeze({ code: c.code, sensitive: c.sensitive, description: c.description }));
     }

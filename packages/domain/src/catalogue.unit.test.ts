@@ -21,6 +21,32 @@ describe('default catalogue', () => {
     }
   });
 
+  // GB/T 35273-2020 Annex B, Table B.2 (examples of sensitive PI), code by code.
+  it.each([
+    ['order_history', '交易和消费记录 (transaction and consumption records)'],
+    ['transaction_record', '交易和消费记录'],
+    ['deposit_information', '存款信息'],
+    ['bank_statement', '流水记录'],
+    ['property_information', '房产信息'],
+    ['credit_information', '信贷记录、征信信息'],
+    ['virtual_property', '虚拟货币、虚拟交易、游戏类兑换码'],
+    ['authentication_credential', '鉴别信息 (口令)'],
+    ['medical_record', '病症、住院志、医嘱单、检验报告…'],
+    ['reproductive_information', '生育信息'],
+    ['id_document_number', '身份证、护照、驾驶证…'],
+    ['sexual_orientation', '性取向'],
+    ['marital_history', '婚史'],
+    ['criminal_record', '未公开的违法犯罪记录'],
+    ['communication_content', '通信记录和内容'],
+    ['contact_list', '通讯录、好友列表、群组列表'],
+    ['browsing_history', '网页浏览记录'],
+    ['accommodation_record', '住宿信息'],
+    ['precise_location', '精准定位信息'],
+  ])('%s is sensitive (Annex B: %s)', (code) => {
+    expect(catalogue.lookup(code)?.sensitive).toBe(true);
+    expect(catalogue.classify([code])).toEqual({ classes: ['sensitive'], unknown: [] });
+  });
+
   it('marks ordinary contact data as non-sensitive', () => {
     for (const code of ['name', 'contact_phone', 'email', 'address']) {
       expect(catalogue.lookup(code)?.sensitive, code).toBe(false);
@@ -116,6 +142,17 @@ describe('extension by configuration', () => {
     expect(() => CategoryCatalogue.fromJson('[{"code":"Bad Code","sensitive":true}]')).toThrow(/categories\[0\]\.code: must be a snake_case code/);
     expect(() => CategoryCatalogue.fromJson('[{"code":"a","sensitive":true,"senstive":false}]')).toThrow(
       /categories\[0\]: unrecognized key: senstive/,
+    );
+  });
+
+  it('may mark more codes sensitive but never make a statutory sensitive code non-sensitive', () => {
+    expect(CategoryCatalogue.fromJson('[{"code":"email","sensitive":true},{"code":"health","sensitive":true}]').lookup('email')?.sensitive).toBe(true);
+    expect(() => CategoryCatalogue.fromJson('[{"code":"health","sensitive":false}]')).toThrow(
+      'category catalogue: health is sensitive by law (PIPL Art. 28, GB/T 35273-2020 Annex B) and cannot be made non-sensitive',
+    );
+    expect(() => new CategoryCatalogue([{ code: 'order_history', sensitive: false, description: 'x' }])).toThrow(/order_history is sensitive by law/);
+    expect(() => CategoryCatalogue.fromJson('[{"code":"health","sensitive":false},{"code":"biometric","sensitive":false}]')).toThrow(
+      /health, biometric are sensitive by law/,
     );
   });
 

@@ -1,7 +1,7 @@
 import { alertLabels, CLASS_WORDS, formatCount, levelLabel, type AlertCandidate } from './alert-model.js';
 import { classLabel, DATA_CLASSES, type DataClass } from './classes.js';
 import { forecastCapReach, type CapForecast } from './forecast.js';
-import { isExpired, renewalAlertSeverity } from './lifecycle.js';
+import { hasActiveSuccessor, isExpired, renewalAlertSeverity } from './lifecycle.js';
 import type { ClassCounts } from './pathway.js';
 import { renewalDueDate, type Certificate } from './scope.js';
 import { capExceeded, levelsCrossed, levelThreshold, severityForLevel, utilizationRatio } from './utilization.js';
@@ -17,6 +17,8 @@ export interface CertificateUsageInput {
   /** China date of the evaluation and its counting year. */
   today: string;
   year: number;
+  /** The certificate named in `supersededBy`, when declared. */
+  successor?: Certificate | undefined;
 }
 
 /** Where one class of a certificate stands: what the metrics show and the alerts judge. */
@@ -25,7 +27,7 @@ export interface ClassStanding {
   count: number;
   cap: number;
   utilization: number;
-  /** Cap reached this year at the trailing 14-day rate; null when not before 31 December. */
+  /** Cap reached at the trailing rate; null when not by 31 December and validTo. */
   forecast: CapForecast | null;
 }
 
@@ -38,6 +40,8 @@ export function classStandings(input: CertificateUsageInput): ClassStanding[] {
       cap,
       today: input.today,
       year: input.year,
+      since: input.certificate.validFrom,
+      until: input.certificate.validTo,
       dailyNew: input.dailyNew.map(({ day, counts }) => ({ day, individuals: counts[dataClass] })),
     });
     return { dataClass, count, cap, utilization: utilizationRatio(count, cap), forecast };
@@ -74,18 +78,22 @@ export function classUsageAlerts(certificate: Certificate, standing: ClassStandi
       labels: alertLabels('ForecastCapBreach', 'warning', scope),
       summary: `${certificateId}: ${words} cap forecast to be reached on ${forecast.date}`,
       description:
-        `At the trailing 14-day rate of new individuals, certificate ${certificateId} (processor ${processorId}) reaches its ` +
-        `declared ${words} cap of ${formatCount(cap)} on ${forecast.date}, within ${alerting.forecastHorizonDays} days and before 31 December.`,
+        `At the trailing rate of new individuals (up to 14 days), certificate ${certificateId} (processor ${processorId}) reaches its ` +
+        `declared ${words} cap of ${formatCount(cap)} on ${forecast.date}, within ${alerting.forecastHorizonDays} days, before 31 December and within the certificate's validity.`,
     });
   }
   return alerts;
 }
 
-/** CertificateRenewalDue (warning, then critical) and CertificateExpired on China date `today`. */
-export function lifecycleAlerts(certificate: Certificate, today: string): AlertCandidate[] {
+/**
+ * CertificateRenewalDue (warning, then critical) and CertificateExpired on China date `today`;
+ * an expired certificate whose declared successor is active is quiet.
+ */
+export function lifecycleAlerts(certificate: Certificate, today: string, successor?: Certificate): AlertCandidate[] {
   const { certificateId, processorId, validTo } = certificate;
   const scope = { processor_id: processorId, certificate_id: certificateId };
   if (isExpired(certificate, today)) {
+    if (hasActiveSuccessor(certificate, successor, today)) return [];
     return [
       {
         labels: alertLabels('CertificateExpired', 'critical', scope),
@@ -110,6 +118,6 @@ export function lifecycleAlerts(certificate: Certificate, today: string): AlertC
 export function certificateAlerts(input: CertificateUsageInput): AlertCandidate[] {
   return [
     ...classStandings(input).flatMap((standing) => classUsageAlerts(input.certificate, standing)),
-    ...lifecycleAlerts(input.certificate, input.today),
+    ...lifecycleAlerts(input.certificate, input.today, input.successor),
   ];
 }

@@ -1,3 +1,4 @@
+import countries from 'i18n-iso-countries';
 import { z } from 'zod';
 
 /** Shared field schemas of the event contract (SPEC §3) and the declared scope (SPEC §4). */
@@ -44,15 +45,41 @@ export function identifier(max: number = MAX_ID_LENGTH) {
 }
 
 export const COUNTRY_RE = /^[A-Z]{2}$/;
-/** ISO 3166-1 alpha-2, upper case. */
-export const countryCodeSchema = z.string().regex(COUNTRY_RE, 'must be an ISO 3166-1 alpha-2 code in upper case, e.g. DE');
+/** Mainland China: a recipient there is not abroad (SPEC §2). HK, MO and TW are abroad for these rules. */
+export const MAINLAND_CHINA = 'CN';
+/** Codes people write that ISO 3166-1 does not assign, with the code they mean. */
+const COUNTRY_HINTS: Readonly<Record<string, string>> = { UK: 'GB', EL: 'GR' };
 
-/** Overseas recipient and its destination country. */
+/** ISO 3166-1 alpha-2, upper case, an assigned code (data: i18n-iso-countries). */
+export const countryCodeSchema = z
+  .string()
+  .regex(COUNTRY_RE, 'must be an ISO 3166-1 alpha-2 code in upper case, e.g. DE')
+  .superRefine((code, ctx) => {
+    if (!COUNTRY_RE.test(code) || countries.isValid(code)) return;
+    const hint = COUNTRY_HINTS[code];
+    ctx.addIssue({
+      code: 'custom',
+      message: hint ? `${code} is not an ISO 3166-1 alpha-2 code: use ${hint}` : 'must be an assigned ISO 3166-1 alpha-2 code, e.g. DE',
+    });
+  });
+
+/** A recipient and its destination country. */
 export const recipientSchema = z.strictObject({
   id: identifier(MAX_LONG_ID_LENGTH),
   country: countryCodeSchema,
 });
 export type Recipient = z.infer<typeof recipientSchema>;
+
+/** True for a recipient in mainland China: recorded as domestic, never counted, never out of scope. */
+export function isDomesticRecipient(recipient: Pick<Recipient, 'country'>): boolean {
+  return recipient.country === MAINLAND_CHINA;
+}
+
+/** A recipient a scope may declare: abroad, so never CN (HK, MO and TW are). */
+export const overseasRecipientSchema = recipientSchema.refine((r) => !isDomesticRecipient(r), {
+  path: ['country'],
+  message: 'CN is mainland China: a recipient there is not an outbound transfer (HK, MO and TW count as abroad)',
+});
 
 /** Category code as sent by producers; any code is accepted here (unknown ones count as sensitive). */
 export const categoryCodeSchema = identifier(MAX_ID_LENGTH);

@@ -2,12 +2,14 @@ import { alertLabels, type AlertCandidate } from './alert-model.js';
 
 /**
  * Alerts on individual transfers (SPEC §5): out of scope (label `reason`), important data under
- * certification, unknown category codes. Transfers are summarised per processor, certificate and
+ * any mechanism but a security assessment, a CII operator under certification or a standard
+ * contract, unknown category codes. Transfers are summarised per processor, certificate and
  * kind over a recent window, so a burst of bad events is one alert, not one per event.
  */
 export type IncidentSummary =
   | (IncidentCommon & { kind: 'out_of_scope'; reason: string })
   | (IncidentCommon & { kind: 'important_data' })
+  | (IncidentCommon & { kind: 'cii_operator' })
   | (IncidentCommon & { kind: 'unknown_category'; codes: readonly string[] });
 
 interface IncidentCommon {
@@ -40,8 +42,14 @@ export function incidentAlert(s: IncidentSummary): AlertCandidate {
     case 'important_data':
       return {
         labels: alertLabels('ImportantDataTransfer', 'critical', scope),
-        summary: `${under}: important data sent under certification`,
-        description: `${transfers(s)} of processor ${s.processorId} carried important data under ${under}. Important data may never go under certification: a CAC security assessment is required.`,
+        summary: `${under}: important data sent without a security assessment`,
+        description: `${transfers(s)} of processor ${s.processorId} carried important data under ${under} without a security assessment. Important data may only go abroad after a CAC security assessment (2024 Provisions Art. 7); certification and the standard contract do not cover it.`,
+      };
+    case 'cii_operator':
+      return {
+        labels: alertLabels('CiiOperatorWithoutAssessment', 'critical', scope),
+        summary: `${under}: CII operator transferred PI without a security assessment`,
+        description: `${transfers(s)} of processor ${s.processorId}, a critical information infrastructure operator, went under certification or a standard contract. A CII operator needs a CAC security assessment (PIPL Art. 40).`,
       };
     case 'unknown_category':
       return {

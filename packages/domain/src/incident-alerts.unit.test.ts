@@ -16,4 +16,10 @@ describe('incident alerts', () => {
     expect(unknown.labels).toEqual({ alertname: 'UnknownCategory', severity: 'warning', processor_id: 'P1' });
     expect(unknown.description).toContain('x_code');
   });
+
+  it('raises CiiOperatorWithoutAssessment (critical) with the processor and certificate', () => {
+    const alert = incidentAlert({ ...common, kind: 'cii_operator' });
+    expect(alert.labels).toEqual({ alertname: 'CiiOperatorWithoutAssessment', severity: 'critical', processor_id: 'P1', certificate_id: 'CERT-1' });
+    expect(alert.description).toContain('PIPL Art. 40');
+  });
 });

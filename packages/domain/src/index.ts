@@ -18,6 +18,7 @@ export * from './alert-model.js';
 export * from './alert-lifecycle.js';
 export * from './certificate-alerts.js';
 export * from './ceiling-alerts.js';
+export * from './threshold-alerts.js';
 export * from './incident-alerts.js';
 export * from './canonical-json.js';
 export * from './evidence-digest.js';

@@ -37,10 +37,16 @@ type ScopeEvent = Pick<EgressEvent, 'mechanism' | 'certificateId' | 'processorId
   subjects?: ReadonlyArray<{ categories?: readonly string[] | undefined }>;
 };
 
-/** Every category code the event uses: the transfer's and any subject's own. */
+/**
+ * Every category code actually sent: each subject's own categories, or the transfer's for a
+ * subject without them (SPEC §3). When every subject carries its own, the transfer-level list
+ * was sent for nobody and does not count; without subjects (a bare proposal) it is the list.
+ */
 export function eventCategoryCodes(event: Pick<ScopeEvent, 'categories' | 'subjects'>): string[] {
-  const codes = new Set(event.categories);
-  for (const s of event.subjects ?? []) for (const c of s.categories ?? []) codes.add(c);
+  const subjects = event.subjects ?? [];
+  if (subjects.length === 0) return [...new Set(event.categories)];
+  const codes = new Set<string>();
+  for (const s of subjects) for (const c of s.categories ?? event.categories) codes.add(c);
   return [...codes];
 }
 

@@ -81,7 +81,20 @@ describe('outOfScopeReasons', () => {
     expect(reasons).toEqual(OUT_OF_SCOPE_REASONS.filter((r) => r !== 'unknown_certificate' && r !== 'certificate_of_other_processor'));
   });
 
-  it('lists every category code an event uses', () => {
-    expect(eventCategoryCodes({ categories: ['name'], subjects: [{ categories: ['health', 'name'] }, {}] })).toEqual(['name', 'health']);
+  it('lists every category code actually sent', () => {
+    expect(eventCategoryCodes({ categories: ['name'], subjects: [{ categories: ['health', 'name'] }, {}] })).toEqual(['health', 'name']);
+    expect(eventCategoryCodes({ categories: ['biometric'], subjects: [{ categories: ['name'] }, { categories: ['email'] }] })).toEqual(['name', 'email']);
+    expect(eventCategoryCodes({ categories: ['biometric'] })).toEqual(['biometric']);
+  });
+
+  // SPEC §3: a subject's own categories replace the transfer's for it. Scope categories: name, email, health.
+  it.each([
+    { what: 'every subject [name] under a transfer list [biometric]', categories: ['biometric'], subjects: [['name'], ['name']], reasons: [] },
+    { what: 'one subject without its own list gets [biometric]', categories: ['biometric'], subjects: [['name'], undefined], reasons: ['category_not_in_scope'] },
+    { what: 'a subject sent [biometric] under a transfer list [name]', categories: ['name'], subjects: [['name'], ['biometric']], reasons: ['category_not_in_scope'] },
+    { what: 'no subject has its own list', categories: ['name', 'health'], subjects: [undefined], reasons: [] },
+  ])('$what → $reasons', ({ categories, subjects, reasons }) => {
+    const sent = subjects.map((own, i) => ({ idHash: String(i).repeat(64), ...(own ? { categories: own } : {}) }));
+    expect(outOfScopeReasons(event({ categories, subjects: sent }), certificate())).toEqual(reasons);
   });
 });

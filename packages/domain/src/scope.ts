@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { addMonthsToDate, isValidDate } from './calendar.js';
-import { categoryCodeSchema, identifier, MAX_LONG_ID_LENGTH, purposeSchema, recipientSchema } from './fields.js';
+import { addMonthsToDate, isValidDate, lastDayOfYears } from './calendar.js';
+import { categoryCodeSchema, identifier, MAX_LONG_ID_LENGTH, overseasRecipientSchema, purposeSchema } from './fields.js';
 import { formatIssues, safeErrorMap } from './issues.js';
 import { CEILINGS } from './pathway.js';
 
@@ -9,8 +9,8 @@ import { CEILINGS } from './pathway.js';
 export type CertificateStatus = 'active' | 'suspended' | 'revoked' | 'expired';
 export const CERTIFICATE_STATUSES: readonly CertificateStatus[] = Object.freeze(['active', 'suspended', 'revoked', 'expired'] as const);
 
-/** A certificate is valid at most 3 years. */
-export const MAX_VALIDITY_MONTHS = 36;
+/** A certificate is valid at most 3 years: validTo ≤ validFrom + 3 years − 1 day. */
+export const MAX_VALIDITY_YEARS = 3;
 /** A renewal application is due 6 months before expiry. */
 export const RENEWAL_MONTHS_BEFORE_EXPIRY = 6;
 
@@ -40,6 +40,8 @@ export const certificateSchema = z
     validTo: dateSchema,
     status: z.enum(CERTIFICATE_STATUSES as readonly [CertificateStatus, ...CertificateStatus[]]).default('active'),
     renewalAppliedAt: z.union([dateSchema, z.iso.datetime({ offset: true })]).optional(),
+    /** The successor certificate's id; an expired certificate with an active successor stops alerting. */
+    supersededBy: identifier().optional(),
     /** A CII operator may not use certification (PIPL Art. 40): must be false. */
     ciiOperator: z.boolean().default(false),
     /** Declared caps; must not exceed the ceilings N ≤ 999,999 and S ≤ 9,999. */
@@ -53,7 +55,7 @@ export const certificateSchema = z
         .min(0)
         .max(CEILINGS.sensitive, `must not exceed ${CEILINGS.sensitive} (10,000 以上 requires a security assessment)`),
     }),
-    recipients: z.array(recipientSchema).min(1).max(10_000),
+    recipients: z.array(overseasRecipientSchema).min(1).max(10_000),
     categories: z.array(categoryCodeSchema).min(1).max(1_000),
     purposes: z.array(purposeSchema).min(1).max(1_000),
     /**
@@ -82,8 +84,8 @@ function scopeRules(c: { ciiOperator?: unknown; validFrom?: unknown; validTo?: u
   if (typeof c.validFrom === 'string' && typeof c.validTo === 'string' && isValidDate(c.validFrom) && isValidDate(c.validTo)) {
     if (c.validTo < c.validFrom) {
       ctx.addIssue({ code: 'custom', path: ['validTo'], message: 'must not be before validFrom' });
-    } else if (c.validTo > addMonthsToDate(c.validFrom, MAX_VALIDITY_MONTHS)) {
-      ctx.addIssue({ code: 'custom', path: ['validTo'], message: 'must be at most 3 years after validFrom' });
+    } else if (c.validTo > lastDayOfYears(c.validFrom, MAX_VALIDITY_YEARS)) {
+      ctx.addIssue({ code: 'custom', path: ['validTo'], message: 'must be at most validFrom + 3 years − 1 day (2026-01-01 → 2028-12-31)' });
     }
   }
   const levels = typeof c.alerting === 'object' && c.alerting !== null ? (c.alerting as { levels?: unknown }).levels : undefined;

@@ -47,15 +47,17 @@ describe('validateCertificate', () => {
     ]);
   });
 
-  it('validity: exactly 3 years accepted, one day more rejected', () => {
-    expect(errorsOf({ ...base(), validFrom: '2026-01-01', validTo: '2029-01-01' })).toEqual([]);
-    expect(errorsOf({ ...base(), validFrom: '2026-01-01', validTo: '2029-01-02' })).toEqual([
-      'validTo: must be at most 3 years after validFrom',
-    ]);
-    expect(errorsOf({ ...base(), validFrom: '2024-02-29', validTo: '2027-02-28' })).toEqual([]);
-    expect(errorsOf({ ...base(), validFrom: '2024-02-29', validTo: '2027-03-01' })).toEqual([
-      'validTo: must be at most 3 years after validFrom',
-    ]);
+  // SPEC §2: validTo ≤ validFrom + 3 years − 1 day, worked by hand per row.
+  it.each([
+    { validFrom: '2026-01-01', validTo: '2028-12-31', ok: true }, // the longest
+    { validFrom: '2026-01-01', validTo: '2029-01-01', ok: false }, // 3 years + 1 day of validity
+    { validFrom: '2026-07-15', validTo: '2029-07-14', ok: true },
+    { validFrom: '2026-07-15', validTo: '2029-07-15', ok: false },
+    { validFrom: '2025-03-01', validTo: '2028-02-29', ok: true }, // the day before 1 March 2028 (a leap year)
+    { validFrom: '2024-02-29', validTo: '2027-02-28', ok: true }, // anniversary of 29 February in 2027: 1 March
+    { validFrom: '2024-02-29', validTo: '2027-03-01', ok: false },
+  ])('validity $validFrom → $validTo: $ok', ({ validFrom, validTo, ok }) => {
+    expect(errorsOf({ ...base(), validFrom, validTo })).toEqual(ok ? [] : ['validTo: must be at most validFrom + 3 years − 1 day (2026-01-01 → 2028-12-31)']);
   });
 
   it('validTo before validFrom is rejected; the same day is accepted', () => {
@@ -97,6 +99,10 @@ describe('validateCertificate', () => {
     ]);
     expect(errorsOf({ ...base(), recipients: [{ id: 'x', country: 'de' }] })).toEqual([
       'recipients[0].country: must be an ISO 3166-1 alpha-2 code in upper case, e.g. DE',
+    ]);
+    expect(errorsOf({ ...base(), recipients: [{ id: 'x', country: 'UK' }] })).toEqual(['recipients[0].country: UK is not an ISO 3166-1 alpha-2 code: use GB']);
+    expect(errorsOf({ ...base(), recipients: [{ id: 'x', country: 'HK' }, { id: 'y', country: 'CN' }] })).toEqual([
+      'recipients[1].country: CN is mainland China: a recipient there is not an outbound transfer (HK, MO and TW count as abroad)',
     ]);
     expect(errorsOf({ ...base(), categories: [] })).toEqual(['categories: must not be empty']);
     expect(errorsOf({ ...base(), purposes: [''] })).toEqual(['purposes[0]: must not be empty']);

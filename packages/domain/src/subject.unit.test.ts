@@ -18,13 +18,54 @@ describe('normaliseSubjectId', () => {
     expect(normaliseSubjectId('+86 138-0013-8000')).toBe('+8613800138000');
     expect(normaliseSubjectId(' +49 (30) 1234.5678 ')).toBe('+493012345678');
     expect(normaliseSubjectId('+8613800138000')).toBe('+8613800138000');
+    expect(normaliseSubjectId('+999 123')).toBe('+999123'); // unknown to libphonenumber: '+' and digits
   });
 
-  it('leaves a phone number without + and other ids alone apart from trimming', () => {
-    expect(normaliseSubjectId('138 0013 8000')).toBe('138 0013 8000');
+  it('leaves other ids alone apart from trimming', () => {
     expect(normaliseSubjectId('11010519491231002X')).toBe('11010519491231002X');
     expect(normaliseSubjectId('+abc')).toBe('+abc');
     expect(normaliseSubjectId('User-ABC')).toBe('User-ABC');
+    expect(normaliseSubjectId('12345678')).toBe('12345678'); // not a valid CN number
+  });
+
+  // SPEC §3 / issue 11: the same person is one person. Expected forms written by hand (E.164 of
+  // China Mobile 139 0013 8000; NFKC of fullwidth forms; IDNA of the domain).
+  it.each([
+    ['+86 139 0013 8000', '+8613900138000'],
+    ['0086 13900138000', '+8613900138000'],
+    ['13900138000', '+8613900138000'],
+    ['\uFF0B8613900138000', '+8613900138000'], // fullwidth ＋
+    ['139-0013-8000', '+8613900138000'],
+    ['010 6552 9988', '+861065529988'], // Beijing landline, national trunk prefix 0
+    ['0044 20 7946 0018', '+442079460018'],
+    ['+44 (0)20 7946 0018', '+442079460018'],
+    ['\uFF41lice\uFF20example.com', 'alice@example.com'], // fullwidth ａ and ＠
+    ['alice@example.com', 'alice@example.com'],
+    ['alice@exam\u200Bple.com', 'alice@example.com'], // zero-width space
+    ['\uFEFFalice@example.com', 'alice@example.com'], // byte-order mark
+    ['Jose\u0301@Example.com', 'jos\u00e9@example.com'], // NFD accent composed
+    ['jos\u00e9@B\u00fccher.example', 'jos\u00e9@xn--bcher-kva.example'], // IDNA domain
+  ])('%j → %j', (raw, normal) => {
+    expect(normaliseSubjectId(raw)).toBe(normal);
+  });
+
+  it('reads national numbers in the configured region', () => {
+    expect(normaliseSubjectId('(202) 555-0143', { phoneRegion: 'US' })).toBe('+12025550143');
+    expect(normaliseSubjectId('0044 20 7946 0018', { phoneRegion: 'US' })).toBe('+442079460018');
+    expect(normaliseSubjectId('13900138000', { phoneRegion: 'US' })).toBe('13900138000');
+  });
+
+  it("keeps a lone UTF-16 surrogate as it is (rejecting it is the contract's job)", () => {
+    expect(normaliseSubjectId('ab\uD800c')).toBe('ab\uD800c');
+  });
+});
+
+describe('one person, one pseudonym', () => {
+  it.each([
+    [['+86 139 0013 8000', '0086 13900138000', '13900138000', '\uFF0B8613900138000']],
+    [['\uFF41lice\uFF20example.com', 'alice@example.com', 'alice@exam\u200Bple.com']],
+  ])('%j count as one person', (forms) => {
+    expect(new Set(forms.map((id) => pseudonymise(id, KEY))).size).toBe(1);
   });
 });
 

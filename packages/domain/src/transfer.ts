@@ -7,7 +7,8 @@ import type { OutOfScopeReason } from './outOfScope.js';
 import { eventCategoryCodes, outOfScopeReasons } from './outOfScope.js';
 import type { Certificate } from './scope.js';
 import { versionInForce, type ScopeVersion } from './scope-versions.js';
-import { subjectHash } from './subject.js';
+import { subjectHash, type NormaliseOptions } from './subject.js';
+import { isDomesticRecipient } from './fields.js';
 
 /** Per-processor (legal entity) settings: the one source of group membership. */
 export interface ProcessorSettings {
@@ -62,7 +63,9 @@ export interface PreparedTransfer {
   /** Distinct codes used: the transfer's then any subject's own. */
   categories: string[];
   importantData: boolean;
-  /** False for exempt transfers unless the processor counts them (SPEC §2). */
+  /** Recipient in mainland China (CN): not an outbound transfer, never counted, never out of scope. */
+  domestic: boolean;
+  /** False for domestic transfers, and for exempt ones unless the processor counts them (SPEC §2). */
   counted: boolean;
   unknownCategories: string[];
   outOfScopeReasons: OutOfScopeReason[];
@@ -78,6 +81,8 @@ export interface PrepareContext {
   /** The cited certificate's versions in timeline order (versionTimeline); none: not declared yet. */
   versions?: readonly ScopeVersion[] | undefined;
   processor?: ProcessorSettings | undefined;
+  /** Region of national phone numbers in raw subject ids (default CN). */
+  phoneRegion?: NormaliseOptions['phoneRegion'];
 }
 
 /** The version a transfer is judged against, and whose certificate it cites. */
@@ -103,19 +108,21 @@ export function prepareTransfer(event: EgressEvent, ctx: PrepareContext): Prepar
   // Settings of another processor say nothing about this transfer.
   const processor = ctx.processor?.processorId === event.processorId ? ctx.processor : undefined;
   const transferClassification = catalogue.classify(event.categories);
-  const unknown = new Set(transferClassification.unknown);
+  const unknown = new Set<string>();
   const ownCache = new Map<string, Classification>();
 
   const bySubject = new Map<string, Set<DataClass>>();
   for (const subject of event.subjects) {
     let classification = transferClassification;
-    if (subject.categories !== undefined) {
+    if (subject.categories === undefined) {
+      for (const code of transferClassification.unknown) unknown.add(code);
+    } else {
       const cacheKey = subject.categories.join('\u0000');
       classification = ownCache.get(cacheKey) ?? catalogue.classify(subject.categories);
       ownCache.set(cacheKey, classification);
       for (const code of classification.unknown) unknown.add(code);
     }
-    const idHash = subjectHash(subject, ctx.key);
+    const idHash = subjectHash(subject, ctx.key, ctx);
     const classes = bySubject.get(idHash) ?? new Set<DataClass>();
     for (const c of classification.classes) classes.add(c);
     bySubject.set(idHash, classes);
@@ -129,6 +136,7 @@ export function prepareTransfer(event: EgressEvent, ctx: PrepareContext): Prepar
   }
 
   const occurredAt = new Date(event.occurredAt);
+  const domestic = isDomesticRecipient(event.recipient);
   const { version, ownership } = judgeAgainst({ mechanism: event.mechanism, processorId: event.processorId, occurredAt }, ctx.versions);
   return {
     eventId: event.eventId,
@@ -148,9 +156,10 @@ export function prepareTransfer(event: EgressEvent, ctx: PrepareContext): Prepar
     purpose: event.purpose,
     categories: eventCategoryCodes(event),
     importantData: event.importantData,
-    counted: event.mechanism !== 'exempt' || processor?.countExempt === true,
+    domestic,
+    counted: !domestic && (event.mechanism !== 'exempt' || processor?.countExempt === true),
     unknownCategories: [...unknown],
-    outOfScopeReasons: outOfScopeReasons(event, version?.certificate),
+    outOfScopeReasons: domestic ? [] : outOfScopeReasons(event, version?.certificate),
     classes: sortClasses(all),
     subjects,
   };

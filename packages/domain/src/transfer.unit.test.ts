@@ -44,6 +44,7 @@ describe('prepareTransfer', () => {
       purpose: 'hr_administration',
       categories: ['name', 'email'],
       importantData: false,
+      domestic: false,
       counted: true,
       unknownCategories: [],
       outOfScopeReasons: [],
@@ -86,6 +87,13 @@ describe('prepareTransfer', () => {
     expect(t.classes).toEqual(['nonSensitive', 'sensitive']);
     expect(t.unknownCategories).toEqual(['mystery']);
     expect(t.categories).toEqual(['name', 'health', 'mystery', 'email']);
+  });
+
+  it('uses only the categories actually sent: a transfer list every subject replaces is neither classified nor reported', () => {
+    const t = prepareTransfer(event({ categories: ['biometric', 'mystery'], subjects: [{ id: 'a', categories: ['name'] }] }), { key: KEY, catalogue });
+    expect(t.classes).toEqual(['nonSensitive']);
+    expect(t.unknownCategories).toEqual([]);
+    expect(t.categories).toEqual(['name']);
   });
 
   it('deduplicates subjects by pseudonym, merging classes', () => {
@@ -183,5 +191,13 @@ describe('prepareTransfer', () => {
     const t = prepareTransfer(noSystem, { key: KEY, catalogue });
     expect(t.system).toBeNull();
     expect(t.exemptionBasis).toBeNull();
+  });
+
+  it('records a transfer to mainland China (CN) as domestic: never counted, never out of scope', () => {
+    const t = prepareTransfer(event({ recipient: { id: 'acme-sh', country: 'CN' }, importantData: true }), { key: KEY, catalogue, versions: versions(acmeCertificate()) });
+    expect(t).toMatchObject({ domestic: true, counted: false, outOfScopeReasons: [] });
+    // Hong Kong is abroad: counted, and out of this scope (only DE is declared).
+    const hk = prepareTransfer(event({ recipient: { id: 'acme-gmbh', country: 'HK' } }), { key: KEY, catalogue, versions: versions(acmeCertificate()) });
+    expect(hk).toMatchObject({ domestic: false, counted: true, outOfScopeReasons: ['country_not_in_scope'] });
   });
 });

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // pi-egress-producer: compute idHash values and build valid egress events (NDJSON on stdout).
-import { MECHANISMS, type EgressEventInput } from '@pi-egress/domain';
+import { MECHANISMS, phoneRegion, type EgressEventInput, type NormaliseOptions } from '@pi-egress/domain';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { buildEvent, subjectIdHash } from './event-builder.js';
@@ -16,7 +16,12 @@ const USAGE = `Usage:
       One valid event on stdout; with a key (EGRESS_SUBJECT_KEY or --key-file) the subjects are sent
       as idHash, so raw ids never leave the producer.
 
-The key is read from EGRESS_SUBJECT_KEY or from --key-file, never from the command line.`;
+The key is read from EGRESS_SUBJECT_KEY or from --key-file, never from the command line. National
+phone numbers are read in EGRESS_PHONE_REGION (default CN), which must match the monitor's.`;
+
+function normaliseOptions(): NormaliseOptions {
+  return { phoneRegion: phoneRegion(process.env.EGRESS_PHONE_REGION || 'CN') };
+}
 
 async function readStdinLines(): Promise<string[]> {
   if (process.stdin.isTTY) return [];
@@ -39,7 +44,8 @@ async function hashCommand(args: string[]): Promise<void> {
   const key = subjectKey(values['key-file']);
   if (!key) throw new Error('hash needs the subject key: EGRESS_SUBJECT_KEY or --key-file');
   const ids = positionals.length > 0 ? positionals : await readStdinLines();
-  for (const id of ids) process.stdout.write(`${subjectIdHash(id, key)}\n`);
+  const options = normaliseOptions();
+  for (const id of ids) process.stdout.write(`${subjectIdHash(id, key, options)}\n`);
 }
 
 function required(value: string | undefined, flag: string): string {
@@ -84,7 +90,7 @@ async function eventCommand(args: string[]): Promise<void> {
     ...(values['event-id'] ? { eventId: values['event-id'] } : {}),
     ...(values['occurred-at'] ? { occurredAt: values['occurred-at'] } : {}),
   };
-  process.stdout.write(`${JSON.stringify(buildEvent(draft, key ? { subjectKey: key } : {}))}\n`);
+  process.stdout.write(`${JSON.stringify(buildEvent(draft, key ? { subjectKey: key, ...normaliseOptions() } : {}))}\n`);
 }
 
 const [command, ...rest] = process.argv.slice(2);

@@ -6,6 +6,7 @@ import { toClickHouseTime, type ScopeLevel } from './scope.js';
 export type IncidentRow =
   | (IncidentCounts & { kind: 'out_of_scope'; reason: string })
   | (IncidentCounts & { kind: 'important_data' })
+  | (IncidentCounts & { kind: 'cii_operator' })
   | (IncidentCounts & { kind: 'unknown_category'; codes: string[] });
 
 interface IncidentCounts {
@@ -42,7 +43,11 @@ const BY = 'GROUP BY year, processor_id, certificate_id';
 export class AlertInputs {
   constructor(private readonly client: ClickHouseClient) {}
 
-  /** Out-of-scope, important-data (under certification) and unknown-category transfers since `since`. */
+  /**
+   * Out-of-scope, important-data (any mechanism but a security assessment), CII-operator (under
+   * certification or a standard contract, by the processor's current settings) and
+   * unknown-category transfers since `since`.
+   */
   async incidents(since: Date): Promise<IncidentRow[]> {
     const rows = await selectRows<Row>(
       this.client,
@@ -51,7 +56,12 @@ export class AlertInputs {
        WHERE ${RECENT} ${BY}, reason
        UNION ALL
        SELECT 'important_data' AS kind, '' AS reason, [] AS codes, ${SUMMARY}
-       FROM transfers FINAL WHERE important_data AND mechanism = 'certification' AND ${RECENT}
+       FROM transfers FINAL WHERE important_data AND mechanism != 'security_assessment' AND NOT domestic AND ${RECENT}
+       ${BY}
+       UNION ALL
+       SELECT 'cii_operator' AS kind, '' AS reason, [] AS codes, ${SUMMARY}
+       FROM transfers FINAL WHERE mechanism IN ('certification', 'standard_contract') AND NOT domestic AND ${RECENT}
+         AND processor_id GLOBAL IN (SELECT processor_id FROM processors FINAL WHERE cii_operator)
        ${BY}
        UNION ALL
        SELECT 'unknown_category' AS kind, '' AS reason, arraySort(groupUniqArrayArray(unknown_categories)) AS codes, ${SUMMARY}

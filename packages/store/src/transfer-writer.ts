@@ -158,6 +158,7 @@ function transferRow(transfer: PreparedTransfer, ingestedAt: string) {
     categories: transfer.categories,
     important_data: transfer.importantData,
     counted: transfer.counted,
+    domestic: transfer.domestic,
     classes: transfer.classes,
     subject_count: transfer.subjects.length,
     non_sensitive_subjects: nonSensitive,

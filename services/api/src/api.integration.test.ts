@@ -44,6 +44,21 @@ describe('HTTP API over real HTTP and the real engine', () => {
     expect(mismatch.status).toBe(400);
   });
 
+  it('answers 400 for a certificate declaring a recipient in mainland China, or a country code ISO 3166-1 does not assign', async () => {
+    const put = async (recipients: unknown) => {
+      const response = await api.call('admin', 'PUT', '/v1/certificates/CERT-CN', makeCertificate({ certificateId: 'CERT-CN', recipients }));
+      return { status: response.status, reasons: ((await response.json()) as { reasons?: string[] }).reasons };
+    };
+    // The route names the field as recipients.0.country (its validator's path form).
+    const cn = await put([{ id: 'R-SH', country: 'CN' }]);
+    expect(cn.status).toBe(400);
+    expect(cn.reasons).toEqual([expect.stringMatching(/^recipients\.0\.country: CN is mainland China: a recipient there is not an outbound transfer/)]);
+    const uk = await put([{ id: 'R-LON', country: 'UK' }]);
+    expect(uk.status).toBe(400);
+    expect(uk.reasons).toEqual([expect.stringMatching(/^recipients\.0\.country: UK is not an ISO 3166-1 alpha-2 code: use GB$/)]);
+    expect((await put([{ id: 'R-HK', country: 'HK' }])).status).toBe(200);
+  });
+
   it('counts the valid events of a batch and reports each invalid one with its index', async () => {
     const events = [
       makeEvent({ subjects: subjects(3, 'mixed') }),

@@ -50,6 +50,8 @@ describe('evidence pack over real HTTP and the real engine', () => {
       limits: { nonSensitive: 100, sensitive: 10 },
       recipients: [{ id: 'R1', country: 'DE' }, { id: 'R2', country: 'SG' }],
       purposes: ['customer_support', 'billing'],
+      // Due validTo 2028-12-31 − 6 months = 2028-06-30: applied two days late.
+      renewalAppliedAt: '2028-07-02',
     });
     expect((await api.call('admin', 'PUT', `/v1/certificates/${CERT}`, scope)).status).toBe(200);
     const events = [
@@ -84,6 +86,7 @@ describe('evidence pack over real HTTP and the real engine', () => {
       counts: { nonSensitive: { count: 9, cap: 100, utilization: 0.09 }, sensitive: { count: 5, cap: 10, utilization: 0.5 } },
       digest: { algorithm: 'SHA-256', nonSensitive: expectedDigest('nonSensitive'), sensitive: expectedDigest('sensitive') },
       scope: { limits: { nonSensitive: 100, sensitive: 10 }, declaredAt: expect.any(String) },
+      renewal: { dueDate: '2028-06-30', appliedOn: '2028-07-02', late: true },
     });
     expect(pack.monthlyNewIndividuals.filter((m) => m.nonSensitive + m.sensitive > 0)).toEqual([
       { month: '2026-01', nonSensitive: 5, sensitive: 0 },

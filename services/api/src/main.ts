@@ -3,6 +3,7 @@
 // certificates, HTTP ingest, usage, evidence, admission, /healthz /readyz /metrics.
 import { createLogger, loadEnv } from '@pi-egress/config';
 import { createMetrics, loadCatalogue, loadOrCreateEvidenceKey, openStoreWhenReady, storeOptionsFromEnv } from '@pi-egress/core';
+import { phoneRegion } from '@pi-egress/domain';
 import { buildApi } from './app.js';
 import { parseTokens } from './auth.js';
 
@@ -16,7 +17,7 @@ const store = await openStoreWhenReady(storeOptionsFromEnv(env, required.CLICKHO
   onRetry: (err) => logger.warn({ err }, 'ClickHouse not reachable yet, retrying'),
 });
 const api = await buildApi({
-  ctx: { store, catalogue: loadCatalogue(env.EGRESS_CATEGORIES_FILE), subjectKey: required.EGRESS_SUBJECT_KEY!, now: () => new Date() },
+  ctx: { store, catalogue: loadCatalogue(env.EGRESS_CATEGORIES_FILE), subjectKey: required.EGRESS_SUBJECT_KEY!, phoneRegion: phoneRegion(env.EGRESS_PHONE_REGION), now: () => new Date() },
   metrics: createMetrics(),
   logger,
   tokens: parseTokens(required.EGRESS_TOKENS!),

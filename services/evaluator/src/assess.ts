@@ -3,7 +3,10 @@ import {
   chinaDate,
   classStandings,
   classUsageAlerts,
+  entityThresholdAlerts,
+  hasActiveSuccessor,
   incidentAlert,
+  isExpired,
   lifecycleAlerts,
   pathwayCeilingAlerts,
   splittingRiskAlerts,
@@ -21,7 +24,8 @@ export interface Assessment {
   year: number;
   /** Every year judged: the current one and each past year whose counts changed late (see CountCache). */
   years: number[];
-  certificates: Array<{ certificate: Certificate; year: number; standings: ClassStanding[] }>;
+  /** `superseded`: expired with an active declared successor (CertificateExpired is quiet). */
+  certificates: Array<{ certificate: Certificate; year: number; standings: ClassStanding[]; superseded: boolean }>;
   processors: Array<{ processorId: string; year: number; counts: ClassCounts }>;
   groups: Array<{ groupId: string; year: number; counts: ClassCounts; members: string[] }>;
   candidates: AlertCandidate[];
@@ -52,6 +56,7 @@ export async function assess(ctx: MonitorContext, counts: CountCache, options: {
   const certificatesOf = new Map<string, string[]>();
   for (const c of certificateList) certificatesOf.set(c.processorId, [...(certificatesOf.get(c.processorId) ?? []), c.certificateId]);
   const processorIds = new Set<string>(certificateList.map((c) => c.processorId));
+  const successorOf = (c: Certificate) => certificateList.find((s) => s.certificateId === c.supersededBy);
   const assessment: Assessment = { year, years, certificates: [], processors: [], groups: [], candidates: [] };
 
   for (const y of years) {
@@ -62,7 +67,8 @@ export async function assess(ctx: MonitorContext, counts: CountCache, options: {
       const key = { level: 'certificate', scopeId: certificate.certificateId, year: y } as const;
       const input = { certificate, counts: counts.counts(key), dailyNew: counts.dailyNew(key), today: day, year: y };
       const standings = classStandings(input);
-      assessment.certificates.push({ certificate, year: y, standings });
+      const superseded = isExpired(certificate, today) && hasActiveSuccessor(certificate, successorOf(certificate), today);
+      assessment.certificates.push({ certificate, year: y, standings, superseded });
       const usage = standings.flatMap((standing) => classUsageAlerts(certificate, current ? standing : { ...standing, forecast: null }));
       assessment.candidates.push(...inYear(y, usage));
     }
@@ -72,6 +78,9 @@ export async function assess(ctx: MonitorContext, counts: CountCache, options: {
       const processorCounts = counts.counts({ level: 'processor', scopeId: processorId, year: y });
       assessment.processors.push({ processorId, year: y, counts: processorCounts });
       assessment.candidates.push(...inYear(y, pathwayCeilingAlerts(processorId, processorCounts, certificatesOf.get(processorId) ?? [])));
+      const key = { level: 'processor', scopeId: processorId, year: y } as const;
+      const early = { entity: { level: 'processor', id: processorId } as const, counts: processorCounts, dailyNew: counts.dailyNew(key), today: day, year: y };
+      assessment.candidates.push(...entityThresholdAlerts(early, { forecast: current }));
     }
     for (const groupId of groupIds) {
       const members = await ctx.store.scopes.groupMembers(groupId);
@@ -80,9 +89,11 @@ export async function assess(ctx: MonitorContext, counts: CountCache, options: {
       const memberCounts = members.map((processorId) => ({ processorId, counts: counts.counts({ level: 'processor', scopeId: processorId, year: y }) }));
       assessment.groups.push({ groupId, year: y, counts: groupCounts, members });
       assessment.candidates.push(...inYear(y, splittingRiskAlerts(groupId, groupCounts, memberCounts)));
+      const early = { entity: { level: 'group', id: groupId } as const, counts: groupCounts, dailyNew: counts.dailyNew({ level: 'group', scopeId, year: y }), today: day, year: y };
+      assessment.candidates.push(...entityThresholdAlerts(early, { forecast: current }));
     }
   }
-  assessment.candidates.push(...certificateList.flatMap((certificate) => lifecycleAlerts(certificate, today)));
+  assessment.candidates.push(...certificateList.flatMap((certificate) => lifecycleAlerts(certificate, today, successorOf(certificate))));
   assessment.candidates.push(...incidents.map(incidentAlert));
   return assessment;
 }

@@ -72,7 +72,8 @@ export class CountCache {
           const key: ScopeKey = { level: row.level, scopeId: row.scopeId, year: row.year };
           const [usage, dailyNew] = await Promise.all([
             this.ctx.store.usage.individuals(key),
-            key.level === 'certificate' ? this.ctx.store.usage.dailyNewIndividuals(key) : Promise.resolve([]),
+            // Every level: certificate caps and the processor and group thresholds are forecast.
+            this.ctx.store.usage.dailyNewIndividuals(key),
           ]);
           this.entries.set(keyOf(key), { lastInsertedAt: row.lastInsertedAt, readAt: now, counts: usage.counts, dailyNew });
         }),

@@ -1,5 +1,5 @@
 import { zeroAlertsFiring, type Metrics } from '@pi-egress/core';
-import { addDaysToDate, chinaDayStart, classLabel, DATA_CLASSES, type ActiveAlert } from '@pi-egress/domain';
+import { addDaysToDate, chinaDayStart, classLabel, DATA_CLASSES, levelLabel, type ActiveAlert } from '@pi-egress/domain';
 import type { Assessment } from './assess.js';
 
 /**
@@ -8,7 +8,17 @@ import type { Assessment } from './assess.js';
  * and a scrape, which cannot interleave with synchronous code, never sees a half-updated set.
  */
 export function publishGauges(metrics: Metrics, assessment: Assessment, firing: readonly ActiveAlert[]): void {
-  for (const gauge of [metrics.individuals, metrics.cap, metrics.utilization, metrics.forecastCapDays, metrics.certificateExpiry, metrics.alertsFiring]) {
+  for (const gauge of [
+    metrics.individuals,
+    metrics.cap,
+    metrics.utilization,
+    metrics.forecastCapTimestamp,
+    metrics.alertLevel,
+    metrics.forecastHorizon,
+    metrics.certificateExpiry,
+    metrics.certificateSuperseded,
+    metrics.alertsFiring,
+  ]) {
     gauge.reset();
   }
   zeroAlertsFiring(metrics);
@@ -18,13 +28,18 @@ export function publishGauges(metrics: Metrics, assessment: Assessment, firing: 
       metrics.individuals.set(labels, s.count);
       metrics.cap.set(labels, s.cap);
       metrics.utilization.set(labels, s.utilization);
-      if (s.forecast && year === assessment.year) metrics.forecastCapDays.set(labels, s.forecast.days);
+      if (s.forecast && year === assessment.year) metrics.forecastCapTimestamp.set(labels, chinaDayStart(s.forecast.date).getTime() / 1000);
+      for (const level of certificate.alerting.levels) metrics.alertLevel.set({ ...labels, level: levelLabel(level) }, level);
     }
   }
-  for (const { certificate } of assessment.certificates.filter((c) => c.year === assessment.year)) {
+  // Per certificate, once: its forecast horizon (read by the Prometheus rules), validity and successor.
+  for (const { certificate, superseded } of assessment.certificates.filter((c) => c.year === assessment.year)) {
+    const owner = { processor_id: certificate.processorId, certificate_id: certificate.certificateId };
+    metrics.forecastHorizon.set(owner, certificate.alerting.forecastHorizonDays * 86_400);
     // End of the last day of validity, China time.
     const expiry = chinaDayStart(addDaysToDate(certificate.validTo, 1)).getTime() / 1000;
     metrics.certificateExpiry.set({ certificate_id: certificate.certificateId }, expiry);
+    metrics.certificateSuperseded.set({ certificate_id: certificate.certificateId }, superseded ? 1 : 0);
   }
   // Processor totals (all counted transfers, whatever the mechanism) carry no certificate_id.
   for (const { processorId, counts, year } of assessment.processors) {

@@ -2,6 +2,7 @@
 // The ingest service alone (production): Kafka → store, with /healthz /readyz /metrics.
 import { createLogger, loadEnv } from '@pi-egress/config';
 import { createMetrics, loadCatalogue, openStoreWhenReady, startCheckpointing, storeOptionsFromEnv, type MonitorContext } from '@pi-egress/core';
+import { phoneRegion } from '@pi-egress/domain';
 import type { Store } from '@pi-egress/store';
 import { kafkaSettingsFromEnv } from './env.js';
 import { serveOperationalEndpoints, type OperationalServer } from './http.js';
@@ -56,6 +57,7 @@ try {
     store,
     catalogue: loadCatalogue(env.EGRESS_CATEGORIES_FILE),
     subjectKey: env.EGRESS_SUBJECT_KEY,
+    phoneRegion: phoneRegion(env.EGRESS_PHONE_REGION),
     now: () => new Date(),
   };
   if (!exiting) {

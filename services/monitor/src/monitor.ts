@@ -2,6 +2,7 @@ import { buildApi, parseTokens } from '@pi-egress/api';
 import { superviseEmbeddedClickHouse } from '@pi-egress/clickhouse-embedded';
 import { createLogger, type Env, type Logger } from '@pi-egress/config';
 import { createMetrics, loadCatalogue, loadOrCreateEvidenceKey, openStoreWhenReady, storeOptionsFromEnv, type MonitorContext } from '@pi-egress/core';
+import { phoneRegion } from '@pi-egress/domain';
 import { evaluatorOptionsFromEnv, startEvaluatorReplica } from '@pi-egress/evaluator';
 import { kafkaSettingsFromEnv, startKafkaIngest } from '@pi-egress/ingest';
 import { mkdirSync } from 'node:fs';
@@ -19,6 +20,9 @@ export interface RunningMonitor {
  * HTTP ingest and API, evaluator and metrics, and Kafka ingest when KAFKA_BROKERS is set.
  */
 export async function startMonitor(env: Env, logger: Logger = createLogger({ level: env.LOG_LEVEL })): Promise<RunningMonitor> {
+  // A bad category file stops start-up before anything else runs (one line naming the code).
+  const catalogue = loadCatalogue(env.EGRESS_CATEGORIES_FILE);
+  const region = phoneRegion(env.EGRESS_PHONE_REGION);
   const dataDir = resolve(env.EGRESS_DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
   const stops: Array<() => Promise<void>> = [];
@@ -45,8 +49,9 @@ export async function startMonitor(env: Env, logger: Logger = createLogger({ lev
     const secrets = resolveSecrets({ ...env, EGRESS_DATA_DIR: dataDir });
     const ctx: MonitorContext = {
       store,
-      catalogue: loadCatalogue(env.EGRESS_CATEGORIES_FILE),
+      catalogue,
       subjectKey: secrets.subjectKey,
+      phoneRegion: region,
       now: () => new Date(),
     };
 

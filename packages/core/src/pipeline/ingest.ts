@@ -40,7 +40,7 @@ export async function prepareStep(ctx: MonitorContext, event: EgressEvent): Prom
     event.certificateId ? ctx.store.scopes.certificateVersions(event.certificateId) : undefined,
     ctx.store.scopes.processor(event.processorId),
   ]);
-  return prepareTransfer(event, { key: ctx.subjectKey, catalogue: ctx.catalogue, versions, processor });
+  return prepareTransfer(event, { key: ctx.subjectKey, catalogue: ctx.catalogue, versions, processor, phoneRegion: ctx.phoneRegion });
 }
 
 interface WriteOutcome {

@@ -1,0 +1,68 @@
+import type { Store } from '@pi-egress/store';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeCertificate, makeEvent, subjects } from '../fixtures/events.js';
+import { startAlertingRig, type AlertingRig } from '../harness/alerting-rig.js';
+import { openTestStore } from '../setup/store.js';
+
+/** Seeds `count` distinct people server-side at one level (test-only; production rows come from the writer). */
+async function seedPeople(store: Store, scope: { level: 'processor' | 'group'; id: string }, from: number, count: number) {
+  await store.client.command({
+    query: `INSERT INTO subject_first_seen (scope_level, scope_id, year, class, id_hash, first_seen)
+            SELECT {level:String}, {id:String}, 2026, 'nonSensitive', SHA256(concat({id:String}, toString(number))), toDateTime64('2026-03-01 00:00:00', 3, 'UTC')
+            FROM numbers({from:UInt64}, {count:UInt64})`,
+    query_params: { level: scope.level, id: scope.id, from, count },
+  });
+}
+
+const about = (rig: AlertingRig, label: 'processor_id' | 'group_id', id: string) => async () =>
+  (await rig.evaluator.evaluateNow()).firing
+    .filter((a) => a.labels[label] === id && ['PathwayThresholdApproaching', 'PathwayCeilingReached'].includes(a.alertname))
+    .map((a) => a.labels);
+
+describe('early warnings at the security-assessment thresholds (1,000,000 non-sensitive)', () => {
+  let rig: AlertingRig;
+  beforeAll(async () => {
+    rig = await startAlertingRig({ store: await openTestStore(), now: new Date('2026-06-02T00:00:00Z') });
+  });
+  afterAll(async () => {
+    await rig?.stop();
+    await rig?.store.close();
+  });
+
+  it('warns a processor at 800,000 across certification and standard-contract transfers, and reaches the ceiling at 1,000,000', async () => {
+    await rig.declare(makeCertificate({ certificateId: 'CERT-PT', processorId: 'PT', limits: { nonSensitive: 999_999, sensitive: 100 } }));
+    const firing = about(rig, 'processor_id', 'PT');
+    await seedPeople(rig.store, { level: 'processor', id: 'PT' }, 0, 799_000);
+    await rig.ingest([
+      makeEvent({ processorId: 'PT', certificateId: 'CERT-PT', subjects: subjects(500, 'cert') }),
+      makeEvent({ processorId: 'PT', mechanism: 'standard_contract', subjects: subjects(499, 'scc') }),
+    ]);
+    expect(await firing()).toEqual([]); // 799,999
+    await rig.ingest([makeEvent({ processorId: 'PT', mechanism: 'standard_contract', subjects: subjects(1, 'scc', 499) })]);
+    expect(await firing()).toEqual([
+      { alertname: 'PathwayThresholdApproaching', severity: 'warning', processor_id: 'PT', class: 'non_sensitive', level: '0.8', year: '2026' },
+    ]);
+    await seedPeople(rig.store, { level: 'processor', id: 'PT' }, 799_000, 200_000); // 1,000,000
+    const labels = await firing();
+    expect(labels.filter((l) => l.alertname === 'PathwayThresholdApproaching').map((l) => l.level)).toEqual(['0.8', '0.9', '0.95']);
+    expect(labels).toContainEqual({ alertname: 'PathwayCeilingReached', severity: 'critical', processor_id: 'PT', certificate_id: 'CERT-PT', class: 'non_sensitive', year: '2026' });
+    await rig.webhook.waitFor((a) => a.labels.alertname === 'PathwayThresholdApproaching' && a.labels.processor_id === 'PT', 10_000);
+  });
+
+  it('does the same for a group of two processors, each far below', async () => {
+    for (const processorId of ['GA', 'GB']) await rig.store.scopes.putProcessor({ processorId, groupId: 'G9', countExempt: false, ciiOperator: false });
+    const firing = about(rig, 'group_id', 'G9');
+    await seedPeople(rig.store, { level: 'group', id: 'G9' }, 0, 799_998);
+    await rig.ingest([
+      makeEvent({ processorId: 'GA', mechanism: 'standard_contract', subjects: subjects(1, 'ga') }),
+      makeEvent({ processorId: 'GB', mechanism: 'standard_contract', subjects: subjects(1, 'gb') }),
+    ]);
+    expect(await firing()).toEqual([
+      { alertname: 'PathwayThresholdApproaching', severity: 'warning', group_id: 'G9', class: 'non_sensitive', level: '0.8', year: '2026' },
+    ]);
+    await seedPeople(rig.store, { level: 'group', id: 'G9' }, 799_998, 200_000); // 1,000,000
+    const labels = await firing();
+    expect(labels.filter((l) => l.alertname === 'PathwayThresholdApproaching').map((l) => l.level)).toEqual(['0.8', '0.9', '0.95']);
+    expect(labels).toContainEqual({ alertname: 'PathwayCeilingReached', severity: 'critical', group_id: 'G9', class: 'non_sensitive', year: '2026' });
+  });
+});
