@@ -56,8 +56,12 @@ export function createBatchHandler(deps: BatchHandlerDeps): EachBatchHandler {
     const lost = new AbortController();
     const signal = AbortSignal.any([deps.shutdown, lost.signal]);
     const stopHeartbeats = keepHeartbeating(heartbeat, deps.heartbeatIntervalMs, (error) => lost.abort(error));
+    let leaveBacklog: (() => void) | undefined;
     try {
       const decoded = decodeBatch(batch, deps.maxMessageBytes, logger);
+      // The ingest lag: how long the batch's oldest message has waited unwritten (until committed).
+      const oldest = Math.min(...batch.messages.map((message) => Number(message.timestamp)));
+      leaveBacklog = metrics.ingestBacklog.received(new Date(Number.isFinite(oldest) ? oldest : Date.now()));
       // Transient store failures throw and are retried here; data the store refuses comes back as a rejection.
       const report = await backpressure.run('write', () => ingestDecoded(ctx, decoded.results), signal);
       const now = ctx.now();
@@ -87,6 +91,7 @@ export function createBatchHandler(deps: BatchHandlerDeps): EachBatchHandler {
       throw error;
     } finally {
       stopHeartbeats();
+      leaveBacklog?.();
     }
   };
 }
