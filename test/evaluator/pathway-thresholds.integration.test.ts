@@ -1,18 +1,13 @@
-import type { Store } from '@pi-egress/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCertificate, makeEvent, subjects } from '../fixtures/events.js';
 import { startAlertingRig, type AlertingRig } from '../harness/alerting-rig.js';
+import { seedPeople as seed } from '../harness/seed-people.js';
 import { openTestStore } from '../setup/store.js';
+import type { Store } from '@pi-egress/store';
 
-/** Seeds `count` distinct people server-side at one level (test-only; production rows come from the writer). */
-async function seedPeople(store: Store, scope: { level: 'processor' | 'group'; id: string }, from: number, count: number) {
-  await store.client.command({
-    query: `INSERT INTO subject_first_seen (scope_level, scope_id, year, class, id_hash, first_seen)
-            SELECT {level:String}, {id:String}, 2026, 'nonSensitive', SHA256(concat({id:String}, toString(number))), toDateTime64('2026-03-01 00:00:00', 3, 'UTC')
-            FROM numbers({from:UInt64}, {count:UInt64})`,
-    query_params: { level: scope.level, id: scope.id, from, count },
-  });
-}
+/** Distinct people per scope, first seen on 1 March. */
+const seedPeople = (store: Store, scope: { level: 'processor' | 'group'; id: string }, from: number, count: number) =>
+  seed(store, scope, from, count, { distinctPerScope: true, firstSeen: '2026-03-01 00:00:00' });
 
 const about = (rig: AlertingRig, label: 'processor_id' | 'group_id', id: string) => async () =>
   (await rig.evaluator.evaluateNow()).firing

@@ -2,9 +2,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { selectRows } from './client.js';
 import { countsFrom, DATA_CLASSES, scopeIdOf, type DailyRow } from './count-rows.js';
 import type { ScopeKey } from './scope.js';
-import { inFlightFloor, SCOPE_CONDITION as KEY, scopeParams as keyParams } from './scope-sql.js';
-
-const IN_FLIGHT_FLOOR = inFlightFloor(['subject_first_seen']);
+import { IN_FLIGHT_SUBJECT_INSERTS, SCOPE_CONDITION, scopeParams } from './scope-sql.js';
 
 /** How often each scope's checkpoint is recounted in full rather than stepped from the last one. */
 const DEFAULT_FULL_RECOUNT_INTERVAL_MS = 3600_000;
@@ -44,7 +42,7 @@ export class Checkpointer {
     const stale = await selectRows<{ scope_level: ScopeKey['level']; scope_id: string; year: number; watermark: string }>(
       this.client,
       `SELECT a.scope_level AS scope_level, a.scope_id AS scope_id, a.year AS year,
-              toString(least(now64(6) - toIntervalMillisecond({settle:UInt64}), (${IN_FLIGHT_FLOOR}))) AS watermark
+              toString(least(now64(6) - toIntervalMillisecond({settle:UInt64}), (${IN_FLIGHT_SUBJECT_INSERTS}))) AS watermark
        FROM (SELECT scope_level, scope_id, year, max(last_inserted_at) AS last FROM scope_activity
              GROUP BY scope_level, scope_id, year) AS a
        LEFT JOIN (SELECT scope_level, scope_id, year, max(watermark) AS w FROM count_checkpoints
@@ -94,16 +92,16 @@ export class Checkpointer {
     const totals = await selectRows<{ at: string; class: string; individuals: number | string }>(
       this.client,
       `SELECT toString(watermark) AS at, toString(class) AS class, individuals FROM count_checkpoints FINAL
-       WHERE ${KEY} AND watermark = (SELECT max(watermark) FROM count_checkpoints FINAL WHERE ${KEY})`,
-      keyParams(key),
+       WHERE ${SCOPE_CONDITION} AND watermark = (SELECT max(watermark) FROM count_checkpoints FINAL WHERE ${SCOPE_CONDITION})`,
+      scopeParams(key),
     );
     if (totals.length === 0) return undefined;
     const watermark = totals[0]!.at;
     const rows = await selectRows<DailyRow>(
       this.client,
       `SELECT toString(class) AS class, toString(day) AS day, any(individuals) AS individuals
-       FROM daily_new_individuals WHERE ${KEY} AND watermark = {watermark:DateTime64(6, 'UTC')} GROUP BY class, day`,
-      { ...keyParams(key), watermark },
+       FROM daily_new_individuals WHERE ${SCOPE_CONDITION} AND watermark = {watermark:DateTime64(6, 'UTC')} GROUP BY class, day`,
+      { ...scopeParams(key), watermark },
     );
     const sums = countsFrom(rows);
     const expected = countsFrom(totals);
@@ -117,13 +115,13 @@ export class Checkpointer {
    * an earlier day when a late event showed they were first seen before.
    */
   private async recountCheckpoint(key: ScopeKey, watermark: string): Promise<void> {
-    const params = { ...keyParams(key), watermark };
+    const params = { ...scopeParams(key), watermark };
     await this.client.command({
       query: `INSERT INTO daily_new_individuals (scope_level, scope_id, year, class, day, watermark, individuals)
               SELECT scope_level, scope_id, year, class, toDate(first_seen, 'Asia/Shanghai') AS day,
                      {watermark:DateTime64(6, 'UTC')}, count()
               FROM subject_first_seen FINAL
-              WHERE ${KEY} AND inserted_at <= {watermark:DateTime64(6, 'UTC')}
+              WHERE ${SCOPE_CONDITION} AND inserted_at <= {watermark:DateTime64(6, 'UTC')}
               GROUP BY scope_level, scope_id, year, class, day`,
       query_params: params,
     });
@@ -132,7 +130,7 @@ export class Checkpointer {
               SELECT {level:String}, {scopeId:String}, {year:UInt16}, c, {watermark:DateTime64(6, 'UTC')},
                      sumIf(individuals, class = c)
               FROM (SELECT class, individuals FROM daily_new_individuals FINAL
-                    WHERE ${KEY} AND watermark = {watermark:DateTime64(6, 'UTC')})
+                    WHERE ${SCOPE_CONDITION} AND watermark = {watermark:DateTime64(6, 'UTC')})
               ARRAY JOIN ['nonSensitive', 'sensitive'] AS c
               GROUP BY c`,
       query_params: params,
@@ -151,13 +149,13 @@ export class Checkpointer {
       this.client,
       `SELECT toString(class) AS class, toString(toDate(first_seen, 'Asia/Shanghai')) AS day, count() AS individuals FROM (
          SELECT class, id_hash, min(first_seen) AS first_seen FROM subject_first_seen
-         WHERE ${KEY} AND (class, id_hash) IN (
+         WHERE ${SCOPE_CONDITION} AND (class, id_hash) IN (
            SELECT class, id_hash FROM subject_recent
-           WHERE ${KEY} AND inserted_at > {previous:DateTime64(6, 'UTC')} AND inserted_at <= {watermark:DateTime64(6, 'UTC')})
+           WHERE ${SCOPE_CONDITION} AND inserted_at > {previous:DateTime64(6, 'UTC')} AND inserted_at <= {watermark:DateTime64(6, 'UTC')})
          GROUP BY class, id_hash
          HAVING min(inserted_at) > {previous:DateTime64(6, 'UTC')} AND min(inserted_at) <= {watermark:DateTime64(6, 'UTC')})
        GROUP BY class, day`,
-      { ...keyParams(key), previous: previous.watermark, watermark },
+      { ...scopeParams(key), previous: previous.watermark, watermark },
     );
     const days = new Map<string, DailyRow>();
     for (const row of [...previous.days, ...added]) {

@@ -2,7 +2,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { selectRows } from './client.js';
 import { CHECKPOINT_MAX_AGE_MS, countsFrom, DATA_CLASSES, scopeIdOf, type DataClass } from './count-rows.js';
 import { fromClickHouseTime, zeroCounts, type ClassCounts, type ScopeKey } from './scope.js';
-import { inFlightFloor, SCOPE_CONDITION as KEY, scopeParams as keyParams } from './scope-sql.js';
+import { IN_FLIGHT_SUBJECT_INSERTS, SCOPE_CONDITION, scopeParams } from './scope-sql.js';
 
 /**
  * Exact distinct counts that stay fast as a year fills up.
@@ -21,8 +21,6 @@ export interface Usage {
   counts: ClassCounts;
   asOf: Date;
 }
-
-const IN_FLIGHT_FLOOR = inFlightFloor(['subject_first_seen']);
 
 /** How far the tail cursor trails the server clock (see individuals). */
 const CURSOR_MARGIN_MS = 1_000;
@@ -67,12 +65,12 @@ export class CountReader {
     const state = this.tails.get(id);
     const [head] = await selectRows<{ watermark: string; now: string; cursor: string; newer_rows: number | string; checkpoint: Array<[string, number | string]> }>(
       this.client,
-      `WITH (SELECT max(watermark) FROM count_checkpoints FINAL WHERE ${KEY}) AS w
+      `WITH (SELECT max(watermark) FROM count_checkpoints FINAL WHERE ${SCOPE_CONDITION}) AS w
        SELECT toString(w) AS watermark, toString(now64(6)) AS now,
-              toString(least(now64(6) - toIntervalMillisecond({cursorMargin:UInt64}), (${IN_FLIGHT_FLOOR}))) AS cursor,
-              (SELECT count() FROM subject_recent WHERE ${KEY} AND inserted_at > greatest(w, {from:DateTime64(6, 'UTC')})) AS newer_rows,
-              (SELECT groupArray((toString(class), individuals)) FROM count_checkpoints FINAL WHERE ${KEY} AND watermark = w) AS checkpoint`,
-      { ...keyParams(key), from: state?.cursor ?? EPOCH, cursorMargin: CURSOR_MARGIN_MS },
+              toString(least(now64(6) - toIntervalMillisecond({cursorMargin:UInt64}), (${IN_FLIGHT_SUBJECT_INSERTS}))) AS cursor,
+              (SELECT count() FROM subject_recent WHERE ${SCOPE_CONDITION} AND inserted_at > greatest(w, {from:DateTime64(6, 'UTC')})) AS newer_rows,
+              (SELECT groupArray((toString(class), individuals)) FROM count_checkpoints FINAL WHERE ${SCOPE_CONDITION} AND watermark = w) AS checkpoint`,
+      { ...scopeParams(key), from: state?.cursor ?? EPOCH, cursorMargin: CURSOR_MARGIN_MS },
     );
     const now = fromClickHouseTime(head!.now);
     const watermark = fromClickHouseTime(head!.watermark);
@@ -121,13 +119,13 @@ export class CountReader {
       this.client,
       `SELECT toString(class) AS class, min_inserted <= {cursor:DateTime64(6, 'UTC')} AS settled, count() AS individuals FROM (
          SELECT class, id_hash, min(inserted_at) AS min_inserted FROM subject_first_seen
-         WHERE ${KEY} AND (class, id_hash) IN (
+         WHERE ${SCOPE_CONDITION} AND (class, id_hash) IN (
            SELECT class, id_hash FROM subject_recent
-           WHERE ${KEY} AND inserted_at > {from:DateTime64(6, 'UTC')})
+           WHERE ${SCOPE_CONDITION} AND inserted_at > {from:DateTime64(6, 'UTC')})
          GROUP BY class, id_hash
          HAVING min_inserted > {from:DateTime64(6, 'UTC')})
        GROUP BY class, settled`,
-      { ...keyParams(key), from: base.cursor, cursor },
+      { ...scopeParams(key), from: base.cursor, cursor },
     );
     const settled = { ...base.settled };
     const tail = { ...base.settled };
@@ -145,8 +143,8 @@ export class CountReader {
   async fullCount(key: ScopeKey): Promise<ClassCounts> {
     const rows = await selectRows<{ class: string; individuals: string }>(
       this.client,
-      `SELECT class, count() AS individuals FROM subject_first_seen FINAL WHERE ${KEY} GROUP BY class`,
-      keyParams(key),
+      `SELECT class, count() AS individuals FROM subject_first_seen FINAL WHERE ${SCOPE_CONDITION} GROUP BY class`,
+      scopeParams(key),
     );
     return countsFrom(rows);
   }
@@ -156,9 +154,9 @@ export class CountReader {
     const rows = await selectRows<{ day: string; class: string; individuals: string }>(
       this.client,
       `SELECT toString(day) AS day, class, individuals FROM daily_new_individuals FINAL
-       WHERE ${KEY} AND watermark = (SELECT max(watermark) FROM count_checkpoints FINAL WHERE ${KEY})
+       WHERE ${SCOPE_CONDITION} AND watermark = (SELECT max(watermark) FROM count_checkpoints FINAL WHERE ${SCOPE_CONDITION})
        ORDER BY day`,
-      keyParams(key),
+      scopeParams(key),
     );
     const byDay = new Map<string, ClassCounts>();
     for (const row of rows) {

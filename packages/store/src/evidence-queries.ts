@@ -7,7 +7,7 @@ import type { Incident } from './incidents.js';
 /** An incident in an evidence pack. */
 export type IncidentRecord = Omit<Incident, 'fingerprint' | 'year'>;
 import { fromClickHouseTime, toClickHouseTime, zeroCounts, type ClassCounts, type ScopeKey } from './scope.js';
-import { inFlightFloor, SCOPE_CONDITION, scopeParams } from './scope-sql.js';
+import { IN_FLIGHT_EVIDENCE_INSERTS, SCOPE_CONDITION, scopeParams } from './scope-sql.js';
 import { TransferEvidence } from './transfer-evidence.js';
 
 /**
@@ -19,8 +19,6 @@ import { TransferEvidence } from './transfer-evidence.js';
  */
 const PERSONS_AS_OF = `SELECT class, id_hash, min(first_seen) AS first_seen FROM subject_first_seen
   WHERE ${SCOPE_CONDITION} GROUP BY class, id_hash HAVING min(inserted_at) <= {asOf:DateTime64(3, 'UTC')}`;
-
-const IN_FLIGHT_FLOOR = inFlightFloor(['subject_first_seen', 'transfers', 'audit_log', 'alert_history']);
 
 export interface ClassDigest {
   count: number;
@@ -47,7 +45,7 @@ export class EvidenceQueries {
   async settledNow(): Promise<Date> {
     const [row] = await selectRows<{ now: string }>(
       this.client,
-      `SELECT toString(toDateTime64(least(now64(6) - toIntervalMillisecond({settle:UInt64}), (${IN_FLIGHT_FLOOR})), 3)) AS now`,
+      `SELECT toString(toDateTime64(least(now64(6) - toIntervalMillisecond({settle:UInt64}), (${IN_FLIGHT_EVIDENCE_INSERTS})), 3)) AS now`,
       { settle: this.settleMs },
     );
     return fromClickHouseTime(row!.now);
@@ -64,7 +62,7 @@ export class EvidenceQueries {
     const clock = async () => {
       const [row] = await selectRows<{ now: string; floor: string }>(
         this.client,
-        `SELECT toString(toDateTime64(now64(6), 3)) AS now, toString(toDateTime64((${IN_FLIGHT_FLOOR}), 3)) AS floor`,
+        `SELECT toString(toDateTime64(now64(6), 3)) AS now, toString(toDateTime64((${IN_FLIGHT_EVIDENCE_INSERTS}), 3)) AS floor`,
       );
       return { now: fromClickHouseTime(row!.now), floor: fromClickHouseTime(row!.floor) };
     };

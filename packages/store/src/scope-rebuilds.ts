@@ -3,6 +3,18 @@ import { pendingCertificateScopeId } from '@pi-egress/domain';
 import { groupCountingId, type GroupEpoch, type ScopeRegistry } from './scope-registry.js';
 import type { TransferWriter } from './transfer-writer.js';
 
+/** A group's people in a new epoch: its members' own people of every year, each once. */
+const COPY_MEMBERS = `INSERT INTO subject_first_seen (scope_level, scope_id, year, class, id_hash, first_seen)
+  SELECT 'group', {scopeId:String}, year, class, id_hash, min(first_seen) FROM subject_first_seen
+  WHERE scope_level = 'processor' AND scope_id IN {members:Array(String)}
+  GROUP BY year, class, id_hash`;
+
+/** A processor's people held under a certificate not declared yet, onto the certificate. */
+const COPY_PENDING = `INSERT INTO subject_first_seen (scope_level, scope_id, year, class, id_hash, first_seen)
+  SELECT 'certificate', {scopeId:String}, year, class, id_hash, min(first_seen) FROM subject_first_seen
+  WHERE scope_level = 'certificate' AND scope_id = {pending:String}
+  GROUP BY year, class, id_hash`;
+
 /**
  * Moves counted people between scopes when a declaration changes where they count, exactly and
  * without deleting anything: every row is copied with the earliest first-seen time, and the copy
@@ -26,12 +38,7 @@ export class ScopeRebuilds {
     return this.writer.exclusive(async () => {
       const epoch: GroupEpoch = { groupId, epoch: (await this.scopes.groupEpoch(groupId)).epoch + 1, members: [...members].sort() };
       if (members.length > 0) {
-        await this.copyRows(
-          `scope_level = 'processor' AND scope_id IN {members:Array(String)}`,
-          { members: epoch.members },
-          'group',
-          groupCountingId(groupId, epoch.epoch),
-        );
+        await this.client.command({ query: COPY_MEMBERS, query_params: { members: epoch.members, scopeId: groupCountingId(groupId, epoch.epoch) } });
       }
       await this.scopes.putGroupEpoch(epoch);
       return epoch;
@@ -40,23 +47,8 @@ export class ScopeRebuilds {
 
   /** The people of a processor's transfers that cited `certificateId` before it was declared. */
   adoptPending(processorId: string, certificateId: string): Promise<void> {
-    return this.writer.exclusive(() =>
-      this.copyRows(
-        `scope_level = 'certificate' AND scope_id = {pending:String}`,
-        { pending: pendingCertificateScopeId(processorId, certificateId) },
-        'certificate',
-        certificateId,
-      ),
-    );
-  }
-
-  private async copyRows(source: string, params: Record<string, unknown>, level: 'group' | 'certificate', scopeId: string): Promise<void> {
-    await this.client.command({
-      query: `INSERT INTO subject_first_seen (scope_level, scope_id, year, class, id_hash, first_seen)
-              SELECT {level:String}, {scopeId:String}, year, class, id_hash, min(first_seen)
-              FROM subject_first_seen WHERE ${source}
-              GROUP BY year, class, id_hash`,
-      query_params: { ...params, level, scopeId },
+    return this.writer.exclusive(async () => {
+      await this.client.command({ query: COPY_PENDING, query_params: { pending: pendingCertificateScopeId(processorId, certificateId), scopeId: certificateId } });
     });
   }
 }

@@ -47,7 +47,7 @@ describe('HTTP API over real HTTP and the real engine', () => {
   it('answers 400 for a certificate declaring a recipient in mainland China, or a country code ISO 3166-1 does not assign', async () => {
     const put = async (recipients: unknown) => {
       const response = await api.call('admin', 'PUT', '/v1/certificates/CERT-CN', makeCertificate({ certificateId: 'CERT-CN', recipients }));
-      return { status: response.status, reasons: ((await response.json()) as { reasons?: string[] }).reasons };
+      return { status: response.status, reasons: ((await response.json()) as { details?: string[] }).details };
     };
     // The route names the field as recipients.0.country (its validator's path form).
     const cn = await put([{ id: 'R-SH', country: 'CN' }]);

@@ -178,6 +178,12 @@ describe('the API answers every documented route and status as documented', () =
       404: () => api.call('auditor', 'GET', '/v1/certificates/NOPE/evidence'),
       ...guarded('auditor', 'viewer', 'GET', '/v1/certificates/CERT-1/evidence'),
     },
+    'GET /v1/certificates/{id}/report': {
+      200: () => api.call('auditor', 'GET', '/v1/certificates/CERT-1/report?year=2026&format=html&lang=en'),
+      400: () => api.call('auditor', 'GET', '/v1/certificates/CERT-1/report?format=docx'),
+      404: () => api.call('auditor', 'GET', '/v1/certificates/NOPE/report?format=html'),
+      ...guarded('auditor', 'viewer', 'GET', '/v1/certificates/CERT-1/report?format=html'),
+    },
     'POST /v1/subjects/lookup': {
       200: () => api.call('auditor', 'POST', '/v1/subjects/lookup', lookup),
       400: () => api.call('auditor', 'POST', '/v1/subjects/lookup', { ...lookup, year: '2026' }),
