@@ -1,4 +1,4 @@
-import { createMetrics, ingestEvents, recordIngest, type MonitorContext } from '@pi-egress/core';
+import { buildEvidenceBody, createMetrics, ingestEvents, recordIngest, type MonitorContext } from '@pi-egress/core';
 import { CategoryCatalogue, certificateSchema } from '@pi-egress/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCertificate, makeEvent, subjects } from '../fixtures/events.js';
@@ -31,6 +31,10 @@ describe('where "abroad" is: CN is domestic, HK counts', () => {
       { event_id: 'to-shanghai', domestic: true, counted: false, out_of_scope_reasons: [] },
     ]);
     expect((await metrics.domesticTransfers.get()).values[0]?.value).toBe(1);
+    // The evidence pack shows it apart: not in the outbound breakdowns, counted as domestic.
+    const body = await buildEvidenceBody(ctx.store, 'CERT-1', 2026, new Date(Date.now() + 1_000));
+    expect(body?.domesticTransfers).toEqual({ transfers: 1, subjectRecords: 3 });
+    expect(body?.breakdowns.country.map((row) => row.value)).toEqual(['HK']);
   });
 
   it('rejects XX and UK naming the field, with GB as the hint', async () => {

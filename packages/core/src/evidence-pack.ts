@@ -79,7 +79,10 @@ export interface EvidenceBody {
   counts: Record<DataClass, EvidenceClass>;
   digest: { algorithm: 'SHA-256'; lines: string } & Record<DataClass, string>;
   monthlyNewIndividuals: Array<{ month: string } & ClassCounts>;
+  /** Transfers outbound only: the breakdowns leave out transfers to recipients in mainland China, counted here apart. */
   breakdowns: Record<BreakdownDimension, EvidenceBreakdown[]>;
+  /** Transfers to recipients in mainland China (CN): not outbound, never counted, recorded apart. */
+  domesticTransfers: { transfers: number; subjectRecords: number };
   /** Every scope version declared by asOf: when it took effect and when it was declared. */
   scopeVersions: Array<{ effectiveFrom: string; declaredAt: string; scope: Omit<Certificate, 'certificateId' | 'processorId'> }>;
   /** Out-of-scope and unknown-category transfers, each with the scope version that judged it. */
@@ -145,13 +148,14 @@ export async function buildEvidenceBody(store: Store, certificateId: string, yea
     { targetType: 'processor' as const, targetId: processorId },
     ...(groupId ? [{ targetType: 'group' as const, targetId: groupId }] : []),
   ];
-  const [digests, monthly, processorCounts, settings, importantData, breakdowns, incidents, incidentRecords, alertHistory, auditLog] = await Promise.all([
+  const [digests, monthly, processorCounts, settings, importantData, breakdowns, domesticTransfers, incidents, incidentRecords, alertHistory, auditLog] = await Promise.all([
     Promise.all(DATA_CLASSES.map((c) => store.evidence.firstSeenDigest(key, c, asOf))) as Promise<[ClassDigest, ClassDigest]>,
     store.evidence.monthlyNewIndividuals(key, asOf),
     store.evidence.counts(processorKey, asOf),
     store.scopes.processor(processorId),
     store.evidence.transfers.hasImportantData(processorId, year, asOf),
     store.evidence.transfers.breakdowns(certificateId, year, asOf),
+    store.evidence.transfers.domestic(certificateId, year, asOf),
     store.evidence.transfers.incidents(certificateId, year, asOf),
     store.evidence.incidentsAsOf(certificateId, year, asOf),
     store.alerts.history({ certificateId, from, to: new Date(asOf.getTime() + 1) }),
@@ -179,6 +183,7 @@ export async function buildEvidenceBody(store: Store, certificateId: string, yea
     digest: { algorithm: 'SHA-256', lines: DIGEST_LINES, nonSensitive: nonSensitive.digest, sensitive: sensitive.digest },
     monthlyNewIndividuals: monthsOf(year, monthly),
     breakdowns: breakdownsOf(breakdowns),
+    domesticTransfers,
     scopeVersions: declared.versions,
     incidents,
     incidentRecords,

@@ -75,6 +75,7 @@ export class TransferEvidence {
          [('recipient', toString(recipient_id), toString(recipient_country)), ('country', toString(recipient_country), ''),
           ('purpose', toString(purpose), ''), ('system', toString(system), '')],
          arrayMap(c -> ('category', toString(c), ''), categories)) AS d
+       WHERE NOT domestic
        GROUP BY dimension, value, country ORDER BY dimension, value, country`,
       { certificateId, year, asOf: toClickHouseTime(asOf) },
     );
@@ -86,6 +87,16 @@ export class TransferEvidence {
       subjectRecords: Number(row.subject_records),
       outOfScopeTransfers: Number(row.out_of_scope),
     }));
+  }
+
+  /** Transfers to recipients in mainland China (CN): recorded, not outbound, never counted; shown apart. */
+  async domestic(certificateId: string, year: number, asOf: Date): Promise<{ transfers: number; subjectRecords: number }> {
+    const [row] = await selectRows<{ transfers: number | string; subject_records: number | string }>(
+      this.client,
+      `SELECT count() AS transfers, sum(subject_count) AS subject_records FROM (${CERTIFICATE_TRANSFERS}) WHERE domestic`,
+      { certificateId, year, asOf: toClickHouseTime(asOf) },
+    );
+    return { transfers: Number(row?.transfers ?? 0), subjectRecords: Number(row?.subject_records ?? 0) };
   }
 
   /** Every transfer that was out of scope or used a code missing from the catalogue, in event-time order. */

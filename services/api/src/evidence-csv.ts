@@ -28,6 +28,8 @@ export function evidenceCsv(pack: EvidencePack): string {
       ['definition', pack.definition],
       ['asOfRule', pack.asOfRule],
       ['pathway', pack.pathway],
+      ['domesticTransfers.transfers', pack.domesticTransfers.transfers],
+      ['domesticTransfers.subjectRecords', pack.domesticTransfers.subjectRecords],
       ['digest.algorithm', pack.digest.algorithm],
       ['digest.lines', pack.digest.lines],
       ['digest.nonSensitive', pack.digest.nonSensitive],
