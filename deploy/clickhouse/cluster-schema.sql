@@ -1,6 +1,6 @@
 -- The store schema on a ClickHouse cluster named pi_egress, database pi_egress: what the migrator
 -- applies itself when CLICKHOUSE_CLUSTER is set (packages/store/README.md). Generated, do not edit:
--- UPDATE_CLUSTER_SCHEMA=1 npx vitest run packages/store/src/cluster-schema.test.ts
+-- UPDATE_CLUSTER_SCHEMA=1 npx vitest run packages/store/src/cluster-schema.unit.test.ts
 
 CREATE TABLE IF NOT EXISTS schema_migrations_local ON CLUSTER pi_egress (version UInt32, name String, applied Bool, at DateTime64(3, 'UTC') DEFAULT now64(3)) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}', at) ORDER BY version;
 

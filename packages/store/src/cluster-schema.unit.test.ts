@@ -7,7 +7,7 @@ const SCHEMA_FILE = new URL('../../../deploy/clickhouse/cluster-schema.sql', imp
 const SCHEMA_HEADER =
   '-- The store schema on a ClickHouse cluster named pi_egress, database pi_egress: what the migrator\n' +
   '-- applies itself when CLICKHOUSE_CLUSTER is set (packages/store/README.md). Generated, do not edit:\n' +
-  '-- UPDATE_CLUSTER_SCHEMA=1 npx vitest run packages/store/src/cluster-schema.test.ts\n\n';
+  '-- UPDATE_CLUSTER_SCHEMA=1 npx vitest run packages/store/src/cluster-schema.unit.test.ts\n\n';
 
 const layout: ClusterLayout = { cluster: 'pi', database: 'pi_egress' };
 const migrations = loadMigrations();
