@@ -2,7 +2,8 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { selectRows } from './client.js';
 import { countsFrom, DATA_CLASSES, scopeIdOf, type DailyRow } from './count-rows.js';
 import type { ScopeKey } from './scope.js';
-import { IN_FLIGHT_SUBJECT_INSERTS, SCOPE_CONDITION, scopeParams } from './scope-sql.js';
+import { chunks, IN_SCOPES, keyOfRow, MARKS_TYPE, marksParam, scopesParam, type ScopeColumns } from './scope-batch.js';
+import { IN_FLIGHT_SUBJECT_INSERTS } from './scope-sql.js';
 
 /** How often each scope's checkpoint is recounted in full rather than stepped from the last one. */
 const DEFAULT_FULL_RECOUNT_INTERVAL_MS = 3600_000;
@@ -52,61 +53,90 @@ export class Checkpointer {
       { settle: this.options.settleMs, minInterval },
     );
     const refreshed: ScopeKey[] = [];
-    for (const row of stale) {
-      const key: ScopeKey = { level: row.scope_level, scopeId: row.scope_id, year: Number(row.year) };
-      await this.checkpoint(key, row.watermark);
-      refreshed.push(key);
+    // Every row of one refresh has the same watermark (now64() is one value per query). Scopes
+    // are checkpointed in batches: one round trip per scope and step kept 2,000 certificates'
+    // checkpoints minutes behind (many-scopes bench).
+    for (const part of chunks(stale)) {
+      const keys = part.map((row): ScopeKey => ({ level: row.scope_level, scopeId: row.scope_id, year: Number(row.year) }));
+      await this.checkpointMany(keys, part[0]!.watermark);
+      refreshed.push(...keys);
     }
     return refreshed;
   }
 
-  private async checkpoint(key: ScopeKey, watermark: string): Promise<void> {
-    const id = scopeIdOf(key);
-    const previous = await this.latestDaily(key);
+  private async checkpointMany(keys: readonly ScopeKey[], watermark: string): Promise<void> {
+    const previous = await this.latestDaily(keys);
     // A scope this process has not recounted yet gets its first recount at a random point of the
     // coming interval: processes starting together (or one taking over another's checkpoints)
     // would otherwise all recount every large scope at once, stalling evaluations for seconds.
     const interval = this.options.fullRecountIntervalMs ?? DEFAULT_FULL_RECOUNT_INTERVAL_MS;
-    if (!this.lastFullRecount.has(id)) this.lastFullRecount.set(id, Date.now() - Math.random() * interval);
-    const recountDue = Date.now() - this.lastFullRecount.get(id)! >= interval;
-    if (previous && !recountDue) {
-      if (previous.watermark >= watermark) return;
-      await this.stepCheckpoint(key, previous, watermark);
-      this.stats.stepped += 1;
-      return;
+    const steps: Array<{ key: ScopeKey; previous: LatestDaily }> = [];
+    const recounts: ScopeKey[] = [];
+    for (const key of keys) {
+      const id = scopeIdOf(key);
+      if (!this.lastFullRecount.has(id)) this.lastFullRecount.set(id, Date.now() - Math.random() * interval);
+      const recountDue = Date.now() - this.lastFullRecount.get(id)! >= interval;
+      const last = previous.get(id);
+      if (last && !recountDue) {
+        if (last.watermark < watermark) steps.push({ key, previous: last });
+      } else {
+        recounts.push(key);
+      }
     }
-    await this.recountCheckpoint(key, watermark);
-    this.stats.recounted += 1;
-    this.lastFullRecount.set(id, Date.now());
+    await this.stepCheckpoints(steps, watermark);
+    this.stats.stepped += steps.length;
+    if (recounts.length === 0) return;
+    await this.recountCheckpoints(recounts, watermark);
+    this.stats.recounted += recounts.length;
+    for (const key of recounts) this.lastFullRecount.set(scopeIdOf(key), Date.now());
   }
 
   /**
-   * The per-day histogram of the latest checkpoint: the days written with its watermark, when they
-   * add up to the checkpoint (else undefined, and a full recount follows). A day that a full
+   * Per scope, the per-day histogram of its latest checkpoint: the days written with its watermark,
+   * when they add up to the checkpoint (else none, and a full recount follows). A day that a full
    * recount emptied (a late event moved its people to an earlier day) keeps its row with an older
    * watermark: it is empty now, not a sign of a broken checkpoint (reading it as one recounted the
    * whole year on every refresh, for ever). Rows are read by watermark, not FINAL: another process
    * may already be writing the next checkpoint's days.
    */
-  private async latestDaily(key: ScopeKey): Promise<{ watermark: string; days: DailyRow[] } | undefined> {
-    const totals = await selectRows<{ at: string; class: string; individuals: number | string }>(
+  private async latestDaily(keys: readonly ScopeKey[]): Promise<Map<string, LatestDaily>> {
+    const totals = await selectRows<ScopeColumns & { at: string; class: string; individuals: number | string }>(
       this.client,
-      `SELECT toString(watermark) AS at, toString(class) AS class, individuals FROM count_checkpoints FINAL
-       WHERE ${SCOPE_CONDITION} AND watermark = (SELECT max(watermark) FROM count_checkpoints FINAL WHERE ${SCOPE_CONDITION})`,
-      scopeParams(key),
+      `SELECT toString(scope_level) AS scope_level, scope_id, year, toString(watermark) AS at, toString(class) AS class, individuals
+       FROM count_checkpoints FINAL
+       WHERE ${IN_SCOPES} AND (scope_level, scope_id, year, watermark) IN (
+         SELECT scope_level, scope_id, year, max(watermark) FROM count_checkpoints FINAL WHERE ${IN_SCOPES} GROUP BY scope_level, scope_id, year)`,
+      { scopes: scopesParam(keys) },
     );
-    if (totals.length === 0) return undefined;
-    const watermark = totals[0]!.at;
-    const rows = await selectRows<DailyRow>(
+    const latest = new Map<string, { key: ScopeKey; watermark: string; totals: Array<{ class: string; individuals: number | string }> }>();
+    for (const row of totals) {
+      const key = keyOfRow(row);
+      const entry = latest.get(scopeIdOf(key)) ?? { key, watermark: row.at, totals: [] };
+      entry.totals.push(row);
+      latest.set(scopeIdOf(key), entry);
+    }
+    if (latest.size === 0) return new Map();
+    const rows = await selectRows<ScopeColumns & DailyRow>(
       this.client,
-      `SELECT toString(class) AS class, toString(day) AS day, any(individuals) AS individuals
-       FROM daily_new_individuals WHERE ${SCOPE_CONDITION} AND watermark = {watermark:DateTime64(6, 'UTC')} GROUP BY class, day`,
-      { ...scopeParams(key), watermark },
+      `SELECT toString(scope_level) AS scope_level, scope_id, year, toString(class) AS class, toString(day) AS day, any(individuals) AS individuals
+       FROM daily_new_individuals
+       WHERE ${IN_SCOPES} AND (scope_level, scope_id, year, watermark) IN (SELECT arrayJoin({marks:${MARKS_TYPE}}))
+       GROUP BY scope_level, scope_id, year, class, day`,
+      { scopes: scopesParam([...latest.values()].map((entry) => entry.key)), marks: marksParam([...latest.values()]) },
     );
-    const sums = countsFrom(rows);
-    const expected = countsFrom(totals);
-    if (DATA_CLASSES.some((dataClass) => sums[dataClass] !== expected[dataClass])) return undefined;
-    return { watermark, days: rows };
+    const days = new Map<string, DailyRow[]>();
+    for (const row of rows) {
+      const id = scopeIdOf(keyOfRow(row));
+      days.set(id, [...(days.get(id) ?? []), { class: row.class, day: row.day, individuals: row.individuals }]);
+    }
+    const result = new Map<string, LatestDaily>();
+    for (const [id, entry] of latest) {
+      const scopeDays = days.get(id) ?? [];
+      const sums = countsFrom(scopeDays);
+      const expected = countsFrom(entry.totals);
+      if (DATA_CLASSES.every((dataClass) => sums[dataClass] === expected[dataClass])) result.set(id, { watermark: entry.watermark, days: scopeDays });
+    }
+    return result;
   }
 
   /**
@@ -114,25 +144,24 @@ export class Checkpointer {
    * scope's first checkpoint and about hourly per scope: it repairs anything and moves a person to
    * an earlier day when a late event showed they were first seen before.
    */
-  private async recountCheckpoint(key: ScopeKey, watermark: string): Promise<void> {
-    const params = { ...scopeParams(key), watermark };
+  private async recountCheckpoints(keys: readonly ScopeKey[], watermark: string): Promise<void> {
+    const params = { scopes: scopesParam(keys), watermark };
     await this.client.command({
       query: `INSERT INTO daily_new_individuals (scope_level, scope_id, year, class, day, watermark, individuals)
               SELECT scope_level, scope_id, year, class, toDate(first_seen, 'Asia/Shanghai') AS day,
                      {watermark:DateTime64(6, 'UTC')}, count()
               FROM subject_first_seen FINAL
-              WHERE ${SCOPE_CONDITION} AND inserted_at <= {watermark:DateTime64(6, 'UTC')}
+              WHERE ${IN_SCOPES} AND inserted_at <= {watermark:DateTime64(6, 'UTC')}
               GROUP BY scope_level, scope_id, year, class, day`,
       query_params: params,
     });
     await this.client.command({
       query: `INSERT INTO count_checkpoints (scope_level, scope_id, year, class, watermark, individuals)
-              SELECT {level:String}, {scopeId:String}, {year:UInt16}, c, {watermark:DateTime64(6, 'UTC')},
-                     sumIf(individuals, class = c)
-              FROM (SELECT class, individuals FROM daily_new_individuals FINAL
-                    WHERE ${SCOPE_CONDITION} AND watermark = {watermark:DateTime64(6, 'UTC')})
+              SELECT scope_level, scope_id, year, c, {watermark:DateTime64(6, 'UTC')}, sumIf(individuals, class = c)
+              FROM (SELECT scope_level, scope_id, year, class, individuals FROM daily_new_individuals FINAL
+                    WHERE ${IN_SCOPES} AND watermark = {watermark:DateTime64(6, 'UTC')})
               ARRAY JOIN ['nonSensitive', 'sensitive'] AS c
-              GROUP BY c`,
+              GROUP BY scope_level, scope_id, year, c`,
       query_params: params,
     });
   }
@@ -142,33 +171,58 @@ export class Checkpointer {
    * was inserted in (W1, W2], found like the tail (subject_recent, then a check by primary key).
    * Exact because every row at or before W1 was counted at W1 (settle time and in-flight guard).
    * It reads only the rows written since W1: at 10M individuals a full recount took seconds per
-   * scope on every evaluation, starving ingest and queries on a 2-core machine.
+   * scope on every evaluation, starving ingest and queries on a 2-core machine. Each scope steps
+   * from its own W1, all in one query.
    */
-  private async stepCheckpoint(key: ScopeKey, previous: { watermark: string; days: DailyRow[] }, watermark: string): Promise<void> {
-    const added = await selectRows<DailyRow>(
+  private async stepCheckpoints(steps: ReadonlyArray<{ key: ScopeKey; previous: LatestDaily }>, watermark: string): Promise<void> {
+    if (steps.length === 0) return;
+    const from = steps.reduce((min, step) => (step.previous.watermark < min ? step.previous.watermark : min), steps[0]!.previous.watermark);
+    const added = await selectRows<ScopeColumns & DailyRow>(
       this.client,
-      `SELECT toString(class) AS class, toString(toDate(first_seen, 'Asia/Shanghai')) AS day, count() AS individuals FROM (
-         SELECT class, id_hash, min(first_seen) AS first_seen FROM subject_first_seen
-         WHERE ${SCOPE_CONDITION} AND (class, id_hash) IN (
-           SELECT class, id_hash FROM subject_recent
-           WHERE ${SCOPE_CONDITION} AND inserted_at > {previous:DateTime64(6, 'UTC')} AND inserted_at <= {watermark:DateTime64(6, 'UTC')})
-         GROUP BY class, id_hash
-         HAVING min(inserted_at) > {previous:DateTime64(6, 'UTC')} AND min(inserted_at) <= {watermark:DateTime64(6, 'UTC')})
-       GROUP BY class, day`,
-      { ...scopeParams(key), previous: previous.watermark, watermark },
+      `SELECT toString(scope_level) AS scope_level, scope_id, year, toString(class) AS class,
+              toString(toDate(first_seen, 'Asia/Shanghai')) AS day, count() AS individuals
+       FROM (SELECT scope_level, scope_id, year, class, id_hash, min(first_seen) AS first_seen, min(inserted_at) AS first_inserted
+             FROM subject_first_seen
+             WHERE ${IN_SCOPES} AND (scope_level, scope_id, year, class, id_hash) IN (
+               SELECT scope_level, scope_id, year, class, id_hash FROM subject_recent
+               WHERE ${IN_SCOPES} AND inserted_at > {from:DateTime64(6, 'UTC')} AND inserted_at <= {watermark:DateTime64(6, 'UTC')})
+             GROUP BY scope_level, scope_id, year, class, id_hash) AS t
+       INNER JOIN (SELECT m.1 AS scope_level, m.2 AS scope_id, m.3 AS year, m.4 AS previous FROM (SELECT arrayJoin({marks:${MARKS_TYPE}}) AS m)) AS k
+       USING (scope_level, scope_id, year)
+       WHERE t.first_inserted > k.previous AND t.first_inserted <= {watermark:DateTime64(6, 'UTC')}
+       GROUP BY scope_level, scope_id, year, class, day`,
+      {
+        scopes: scopesParam(steps.map((step) => step.key)),
+        marks: marksParam(steps.map((step) => ({ key: step.key, watermark: step.previous.watermark }))),
+        from,
+        watermark,
+      },
     );
-    const days = new Map<string, DailyRow>();
-    for (const row of [...previous.days, ...added]) {
-      const at = `${row.class}\u0000${row.day}`;
-      days.set(at, { ...row, individuals: Number(days.get(at)?.individuals ?? 0) + Number(row.individuals) });
+    const addedByScope = new Map<string, DailyRow[]>();
+    for (const row of added) {
+      const id = scopeIdOf(keyOfRow(row));
+      addedByScope.set(id, [...(addedByScope.get(id) ?? []), { class: row.class, day: row.day, individuals: row.individuals }]);
     }
-    const scope = { scope_level: key.level, scope_id: key.scopeId, year: key.year, watermark };
-    await this.client.insert({ table: 'daily_new_individuals', format: 'JSONEachRow', values: [...days.values()].map((row) => ({ ...scope, ...row })) });
-    const totals = countsFrom([...days.values()]);
-    await this.client.insert({
-      table: 'count_checkpoints',
-      format: 'JSONEachRow',
-      values: DATA_CLASSES.map((dataClass) => ({ ...scope, class: dataClass, individuals: totals[dataClass] })),
-    });
+    const dailyRows: Array<Record<string, unknown>> = [];
+    const checkpointRows: Array<Record<string, unknown>> = [];
+    for (const { key, previous } of steps) {
+      const days = new Map<string, DailyRow>();
+      for (const row of [...previous.days, ...(addedByScope.get(scopeIdOf(key)) ?? [])]) {
+        const at = `${row.class}\u0000${row.day}`;
+        days.set(at, { ...row, individuals: Number(days.get(at)?.individuals ?? 0) + Number(row.individuals) });
+      }
+      const scope = { scope_level: key.level, scope_id: key.scopeId, year: key.year, watermark };
+      for (const row of days.values()) dailyRows.push({ ...scope, ...row });
+      const totals = countsFrom([...days.values()]);
+      for (const dataClass of DATA_CLASSES) checkpointRows.push({ ...scope, class: dataClass, individuals: totals[dataClass] });
+    }
+    // The days first: a checkpoint is only used with days that add up to it (latestDaily).
+    if (dailyRows.length > 0) await this.client.insert({ table: 'daily_new_individuals', format: 'JSONEachRow', values: dailyRows });
+    await this.client.insert({ table: 'count_checkpoints', format: 'JSONEachRow', values: checkpointRows });
   }
+}
+
+interface LatestDaily {
+  watermark: string;
+  days: DailyRow[];
 }

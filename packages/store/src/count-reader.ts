@@ -3,6 +3,7 @@ import { selectRows } from './client.js';
 import { CHECKPOINT_MAX_AGE_MS, countsFrom, DATA_CLASSES, scopeIdOf, type DataClass } from './count-rows.js';
 import { fromClickHouseTime, zeroCounts, type ClassCounts, type ScopeKey } from './scope.js';
 import { IN_FLIGHT_SUBJECT_INSERTS, SCOPE_CONDITION, scopeParams } from './scope-sql.js';
+import { chunks, IN_SCOPES, keyOfRow, MARKS_TYPE, marksParam, scopesParam, type ScopeColumns } from './scope-batch.js';
 
 /**
  * Exact distinct counts that stay fast as a year fills up.
@@ -137,6 +138,121 @@ export class CountReader {
     // Kept only if no other call moved the state meanwhile (each call's own answer is exact anyway).
     if (cursor > base.cursor && this.tails.get(scopeIdOf(key)) === read) this.keepTail(scopeIdOf(key), { ...base, cursor, settled });
     return tail;
+  }
+
+  /**
+   * Exact counts of many scope-years in a few queries (the evaluator's cycle over thousands of
+   * scopes), keyed by {@link scopeIdOf}: per scope, checkpoint(W) + the persons whose first row was
+   * inserted after W; a scope without a usable checkpoint is counted in full. Exact as of the read,
+   * like {@link individuals}, without its per-scope tail cursor: the tails since the checkpoints
+   * of all the scopes are counted in one pass instead.
+   */
+  async individualsOfMany(keys: readonly ScopeKey[]): Promise<Map<string, ClassCounts>> {
+    const result = new Map<string, ClassCounts>();
+    for (const part of chunks(keys)) {
+      const heads = await selectRows<ScopeColumns & { watermark: string; now: string; checkpoint: Array<[string, number | string]> }>(
+        this.client,
+        `SELECT toString(scope_level) AS scope_level, scope_id, year, toString(w) AS watermark, toString(now64(6)) AS now,
+                arrayMap(r -> (r.1, r.2), arrayFilter(r -> r.3 = w, rows)) AS checkpoint
+         FROM (SELECT scope_level, scope_id, year, max(watermark) AS w, groupArray((toString(class), individuals, watermark)) AS rows
+               FROM count_checkpoints FINAL WHERE ${IN_SCOPES} GROUP BY scope_level, scope_id, year)`,
+        { scopes: scopesParam(part) },
+      );
+      const marks = new Map<string, { key: ScopeKey; watermark: string }>();
+      for (const head of heads) {
+        const age = fromClickHouseTime(head.now).getTime() - fromClickHouseTime(head.watermark).getTime();
+        if (fromClickHouseTime(head.watermark).getTime() <= 0 || age > CHECKPOINT_MAX_AGE_MS) continue;
+        const key = keyOfRow(head);
+        marks.set(scopeIdOf(key), { key, watermark: head.watermark });
+        result.set(scopeIdOf(key), countsFrom(head.checkpoint.map(([dataClass, individuals]) => ({ class: dataClass, individuals }))));
+      }
+      for (const [id, counts] of await this.tailsOfMany([...marks.values()])) {
+        const total = result.get(id)!;
+        for (const dataClass of DATA_CLASSES) total[dataClass] += counts[dataClass];
+      }
+      const unmarked = part.filter((key) => !marks.has(scopeIdOf(key)));
+      for (const [id, counts] of await this.fullCountsOfMany(unmarked)) result.set(id, counts);
+      for (const key of unmarked) if (!result.has(scopeIdOf(key))) result.set(scopeIdOf(key), zeroCounts());
+    }
+    return result;
+  }
+
+  /** Per scope: the persons whose first row was inserted after its watermark. */
+  private async tailsOfMany(marks: ReadonlyArray<{ key: ScopeKey; watermark: string }>): Promise<Map<string, ClassCounts>> {
+    const tails = new Map<string, ClassCounts>();
+    if (marks.length === 0) return tails;
+    const from = marks.reduce((min, mark) => (mark.watermark < min ? mark.watermark : min), marks[0]!.watermark);
+    const rows = await selectRows<ScopeColumns & { class: string; individuals: number | string }>(
+      this.client,
+      `SELECT toString(scope_level) AS scope_level, scope_id, year, toString(class) AS class, count() AS individuals
+       FROM (SELECT scope_level, scope_id, year, class, id_hash, min(inserted_at) AS first_inserted FROM subject_first_seen
+             WHERE ${IN_SCOPES} AND (scope_level, scope_id, year, class, id_hash) IN (
+               SELECT scope_level, scope_id, year, class, id_hash FROM subject_recent
+               WHERE ${IN_SCOPES} AND inserted_at > {from:DateTime64(6, 'UTC')})
+             GROUP BY scope_level, scope_id, year, class, id_hash) AS t
+       INNER JOIN (SELECT m.1 AS scope_level, m.2 AS scope_id, m.3 AS year, m.4 AS w
+                   FROM (SELECT arrayJoin({marks:${MARKS_TYPE}}) AS m)) AS k
+       USING (scope_level, scope_id, year)
+       WHERE t.first_inserted > k.w
+       GROUP BY scope_level, scope_id, year, class`,
+      {
+        scopes: scopesParam(marks.map((mark) => mark.key)),
+        marks: marksParam(marks),
+        from,
+      },
+    );
+    for (const row of rows) {
+      const id = scopeIdOf(keyOfRow(row));
+      const counts = tails.get(id) ?? zeroCounts();
+      counts[row.class as DataClass] += Number(row.individuals);
+      tails.set(id, counts);
+    }
+    return tails;
+  }
+
+  private async fullCountsOfMany(keys: readonly ScopeKey[]): Promise<Map<string, ClassCounts>> {
+    const counts = new Map<string, ClassCounts>();
+    if (keys.length === 0) return counts;
+    const rows = await selectRows<ScopeColumns & { class: string; individuals: number | string }>(
+      this.client,
+      `SELECT toString(scope_level) AS scope_level, scope_id, year, toString(class) AS class, count() AS individuals
+       FROM subject_first_seen FINAL WHERE ${IN_SCOPES} GROUP BY scope_level, scope_id, year, class`,
+      { scopes: scopesParam(keys) },
+    );
+    for (const row of rows) {
+      const id = scopeIdOf(keyOfRow(row));
+      const scope = counts.get(id) ?? zeroCounts();
+      scope[row.class as DataClass] += Number(row.individuals);
+      counts.set(id, scope);
+    }
+    return counts;
+  }
+
+  /** {@link dailyNewIndividuals} of many scope-years in a few queries, keyed by {@link scopeIdOf}. */
+  async dailyNewOfMany(keys: readonly ScopeKey[]): Promise<Map<string, Array<{ day: string; counts: ClassCounts }>>> {
+    const result = new Map<string, Map<string, ClassCounts>>();
+    for (const part of chunks(keys)) {
+      const rows = await selectRows<ScopeColumns & { day: string; class: string; individuals: number | string }>(
+        this.client,
+        `SELECT toString(scope_level) AS scope_level, scope_id, year, toString(d.day) AS day, toString(d.class) AS class, d.individuals AS individuals
+         FROM (SELECT scope_level, scope_id, year, class, day, watermark, individuals FROM daily_new_individuals FINAL WHERE ${IN_SCOPES}) AS d
+         INNER JOIN (SELECT scope_level, scope_id, year, max(watermark) AS w FROM count_checkpoints FINAL WHERE ${IN_SCOPES}
+                     GROUP BY scope_level, scope_id, year) AS c
+         USING (scope_level, scope_id, year)
+         WHERE d.watermark = c.w
+         ORDER BY day`,
+        { scopes: scopesParam(part) },
+      );
+      for (const row of rows) {
+        const id = scopeIdOf(keyOfRow(row));
+        const byDay = result.get(id) ?? new Map<string, ClassCounts>();
+        const counts = byDay.get(row.day) ?? zeroCounts();
+        counts[row.class as DataClass] += Number(row.individuals);
+        byDay.set(row.day, counts);
+        result.set(id, byDay);
+      }
+    }
+    return new Map([...result].map(([id, byDay]) => [id, [...byDay].map(([day, counts]) => ({ day, counts }))]));
   }
 
   /** The exact count straight from the truth table (used with no usable checkpoint). */

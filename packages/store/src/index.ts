@@ -18,3 +18,4 @@ export * from './scope-rebuilds.js';
 export * from './incidents.js';
 export * from './transfer-judgements.js';
 export * from './leader-lease.js';
+export { scopeIdOf } from './count-rows.js';

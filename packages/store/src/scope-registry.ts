@@ -36,6 +36,12 @@ export class ScopeRegistry {
   private versions = new Map<string, ScopeVersion[]>();
   private processors = new Map<string, ProcessorSettings>();
   private epochs = new Map<string, GroupEpoch>();
+  /**
+   * Indexes kept beside the maps so that no read scans every scope (2,000 certificates, 500
+   * processors): the current certificates sorted, and each group's members sorted.
+   */
+  private certificateList: Certificate[] | undefined;
+  private members: Map<string, string[]> | undefined;
   private loadedAt = 0;
   private loading: Promise<void> | undefined;
 
@@ -62,6 +68,7 @@ export class ScopeRegistry {
     });
     const version: ScopeVersion = { certificate, effectiveFrom, declaredAt };
     this.versions.set(certificate.certificateId, versionTimeline([...(this.versions.get(certificate.certificateId) ?? []), version]));
+    this.certificateList = undefined;
     return version;
   }
 
@@ -80,6 +87,7 @@ export class ScopeRegistry {
       format: 'JSONEachRow',
     });
     this.processors.set(settings.processorId, settings);
+    this.members = undefined;
   }
 
   async putGroupEpoch(epoch: GroupEpoch): Promise<void> {
@@ -105,9 +113,10 @@ export class ScopeRegistry {
 
   async listCertificates(): Promise<Certificate[]> {
     await this.fresh();
-    return [...this.versions.values()]
+    this.certificateList ??= [...this.versions.values()]
       .map((timeline) => timeline.at(-1)!.certificate)
       .sort((a, b) => a.certificateId.localeCompare(b.certificateId));
+    return [...this.certificateList];
   }
 
   /** A processor's settings; one never declared gets the defaults (no group). */
@@ -124,13 +133,26 @@ export class ScopeRegistry {
   /** The processors whose settings put them in the group: the one source of membership. */
   async groupMembers(groupId: string): Promise<string[]> {
     await this.fresh();
-    return [...this.processors.values()].filter((p) => p.groupId === groupId).map((p) => p.processorId).sort();
+    return [...(this.membership().get(groupId) ?? [])];
   }
 
   /** Every group some processor belongs to. */
   async groups(): Promise<string[]> {
     await this.fresh();
-    return [...new Set([...this.processors.values()].flatMap((p) => (p.groupId ? [p.groupId] : [])))].sort();
+    return [...this.membership().keys()].sort();
+  }
+
+  private membership(): Map<string, string[]> {
+    if (this.members) return this.members;
+    const members = new Map<string, string[]>();
+    for (const p of this.processors.values()) {
+      if (!p.groupId) continue;
+      const list = members.get(p.groupId) ?? [];
+      list.push(p.processorId);
+      members.set(p.groupId, list);
+    }
+    for (const list of members.values()) list.sort();
+    return (this.members = members);
   }
 
   /** The group's current epoch (epoch 0 with no recorded members when never rebuilt). */
@@ -181,6 +203,8 @@ export class ScopeRegistry {
       ]),
     );
     this.epochs = new Map(epochs.map((row) => [row.group_id, { groupId: row.group_id, epoch: Number(row.epoch), members: row.members }]));
+    this.certificateList = undefined;
+    this.members = undefined;
     this.loadedAt = Date.now();
   }
 

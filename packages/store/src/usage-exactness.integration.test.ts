@@ -4,6 +4,7 @@ import { makeEvent, subjects, ownVersions } from '../../../test/fixtures/events.
 import { clickhouseUrl, openTestStore } from '../../../test/setup/store.js';
 import { openStore, type Store } from './store.js';
 import type { ScopeKey } from './scope.js';
+import { scopeIdOf } from './count-rows.js';
 
 const catalogue = new CategoryCatalogue();
 const now = new Date('2026-11-22T00:00:00Z');
@@ -72,6 +73,17 @@ describe('usage counts stay exact under interleaved writes, refreshes and reads'
           const [fast, full] = await Promise.all([store.usage.individuals(scope), store.usage.fullCount(scope)]);
           expect(fast.counts, `step ${step}, ${scope.level}`).toEqual(full);
         }
+        // The evaluator's batched read of many scopes (checkpoint + tail of each in one pass).
+        const [many, fullKey, fullProcessor] = await Promise.all([
+          store.usage.individualsOfMany([key, processorKey, { ...key, scopeId: 'C-never-written' }]),
+          store.usage.fullCount(key),
+          store.usage.fullCount(processorKey),
+        ]);
+        expect(many.get(scopeIdOf(key)), `step ${step}, batched certificate`).toEqual(fullKey);
+        expect(many.get(scopeIdOf(processorKey)), `step ${step}, batched processor`).toEqual(fullProcessor);
+        expect(many.get(scopeIdOf({ ...key, scopeId: 'C-never-written' }))).toEqual({ nonSensitive: 0, sensitive: 0 });
+        const [dailyMany, daily] = await Promise.all([store.usage.dailyNewOfMany([key, processorKey]), store.usage.dailyNewIndividuals(key)]);
+        expect(dailyMany.get(scopeIdOf(key)) ?? [], `step ${step}, batched daily new individuals`).toEqual(daily);
       }
     }
     const final = await readerStore.usage.fullCount(key);

@@ -53,10 +53,15 @@ export async function assess(ctx: MonitorContext, counts: CountCache, options: {
     counts.refresh(),
   ]);
   const years = counts.yearsToJudge(now, year, options.incidentWindowMs);
+  // Indexed once per cycle: looking these up by scanning every certificate made a cycle quadratic.
   const certificatesOf = new Map<string, string[]>();
-  for (const c of certificateList) certificatesOf.set(c.processorId, [...(certificatesOf.get(c.processorId) ?? []), c.certificateId]);
+  const byId = new Map<string, Certificate>();
+  for (const c of certificateList) {
+    certificatesOf.set(c.processorId, [...(certificatesOf.get(c.processorId) ?? []), c.certificateId]);
+    byId.set(c.certificateId, c);
+  }
   const processorIds = new Set<string>(certificateList.map((c) => c.processorId));
-  const successorOf = (c: Certificate) => certificateList.find((s) => s.certificateId === c.supersededBy);
+  const successorOf = (c: Certificate) => (c.supersededBy === undefined ? undefined : byId.get(c.supersededBy));
   const assessment: Assessment = { year, years, certificates: [], processors: [], groups: [], candidates: [] };
 
   for (const y of years) {

@@ -1,0 +1,26 @@
+// What the engine spent its time on (system.query_log): the profile of the ClickHouse side.
+import type { Store } from '@pi-egress/store';
+
+export interface QueryCost {
+  /** The query with its literals replaced (normalizeQuery), cut to 160 characters. */
+  query: string;
+  calls: number;
+  totalMs: number;
+  readRows: number;
+}
+
+/** The queries of `database` finished since `since`, costliest first (total duration). */
+export async function topQueries(store: Store, database: string, since: Date, limit = 6): Promise<QueryCost[]> {
+  await store.client.command({ query: 'SYSTEM FLUSH LOGS' });
+  const result = await store.client.query({
+    query: `SELECT substring(replaceRegexpAll(normalizeQuery(any(query)), '\\\\s+', ' '), 1, 160) AS query, count() AS calls,
+                   sum(query_duration_ms) AS total_ms, sum(read_rows) AS read_rows
+            FROM system.query_log
+            WHERE type = 'QueryFinish' AND current_database = {database:String} AND event_time_microseconds >= {since:DateTime64(6)}
+            GROUP BY normalized_query_hash ORDER BY total_ms DESC LIMIT {limit:UInt32}`,
+    query_params: { database, since: since.getTime() / 1000, limit },
+    format: 'JSONEachRow',
+  });
+  const rows = await result.json<{ query: string; calls: string; total_ms: string; read_rows: string }>();
+  return rows.map((row) => ({ query: row.query, calls: Number(row.calls), totalMs: Number(row.total_ms), readRows: Number(row.read_rows) }));
+}
