@@ -2,7 +2,7 @@
 // consumed by the ingest service into the store until committed and counted, against the raw
 // JSONEachRow insert of the same subject rows into the same engine (the baseline), in one run.
 //
-//   node test/dist/bench/ingest-throughput.js [--records 200000] [--concurrency 1]
+//   node test/dist/bench/ingest-throughput.js [--records 200000] [--concurrency N (default: the service's)]
 //   (CLICKHOUSE_URL: use that server; otherwise an embedded engine in a temporary directory)
 import { createLogger } from '@pi-egress/config';
 import { createMetrics, type MonitorContext } from '@pi-egress/core';
@@ -15,8 +15,8 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { withBenchEngine } from './bench-engine.js';
 import { declareWorkloadProcessor, MOCK_TUNING, produceMessages, storedCounts, waitUntilConsumed } from '../harness/ingest-kafka.js';
-import { buildWorkload, WORKLOAD_YEAR } from '../harness/ingest-workload.js';
-import { startKafkaMock } from '../harness/kafka-mock.js';
+import { buildWorkload, WORKLOAD_YEAR, type Workload } from '../harness/ingest-workload.js';
+import { startKafkaMock, type KafkaMock } from '../harness/kafka-mock.js';
 import { pollUntil } from '../harness/process.js';
 
 const TOPIC = 'bench.events';
@@ -31,6 +31,9 @@ export interface ThroughputResult {
   pipelineSeconds: number;
   baselineRows: number;
   baselineSeconds: number;
+  /** Each run, in order: ingest, bare insert, ingest, bare insert. */
+  pipelineRuns: [number, number];
+  baselineRuns: [number, number];
 }
 
 /**
@@ -61,25 +64,28 @@ FORMAT JSONEachRow`;
   }
 }
 
-export async function runIngestThroughputBench(clickhouseUrl: string, records: number, concurrency: number): Promise<ThroughputResult> {
-  const mock = await startKafkaMock({ topics: [{ name: TOPIC, partitions: 6 }, { name: `${TOPIC}.dlq`, partitions: 1 }] });
-  const kafka = new Kafka({ clientId: 'bench', brokers: mock.brokers, logLevel: logLevel.NOTHING });
-  const run = Date.now();
+/** One run of the ingest service over the whole topic into a fresh database: its duration and what it wrote. */
+async function ingestOnce(clickhouseUrl: string, mock: KafkaMock, kafka: Kafka, workload: Workload, run: string, concurrency: number | undefined) {
   const store = await openStore({ url: clickhouseUrl, database: `bench_ingest_${run}`, settleMs: 0 });
-  const baselineStore = await openStore({ url: clickhouseUrl, database: `bench_raw_${run}`, settleMs: 0 });
   try {
-    const workload = buildWorkload({ subjectRecords: records, subjectKey: SUBJECT_KEY, maxMessageBytes: MAX_MESSAGE_BYTES });
     await declareWorkloadProcessor(store, workload);
-    await produceMessages(kafka, TOPIC, workload.messages);
-
     let subjectRows = 0;
     let lastBatchAt = 0;
     const ctx: MonitorContext = { store, catalogue: new CategoryCatalogue(), subjectKey: SUBJECT_KEY, now: () => new Date() };
+    const groupId = `bench-${run}`;
     const ingest = await startKafkaIngest({
       ctx,
       metrics: createMetrics(),
       logger: createLogger({ level: 'warn' }),
-      kafka: { brokers: mock.brokers, clientId: 'bench', topic: TOPIC, dlqTopic: `${TOPIC}.dlq`, groupId: 'bench', maxMessageBytes: MAX_MESSAGE_BYTES, tuning: { ...MOCK_TUNING, partitionsConsumedConcurrently: concurrency } },
+      kafka: {
+        brokers: mock.brokers,
+        clientId: 'bench',
+        topic: TOPIC,
+        dlqTopic: `${TOPIC}.dlq`,
+        groupId,
+        maxMessageBytes: MAX_MESSAGE_BYTES,
+        tuning: { ...MOCK_TUNING, ...(concurrency === undefined ? {} : { partitionsConsumedConcurrently: concurrency }) },
+      },
       onBatchWritten: (report) => {
         subjectRows += report.subjectRows;
         lastBatchAt = Date.now();
@@ -88,31 +94,60 @@ export async function runIngestThroughputBench(clickhouseUrl: string, records: n
     // The clock starts when the group is joined (the mock's fixed ~3 s join delay is not ingest work).
     await pollUntil(async () => (ingest.isReady() ? true : undefined), { timeoutMs: 30_000, intervalMs: 10, description: 'group join' });
     const started = Date.now();
-    await waitUntilConsumed(kafka, 'bench', TOPIC, 600_000);
+    await waitUntilConsumed(kafka, groupId, TOPIC, 600_000);
     const countStart = Date.now();
     const counts = await storedCounts(store, workload.truth, WORKLOAD_YEAR);
     const countMs = Date.now() - countStart;
     await ingest.stop();
     if (JSON.stringify(counts) !== JSON.stringify(workload.truth)) throw new Error(`counts differ from the truth: ${JSON.stringify({ counts, truth: workload.truth })}`);
+    // Committed and counted: up to the last batch's commit, plus the exact count queries.
+    return { seconds: (lastBatchAt - started + countMs) / 1000, subjectRows, rows: await insertedSubjectRows(store) };
+  } finally {
+    await store.client.command({ query: `DROP DATABASE IF EXISTS bench_ingest_${run}` }).catch(() => undefined);
+    await store.close();
+  }
+}
 
-    const rows = await insertedSubjectRows(store);
-    const baselineStart = Date.now();
-    await rawInsert(baselineStore, rows);
-    const baselineSeconds = (Date.now() - baselineStart) / 1000;
+/** The bare insert of `rows` into a fresh database; seconds. */
+async function baselineOnce(clickhouseUrl: string, rows: readonly string[], run: string): Promise<number> {
+  const store = await openStore({ url: clickhouseUrl, database: `bench_raw_${run}`, settleMs: 0 });
+  try {
+    const started = Date.now();
+    await rawInsert(store, rows);
+    return (Date.now() - started) / 1000;
+  } finally {
+    await store.client.command({ query: `DROP DATABASE IF EXISTS bench_raw_${run}` }).catch(() => undefined);
+    await store.close();
+  }
+}
+
+/**
+ * Interleaved so that noise on a shared machine hits both: ingest, bare insert, ingest, bare insert
+ * (the bare insert needs the rows the first ingest wrote). The figures are the means of each pair.
+ */
+export async function runIngestThroughputBench(clickhouseUrl: string, records: number, concurrency?: number): Promise<ThroughputResult> {
+  const mock = await startKafkaMock({ topics: [{ name: TOPIC, partitions: 6 }, { name: `${TOPIC}.dlq`, partitions: 1 }] });
+  const kafka = new Kafka({ clientId: 'bench', brokers: mock.brokers, logLevel: logLevel.NOTHING });
+  const run = Date.now();
+  try {
+    const workload = buildWorkload({ subjectRecords: records, subjectKey: SUBJECT_KEY, maxMessageBytes: MAX_MESSAGE_BYTES });
+    await produceMessages(kafka, TOPIC, workload.messages);
+    const first = await ingestOnce(clickhouseUrl, mock, kafka, workload, `${run}_1`, concurrency);
+    const baselineFirst = await baselineOnce(clickhouseUrl, first.rows, `${run}_1`);
+    const second = await ingestOnce(clickhouseUrl, mock, kafka, workload, `${run}_2`, concurrency);
+    const baselineSecond = await baselineOnce(clickhouseUrl, first.rows, `${run}_2`);
     return {
       messages: workload.messages.length,
       events: workload.events,
       subjectRecords: workload.subjectRecords,
-      subjectRows,
-      // Committed and counted: up to the last batch's commit, plus the exact count queries.
-      pipelineSeconds: (lastBatchAt - started + countMs) / 1000,
-      baselineRows: rows.length,
-      baselineSeconds,
+      subjectRows: first.subjectRows,
+      pipelineSeconds: (first.seconds + second.seconds) / 2,
+      pipelineRuns: [first.seconds, second.seconds],
+      baselineRows: first.rows.length,
+      baselineSeconds: (baselineFirst + baselineSecond) / 2,
+      baselineRuns: [baselineFirst, baselineSecond],
     };
   } finally {
-    await store.client.command({ query: `DROP DATABASE IF EXISTS bench_ingest_${run}` }).catch(() => undefined);
-    await baselineStore.client.command({ query: `DROP DATABASE IF EXISTS bench_raw_${run}` }).catch(() => undefined);
-    await Promise.all([store.close(), baselineStore.close()]);
     await mock.stop();
   }
 }
@@ -138,8 +173,9 @@ export function throughputTable(r: ThroughputResult): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { records: { type: 'string', default: '200000' }, concurrency: { type: 'string', default: '1' } } });
-  const result = await withBenchEngine((url) => runIngestThroughputBench(url, Number(values.records), Number(values.concurrency)));
+  const { values } = parseArgs({ options: { records: { type: 'string', default: '200000' }, concurrency: { type: 'string' } } });
+  const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
+  const result = await withBenchEngine((url) => runIngestThroughputBench(url, Number(values.records), concurrency));
   console.log(throughputTable(result));
 }
 

@@ -1,39 +1,82 @@
-// `npm run bench`: every figure of issue 7 with its same-run baseline → a markdown table, printed
-// and written to BENCHMARKS.md with the machine it ran on. `--quick` runs smaller sizes (~3 min).
+// `npm run bench`: every figure of issues 7 and 13 with its same-run baseline → a markdown table,
+// printed and written to BENCHMARKS.md with the machine it ran on and a scaling table.
+// `--quick` runs smaller sizes (~3 min); `--scale 100m` adds 100,000,000 people in one
+// processor-year (seeded inside the engine; about an hour and ~30 GB of disk).
 import { yearOf } from '@pi-egress/domain';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { sleep, testPackageRoot } from '../harness/process.js';
+import { runAdmissionLatencyBench } from './admission-latency.js';
 import { runAlertLatencyBench } from './alert-latency.js';
 import { withBenchEngine } from './bench-engine.js';
+import {
+  admissionFigures,
+  httpIngestFigure,
+  kafkaIngestFigure,
+  latencyFigure,
+  memoryFigure,
+  scalingTable,
+  scopeFigures,
+  usageFigures,
+  usageNote,
+} from './figures.js';
 import { measureFreshness, metricsCatchUp } from './freshness.js';
 import { measureHttpIngest } from './http-ingest.js';
+import { runIngestThroughputBench } from './ingest-throughput.js';
 import { describeMachine } from './machine.js';
+import { runManyScopesBench } from './many-scopes.js';
+import { measureMonitorMemory } from './memory-settings.js';
 import { BENCH_SETTLE_MS, engineVersion, peakRss, startMonitorRig } from './monitor-rig.js';
 import { benchmarksMarkdown, markdownTable, writeBenchmarks, type Figure } from './report.js';
 import { summarise, thousands } from './stats.js';
-import { runAdmissionLatencyBench } from './admission-latency.js';
-import { runIngestThroughputBench } from './ingest-throughput.js';
-import { admissionFigures, httpIngestFigure, kafkaIngestFigure, latencyFigure, rssFigure, usageFigures, usageNote } from './figures.js';
-import { measureUsageLatency } from './usage-latency.js';
+import { measureUsageLatency, type UsageLatency } from './usage-latency.js';
 
-const quick = process.argv.includes('--quick');
+const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false }, scale: { type: 'string' } } });
+const quick = args.quick === true;
+const hundredMillion = args.scale?.toLowerCase() === '100m';
 const SIZES = quick
-  ? { httpRecords: 100_000, usage: [200_000, 1_000_000], usageSamples: 50, afterWrite: 10, baselineSamples: 3, freshness: 10, alerts: 5, kafkaRecords: 100_000, admission: 50, admissionKnown: 100_000 }
-  : { httpRecords: 1_000_000, usage: [1_000_000, 10_000_000], usageSamples: 200, afterWrite: 40, baselineSamples: 10, freshness: 30, alerts: 20, kafkaRecords: 400_000, admission: 300, admissionKnown: 1_000_000 };
+  ? {
+      httpRecords: 100_000,
+      usage: [200_000, 1_000_000],
+      usageSamples: 50,
+      afterWrite: 10,
+      baselineSamples: 3,
+      freshness: 10,
+      alerts: 5,
+      kafkaRecords: 100_000,
+      admission: 50,
+      admissionKnown: 100_000,
+      memoryRecords: 200_000,
+      scopes: { certificates: 200, processors: 50, groups: 5, events: 1_000, rounds: 3 },
+    }
+  : {
+      httpRecords: 1_000_000,
+      usage: [1_000_000, 10_000_000, ...(hundredMillion ? [100_000_000] : [])],
+      usageSamples: 200,
+      afterWrite: 40,
+      baselineSamples: 5,
+      freshness: 30,
+      alerts: 20,
+      kafkaRecords: 400_000,
+      admission: 300,
+      admissionKnown: 1_000_000,
+      memoryRecords: 1_000_000,
+      scopes: { certificates: 2_000, processors: 500, groups: 50, events: 6_000, rounds: 5 },
+    };
 
 const log = (message: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
 
-async function monitorFigures(year: number, figures: Figure[], notes: string[]): Promise<string> {
+async function monitorFigures(year: number, figures: Figure[], notes: string[], usages: UsageLatency[]): Promise<string> {
   log('starting the all-in-one monitor (embedded engine, mock Kafka)');
   const rig = await startMonitorRig();
   try {
-    log(`HTTP ingest of ${thousands(SIZES.httpRecords)} distinct people`);
+    log(`HTTP ingest of ${thousands(SIZES.httpRecords)} distinct people between two bare inserts`);
     const http = await measureHttpIngest(rig, { records: SIZES.httpRecords, year, certificateId: 'C-HTTP', processorId: 'P-HTTP' });
     figures.push(httpIngestFigure(http));
     const catchUpMs = await metricsCatchUp(rig, 'C-HTTP', SIZES.httpRecords);
     notes.push(
-      `After the HTTP burst (${thousands(SIZES.httpRecords)} new people in ${(SIZES.httpRecords / http.recordsPerSecond).toFixed(0)} s), /metrics showed all of them ${(catchUpMs / 1000).toFixed(1)} s after the last request: the first evaluations look each new person up once. Freshness is measured after that, in steady state.`,
+      `After the HTTP burst (${thousands(SIZES.httpRecords)} new people in ${(SIZES.httpRecords / http.recordsPerSecond).toFixed(0)} s), /metrics showed all of them ${(catchUpMs / 1000).toFixed(1)} s later. The bare insert ran before and after it: ${http.baselineRuns.map(thousands).join(' and ')} records/s.`,
     );
     await sleep(BENCH_SETTLE_MS); // the burst's checkpoint steps, as in steady state
 
@@ -41,16 +84,24 @@ async function monitorFigures(year: number, figures: Figure[], notes: string[]):
     const fresh = await measureFreshness(rig, { samples: SIZES.freshness, year });
     figures.push(latencyFigure('Freshness: produced to Kafka → visible in GET /usage', fresh.usage, 'none (end-to-end); usage polled every 10 ms', 2_000));
     figures.push(latencyFigure('Freshness: produced to Kafka → visible in /metrics', fresh.metrics, 'none (end-to-end); scraped every 10 ms', 2_000));
-    figures.push(rssFigure(peakRss(rig), rig.readyRss, SIZES.httpRecords));
 
     for (const individuals of SIZES.usage) {
-      log(`usage query latency at ${thousands(individuals)} individuals (seeded inside the engine)`);
-      const usage = await measureUsageLatency(rig, { individuals, year, samples: SIZES.usageSamples, afterWriteSamples: SIZES.afterWrite, baselineSamples: SIZES.baselineSamples, tail: 1_000 });
-      figures.push(...usageFigures(usage));
+      log(`usage latency at ${thousands(individuals)} individuals, three levels (seeded inside the engine), beside the do-it-yourself peer`);
+      const large = individuals >= 100_000_000;
+      const usage = await measureUsageLatency(rig, {
+        individuals,
+        year,
+        samples: individuals < 10_000_000 ? SIZES.usageSamples / 2 : SIZES.usageSamples,
+        afterWriteSamples: SIZES.afterWrite,
+        baselineSamples: large ? 2 : SIZES.baselineSamples,
+        tail: 1_000,
+      });
+      usages.push(usage);
+      if (individuals >= 10_000_000 || quick) figures.push(...usageFigures(usage));
       notes.push(usageNote(usage));
     }
     const end = peakRss(rig);
-    notes.push(`Peak RSS at the end of the run, after the usage seeds too: monitor ${end.monitorMiB.toFixed(0)} MiB, engine ${end.engineMiB.toFixed(0)} MiB.`);
+    notes.push(`Peak RSS of the monitor of these figures at the end, after the usage seeds too: monitor ${end.monitorMiB.toFixed(0)} MiB, engine ${end.engineMiB.toFixed(0)} MiB.`);
     return await engineVersion(rig);
   } finally {
     await rig.stop();
@@ -68,11 +119,22 @@ async function attempt(name: string, figures: Figure[], run: () => Promise<Figur
   }
 }
 
-async function engineFigures(figures: Figure[]): Promise<void> {
+async function engineFigures(figures: Figure[], notes: string[]): Promise<void> {
   await withBenchEngine(async (url) => {
-    await attempt(`Kafka ingest of ${thousands(SIZES.kafkaRecords)} subject records (ingest service, mock broker)`, figures, async () => [
-      kafkaIngestFigure(await runIngestThroughputBench(url, SIZES.kafkaRecords, 1)),
+    await attempt(`Kafka ingest of ${thousands(SIZES.kafkaRecords)} subject records, twice, each followed by the bare insert`, figures, async () => [
+      kafkaIngestFigure(await runIngestThroughputBench(url, SIZES.kafkaRecords)),
     ]);
+    const { scopes } = SIZES;
+    await attempt(`many scopes: ${thousands(scopes.certificates)} certificates over ${scopes.processors} processors in ${scopes.groups} groups, against one`, figures, async () => {
+      const result = await runManyScopesBench(url, scopes, { events: scopes.events, cycles: scopes.rounds, scrapes: 50, admissions: 100 });
+      notes.push(
+        `Many scopes: declared through the store in ${result.many.declareSeconds.toFixed(1)} s; the first evaluation cycle after the burst of ${thousands(scopes.events)} events (every scope's tail is the burst, the checkpoints not taken yet) took ${(result.many.catchUpMs / 1000).toFixed(1)} s (one certificate: ${(result.single.catchUpMs / 1000).toFixed(1)} s). Costliest engine queries during the steady-state cycles (system.query_log): ${result.many.queries
+          .slice(0, 3)
+          .map((q) => `${q.calls} × \`${q.query.slice(0, 70)}…\` ${(q.totalMs / 1000).toFixed(1)} s`)
+          .join('; ')}.`,
+      );
+      return scopeFigures(result);
+    });
     await attempt(`admission latency (${SIZES.admission} samples, ${thousands(SIZES.admissionKnown)} people counted)`, figures, async () =>
       admissionFigures(await runAdmissionLatencyBench(url, SIZES.admission, SIZES.admissionKnown)),
     );
@@ -89,17 +151,22 @@ async function main(): Promise<void> {
   const year = yearOf(startedAt);
   const figures: Figure[] = [];
   const notes: string[] = [];
+  const usages: UsageLatency[] = [];
   const loadAtStart = loadavg()[0]!;
-  const engineVersion = await monitorFigures(year, figures, notes);
-  await engineFigures(figures);
+  const engineVersion = await monitorFigures(year, figures, notes, usages);
+  await attempt(`whole-monitor memory at ${thousands(SIZES.memoryRecords)} people (a fresh monitor, HTTP ingest only)`, figures, async () => [
+    memoryFigure(await measureMonitorMemory(SIZES.memoryRecords), SIZES.memoryRecords),
+  ]);
+  await engineFigures(figures, notes);
   notes.push(
     `Load average (1 min) at the start ${loadAtStart.toFixed(1)} and at the end ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores: other work shared the machine, so latencies carry its noise.`,
   );
   const markdown = benchmarksMarkdown({
     figures,
+    scaling: scalingTable(usages),
     notes,
     machine: describeMachine(engineVersion),
-    command: `npm run bench${quick ? ' -- --quick' : ''}`,
+    command: `npm run bench${quick ? ' -- --quick' : hundredMillion ? ' -- --scale 100m' : ''}`,
     startedAt,
     durationS: (Date.now() - startedAt.getTime()) / 1000,
   });

@@ -3,7 +3,7 @@
 import { CEILINGS } from '@pi-egress/domain';
 import { openStore, type Store } from '@pi-egress/store';
 import { Kafka, logLevel } from 'kafkajs';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { makeCertificate } from '../fixtures/events.js';
 import { MOCK_TUNING_ENV } from '../harness/ingest-kafka.js';
 import { startKafkaMock, type KafkaMock } from '../harness/kafka-mock.js';
@@ -51,7 +51,8 @@ function engineOf(monitor: MonitorProcess): { url: string; pid: number } {
   throw new Error('the monitor did not log its embedded engine');
 }
 
-export async function startMonitorRig(): Promise<MonitorRig> {
+/** The monitor as `npm start` runs it; `env` adds or overrides settings (e.g. EGRESS_ENGINE_SETTINGS). */
+export async function startMonitorRig(env: Record<string, string> = {}): Promise<MonitorRig> {
   const dataDir = await tempDir('bench-monitor');
   const mock: KafkaMock = await startKafkaMock({ topics: [{ name: BENCH_TOPIC, partitions: 4 }, { name: `${BENCH_TOPIC}.dlq`, partitions: 1 }] });
   const monitor = await startMonitorProcess({
@@ -65,6 +66,7 @@ export async function startMonitorRig(): Promise<MonitorRig> {
     EGRESS_TOPIC: BENCH_TOPIC,
     EGRESS_DLQ_TOPIC: `${BENCH_TOPIC}.dlq`,
     ...MOCK_TUNING_ENV,
+    ...env,
   });
   const engine = engineOf(monitor);
   const store = await openStore({ url: engine.url, database: DATABASE, settleMs: BENCH_SETTLE_MS, migrate: false });
@@ -88,6 +90,11 @@ export async function startMonitorRig(): Promise<MonitorRig> {
       await removeDir(dataDir);
     },
   };
+}
+
+/** Starts the peak RSS of both processes afresh (clear_refs 5 resets VmHWM), e.g. after a baseline ran on the engine. */
+export function resetPeakRss(rig: MonitorRig): void {
+  for (const pid of [rig.monitor.child.pid!, rig.engine.pid]) writeFileSync(`/proc/${pid}/clear_refs`, '5');
 }
 
 export function peakRss(rig: MonitorRig): PeakRss {

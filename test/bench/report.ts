@@ -1,5 +1,5 @@
 // The benchmark table: one row per figure, each with the baseline measured in the same run.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { Machine } from './machine.js';
 
 export interface Figure {
@@ -32,13 +32,35 @@ export function machineSection(machine: Machine): string {
   ].join('\n');
 }
 
-export function benchmarksMarkdown(input: { figures: readonly Figure[]; notes: readonly string[]; machine: Machine; command: string; startedAt: Date; durationS: number }): string {
+/** What each change bought, with its profile notes: kept by hand beside the harness (what-changed.md). */
+function whatChanged(): string {
+  return readFileSync(new URL('../../bench/what-changed.md', import.meta.url), 'utf8').trim();
+}
+
+export function benchmarksMarkdown(input: {
+  figures: readonly Figure[];
+  scaling: string;
+  notes: readonly string[];
+  machine: Machine;
+  command: string;
+  startedAt: Date;
+  durationS: number;
+}): string {
   return `# Benchmarks
 
 Produced by \`${input.command}\` on ${input.startedAt.toISOString()} (${Math.round(input.durationS)} s in all).
 Every figure is measured against a baseline in the same run, on the same engine.
 
 ${markdownTable(input.figures)}
+
+## Scaling: usage reads as one processor-year grows
+Same run, same monitor; the full exact count and the do-it-yourself design (a raw table and
+\`uniqExact\` per query) are measured beside each size.
+
+${input.scaling}
+
+## What each change bought
+${whatChanged()}
 
 ## Machine
 ${machineSection(input.machine)}

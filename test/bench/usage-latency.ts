@@ -1,30 +1,48 @@
-// Usage query latency with many distinct individuals in one certificate-year: the store's
-// checkpoint + tail count (`usage.individuals`) and the HTTP route, against the full exact count.
+// Usage query latency with many distinct individuals in one processor-year, at the certificate,
+// processor and group level: the store's checkpoint + tail count (`usage.individuals`) repeated and
+// right after a write, and the HTTP routes, against the full exact count and against the
+// do-it-yourself design (diy-peer.ts), all in one run.
 import type { ScopeKey } from '@pi-egress/store';
 import { sleep } from '../harness/process.js';
-import { BENCH_SETTLE_MS, benchEvent, declareCertificate, type MonitorRig } from './monitor-rig.js';
+import { diskBytes, measureDiyPeer, seedDiyPeer, type DiskUse, type DiyPeer } from './diy-peer.js';
+import { BENCH_SETTLE_MS, benchCertificate, benchEvent, type MonitorRig } from './monitor-rig.js';
 import { timed, timeEach, type Latency } from './stats.js';
+
+export const USAGE_LEVELS = ['certificate', 'processor', 'group'] as const;
+export type UsageLevel = (typeof USAGE_LEVELS)[number];
+
+export interface LevelLatency {
+  level: UsageLevel;
+  /** Repeated reads, nothing written in between (dashboards, scrapes): the tail count is reused. */
+  store: Latency;
+  /** A read right after a write to the scope: the tail is counted again. */
+  afterWrite: Latency;
+  /** GET /v1/{certificates|processors|groups}/:id/usage. */
+  http: Latency;
+}
 
 export interface UsageLatency {
   individuals: number;
   seedSeconds: number;
   /** Duration of the checkpoint refresh over the whole year (undefined: the monitor's own evaluator refreshed first). */
   checkpointSeconds?: number;
-  /** Repeated reads, nothing written in between (dashboards, scrapes): the tail count is reused. */
-  store: Latency;
-  /** A read right after a write to the scope: the tail is counted again. */
-  afterWrite: Latency;
-  http: Latency;
+  levels: LevelLatency[];
+  /** The exact count straight from the truth table (certificate level). */
   fullCount: Latency;
+  diy: DiyPeer;
+  /** The monitor's subject tables (subject_first_seen, subject_recent, every scope of the run so far) after the seed. */
+  oursDisk: DiskUse;
 }
 
+const ROUTE: Record<UsageLevel, string> = { certificate: 'certificates', processor: 'processors', group: 'groups' };
+
 /**
- * Seeds `count` distinct people at the processor and the certificate level, the way the ingest
+ * Seeds `count` distinct people at the processor, certificate and group level, the way the ingest
  * would have written them (one row per scope and person), first seen across the year so far and
  * entirely inside the engine (`numbers()`): no client round trip per row.
  */
-async function seed(rig: MonitorRig, processorId: string, certificateId: string, year: number, count: number): Promise<void> {
-  for (const [level, scopeId] of [['processor', processorId], ['certificate', certificateId]] as const) {
+async function seed(rig: MonitorRig, scopes: Record<UsageLevel, string>, salt: string, year: number, count: number): Promise<void> {
+  for (const level of USAGE_LEVELS) {
     // inserted_at keeps its default (now): backdating it would put rows behind a checkpoint the
     // evaluator may take while they are still being written, which the settle time rules out.
     await rig.store.client.command({
@@ -35,9 +53,9 @@ async function seed(rig: MonitorRig, processorId: string, certificateId: string,
               FROM numbers({count:UInt64})`,
       query_params: {
         level,
-        scopeId,
+        scopeId: scopes[level],
         year,
-        salt: certificateId,
+        salt,
         count,
         yearStart: `${year - 1}-12-31 16:00:00`,
         spanS: Math.max(1, Math.floor((Date.now() - Date.parse(`${year - 1}-12-31T16:00:00Z`)) / 1000) - 3600),
@@ -48,7 +66,7 @@ async function seed(rig: MonitorRig, processorId: string, certificateId: string,
   }
 }
 
-/** People ingested through the monitor after the checkpoint: they form the tail. */
+/** People ingested through the monitor after the checkpoint: they form the tail (at every level). */
 async function addTail(rig: MonitorRig, processorId: string, certificateId: string, people: number, tag: string): Promise<void> {
   const subjects = Array.from({ length: people }, (_, i) => ({ id: `tail-${tag}-${i}@bench.example` }));
   const response = await rig.call('POST', '/v1/events', [benchEvent(`tail-${certificateId}-${tag}`, certificateId, processorId, subjects)]);
@@ -61,43 +79,51 @@ export async function measureUsageLatency(
 ): Promise<UsageLatency> {
   const certificateId = `C-USAGE-${opts.individuals}`;
   const processorId = `P-USAGE-${opts.individuals}`;
-  await declareCertificate(rig, certificateId, processorId, opts.year);
-  const key: ScopeKey = { level: 'certificate', scopeId: certificateId, year: opts.year };
-  const seeded = await timed(() => seed(rig, processorId, certificateId, opts.year, opts.individuals));
+  const groupId = `G-USAGE-${opts.individuals}`;
+  // The processor joins the group with this declaration (a new counting epoch of the group).
+  const declared = await rig.call('PUT', `/v1/certificates/${certificateId}`, { ...benchCertificate(certificateId, processorId, opts.year), groupId });
+  if (!declared.ok) throw new Error(`declaring ${certificateId}: ${declared.status} ${await declared.text()}`);
+  await rig.store.scopes.reload();
+  const scopes: Record<UsageLevel, string> = { certificate: certificateId, processor: processorId, group: await rig.store.scopes.groupScopeId(groupId) };
+  const keyOf = (level: UsageLevel): ScopeKey => ({ level, scopeId: scopes[level], year: opts.year });
+  const idOf: Record<UsageLevel, string> = { certificate: certificateId, processor: processorId, group: groupId };
+
+  const seeded = await timed(() => seed(rig, scopes, certificateId, opts.year, opts.individuals));
   await sleep(BENCH_SETTLE_MS + 500);
   const refresh = await timed(() => rig.store.checkpoints.refresh());
   const refreshedHere = refresh.result.some((k) => k.scopeId === certificateId);
   await addTail(rig, processorId, certificateId, opts.tail, 'steady');
   let expected = opts.individuals + opts.tail;
-  const store = await timeEach(opts.samples, async () => {
-    const { counts } = await rig.store.usage.individuals(key);
-    if (counts.nonSensitive !== expected) throw new Error(`usage of ${certificateId}: ${counts.nonSensitive}, expected ${expected}`);
-  });
-  const http = await timeEach(opts.samples, async () => {
-    const response = await rig.call('GET', `/v1/certificates/${certificateId}/usage?year=${opts.year}`);
-    const body = (await response.json()) as { nonSensitive: { count: number } };
-    if (body.nonSensitive.count !== expected) throw new Error(`GET usage of ${certificateId}: ${JSON.stringify(body)}`);
-  });
-  const afterWrite = await timeEach(
-    opts.afterWriteSamples,
-    async () => {
-      const { counts } = await rig.store.usage.individuals(key);
-      if (counts.nonSensitive !== expected) throw new Error(`usage of ${certificateId} after a write: ${counts.nonSensitive}, expected ${expected}`);
-    },
-    0,
-    async (i) => {
-      await addTail(rig, processorId, certificateId, 1, `write-${i}`);
+
+  const read = async (level: UsageLevel) => {
+    const { counts } = await rig.store.usage.individuals(keyOf(level));
+    if (counts.nonSensitive !== expected) throw new Error(`usage of ${level} ${scopes[level]}: ${counts.nonSensitive}, expected ${expected}`);
+  };
+  const levels: LevelLatency[] = [];
+  for (const level of USAGE_LEVELS) {
+    const store = await timeEach(opts.samples, () => read(level));
+    const http = await timeEach(opts.samples, async () => {
+      const response = await rig.call('GET', `/v1/${ROUTE[level]}/${idOf[level]}/usage?year=${opts.year}`);
+      const body = (await response.json()) as { nonSensitive: { count: number } };
+      if (body.nonSensitive?.count !== expected) throw new Error(`GET usage of ${level} ${idOf[level]}: ${JSON.stringify(body).slice(0, 300)}`);
+    });
+    const afterWrite = await timeEach(opts.afterWriteSamples, () => read(level), 0, async (i) => {
+      await addTail(rig, processorId, certificateId, 1, `write-${level}-${i}`);
       expected += 1;
-    },
-  );
-  const fullCount = await timeEach(opts.baselineSamples, () => rig.store.usage.fullCount(key), 1);
+    });
+    levels.push({ level, store, afterWrite, http });
+  }
+  const fullCount = await timeEach(opts.baselineSamples, () => rig.store.usage.fullCount(keyOf('certificate')), 1);
+  const oursDisk = await diskBytes(rig.store, 'currentDatabase()', ['subject_first_seen', 'subject_recent']);
+  const diySeed = await seedDiyPeer(rig.store, keyOf('certificate'));
+  const diy = await measureDiyPeer(rig.store, keyOf('certificate'), expected, opts.baselineSamples, diySeed);
   return {
     individuals: opts.individuals,
     seedSeconds: seeded.ms / 1000,
     ...(refreshedHere ? { checkpointSeconds: refresh.ms / 1000 } : {}),
-    store,
-    afterWrite,
-    http,
+    levels,
     fullCount,
+    diy,
+    oursDisk,
   };
 }

@@ -42,8 +42,11 @@ export function serverLogPath(dataDir: string): string {
   return join(dataDir, 'logs', 'clickhouse.log');
 }
 
-/** clickhouse-local arguments that turn the engine into a loopback server on `dataDir`. */
-export function engineArgs(dataDir: string, httpPort: number, tcpPort: number, configFile?: string): string[] {
+/**
+ * clickhouse-local arguments that turn the engine into a loopback server on `dataDir`; `settings`
+ * (server configuration keys, e.g. `max_server_memory_usage`) override the defaults above.
+ */
+export function engineArgs(dataDir: string, httpPort: number, tcpPort: number, configFile?: string, settings: Record<string, string | number> = {}): string[] {
   return [
     ...(configFile ? [`--config-file=${configFile}`] : []),
     `--path=${dataDir}`,
@@ -57,6 +60,6 @@ export function engineArgs(dataDir: string, httpPort: number, tcpPort: number, c
     `--query_id=${SERVE_QUERY_ID}`,
     `--query=${SERVE_FOREVER}`,
     '--',
-    ...Object.entries(SERVER_CONFIG).map(([key, value]) => `--${key}=${value}`),
+    ...Object.entries({ ...SERVER_CONFIG, ...settings }).map(([key, value]) => `--${key}=${value}`),
   ];
 }

@@ -21,6 +21,8 @@ export interface EmbeddedClickHouseOptions {
   tcpPort?: number;
   /** A server configuration file (e.g. `remote_servers` of a test cluster); the settings below still apply over it. */
   configFile?: string;
+  /** Server configuration overrides (`key` → value, nested keys dotted), over the embedded defaults (args.ts). */
+  settings?: Record<string, string | number>;
   /** How long to wait for `GET /ping`; default 60 s (re-opening large tables takes a while). */
   startTimeoutMs?: number;
   logger?: EmbeddedClickHouseLogger;
@@ -77,7 +79,7 @@ async function launch(
 ): Promise<EmbeddedClickHouse> {
   const logPath = serverLogPath(dataDir);
   const logStart = await fileSize(logPath);
-  const child = spawn(launcherPath(), [library, ...engineArgs(dataDir, httpPort, tcpPort, options.configFile)], {
+  const child = spawn(launcherPath(), [library, ...engineArgs(dataDir, httpPort, tcpPort, options.configFile, options.settings)], {
     stdio: ['ignore', 'pipe', 'pipe'],
     // Own process group: a Ctrl-C aimed at the parent must not kill the engine while the parent
     // still flushes into it. The launcher's PR_SET_PDEATHSIG ends it when the parent dies.

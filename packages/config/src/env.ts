@@ -26,6 +26,13 @@ export const envSchema = z.object({
   EGRESS_COUNT_SETTLE_MS: z.coerce.number().int().min(0).default(10_000),
   EGRESS_STORE_UNREACHABLE_LIMIT_MS: z.coerce.number().int().positive().default(60_000),
   CLICKHOUSE_URL: optionalString,
+  /** Server settings of the embedded engine over its defaults: `key=value,key=value` (e.g. `max_server_memory_usage=536870912`). */
+  EGRESS_ENGINE_SETTINGS: z
+    .string()
+    .trim()
+    .regex(/^([A-Za-z0-9_.]+=[^,=]+(,[A-Za-z0-9_.]+=[^,=]+)*)?$/, 'must be key=value pairs separated by commas, e.g. max_server_memory_usage=536870912')
+    .default('')
+    .transform((value) => Object.fromEntries(value === '' ? [] : value.split(',').map((pair) => pair.split('=') as [string, string]))),
   CLICKHOUSE_USER: z.string().default('default'),
   CLICKHOUSE_PASSWORD: z.string().default(''),
   CLICKHOUSE_DATABASE: z

@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { selectRows } from './client.js';
+import { IN_FLIGHT_SUBJECT_INSERTS } from './scope-sql.js';
 import { toClickHouseTime, type ScopeLevel } from './scope.js';
 
 /** Transfers of one kind of incident, summarised per processor and certificate (and reason). */
@@ -77,14 +78,23 @@ export class AlertInputs {
     });
   }
 
-  /** Every scope-year that received people, with the server time of its latest insert. */
-  async activity(): Promise<Array<{ level: ScopeLevel; scopeId: string; year: number; lastInsertedAt: string }>> {
-    const rows = await selectRows<{ scope_level: ScopeLevel; scope_id: string; year: number; last: string }>(
+  /**
+   * Every scope-year that received people, with the server time of its latest insert, and
+   * `settledBefore`: every insert into the subject table that started before it has ended (no insert
+   * still running started earlier), so a scope whose latest insert is older is read completely by
+   * any read made after this call.
+   */
+  async activity(): Promise<{ scopes: Array<{ level: ScopeLevel; scopeId: string; year: number; lastInsertedAt: string }>; settledBefore: string }> {
+    const rows = await selectRows<{ scope_level: ScopeLevel; scope_id: string; year: number; last: string; settled_before: string }>(
       this.client,
-      `SELECT toString(scope_level) AS scope_level, scope_id, year, toString(max(last_inserted_at)) AS last
+      `SELECT toString(scope_level) AS scope_level, scope_id, year, toString(max(last_inserted_at)) AS last,
+              toString((${IN_FLIGHT_SUBJECT_INSERTS})) AS settled_before
        FROM scope_activity GROUP BY scope_level, scope_id, year`,
     );
-    return rows.map((row) => ({ level: row.scope_level, scopeId: row.scope_id, year: Number(row.year), lastInsertedAt: row.last }));
+    return {
+      scopes: rows.map((row) => ({ level: row.scope_level, scopeId: row.scope_id, year: Number(row.year), lastInsertedAt: row.last })),
+      settledBefore: rows[0]?.settled_before ?? '',
+    };
   }
 
   /** Processors and groups with counted individuals in `year`. */

@@ -7,14 +7,14 @@ export type DailyNew = ReadonlyArray<{ day: string; counts: ClassCounts }>;
 
 interface Entry {
   lastInsertedAt: string;
+  /** Every insert up to lastInsertedAt had ended before the read: no row of it can still land. */
+  complete: boolean;
   readAt: number;
   counts: ClassCounts;
   dailyNew: DailyNew;
 }
 
 export interface CountCacheOptions {
-  /** A scope written to this recently is read again each cycle: its latest insert may still be landing. */
-  settlingMs?: number;
   /** Every scope is read again at least this often (the forecast's daily figures follow checkpoints). */
   maxAgeMs?: number;
 }
@@ -27,7 +27,6 @@ export interface CountCacheOptions {
  */
 export class CountCache {
   private readonly entries = new Map<string, Entry>();
-  private readonly settlingMs: number;
   private readonly maxAgeMs: number;
   private activity: Array<{ level: ScopeKey['level']; scopeId: string; year: number }> = [];
   /** Per past year: the latest (business) time its counts were seen to change after the year ended. */
@@ -37,13 +36,12 @@ export class CountCache {
     private readonly ctx: MonitorContext,
     options: CountCacheOptions = {},
   ) {
-    this.settlingMs = options.settlingMs ?? 30_000;
     this.maxAgeMs = options.maxAgeMs ?? 300_000;
   }
 
   /** Reads what changed; returns the scope-years read again (the ones whose judgement may change). */
   async refresh(): Promise<ScopeKey[]> {
-    const activity = await this.ctx.store.alerts.inputs.activity();
+    const { scopes: activity, settledBefore } = await this.ctx.store.alerts.inputs.activity();
     const now = Date.now();
     const businessNow = this.ctx.now().getTime();
     const firstLoad = this.entries.size === 0;
@@ -54,11 +52,14 @@ export class CountCache {
       const changedAt = firstLoad ? Date.parse(`${row.lastInsertedAt.replace(' ', 'T')}Z`) : businessNow;
       if (changedAt >= yearStart(row.year + 1).getTime()) this.lateChanges.set(row.year, Math.max(this.lateChanges.get(row.year) ?? 0, changedAt));
     }
+    // A scope whose latest insert may still have been landing when it was read is read again (its
+    // rows become visible block by block); one whose inserts had all ended is not, until it gets
+    // more. (A fixed 30 s settling time re-read every scope written recently on every cycle: with
+    // 2,000 certificates receiving events that was every scope, every cycle.)
     const stale = activity.filter((row) => {
       const entry = this.entries.get(scopeIdOf(row));
       if (!entry) return true;
-      const last = Date.parse(`${row.lastInsertedAt.replace(' ', 'T')}Z`);
-      return entry.lastInsertedAt !== row.lastInsertedAt || now - last < this.settlingMs || now - entry.readAt > this.maxAgeMs;
+      return entry.lastInsertedAt !== row.lastInsertedAt || !entry.complete || now - entry.readAt > this.maxAgeMs;
     });
     // Read in a few batched queries, not one per scope: at 2,000 certificates the per-scope reads
     // (three round trips each) kept an evaluation cycle at seconds (many-scopes bench).
@@ -66,7 +67,8 @@ export class CountCache {
     const [usage, dailyNew] = await Promise.all([this.ctx.store.usage.individualsOfMany(keys), this.ctx.store.usage.dailyNewOfMany(keys)]);
     for (const [i, key] of keys.entries()) {
       const id = scopeIdOf(key);
-      this.entries.set(id, { lastInsertedAt: stale[i]!.lastInsertedAt, readAt: now, counts: usage.get(id) ?? zeroCounts(), dailyNew: dailyNew.get(id) ?? [] });
+      const lastInsertedAt = stale[i]!.lastInsertedAt;
+      this.entries.set(id, { lastInsertedAt, complete: lastInsertedAt < settledBefore, readAt: now, counts: usage.get(id) ?? zeroCounts(), dailyNew: dailyNew.get(id) ?? [] });
     }
     this.activity = activity;
     return stale.map((row) => ({ level: row.level, scopeId: row.scopeId, year: row.year }));

@@ -15,7 +15,12 @@ export interface KafkaConsumerTuning {
   /** How long a fetch waits for data on an idle partition. */
   fetchMaxWaitMs?: number;
   fetchMaxBytesPerPartition?: number;
-  /** Batches of different partitions in flight at once (writes stay serialised per process). */
+  /**
+   * Batches of different partitions in flight at once (default 3). Writes stay serialised per
+   * process, so the Node work of the next batches (decode, validation, HMAC, row encoding)
+   * overlaps the current write instead of waiting for it; each batch's offsets are still
+   * committed only after its own write is durable.
+   */
   partitionsConsumedConcurrently?: number;
   storeRetry?: RetryPolicy;
 }
@@ -51,6 +56,7 @@ export interface KafkaIngest {
 }
 
 const DEFAULT_HEARTBEAT_INTERVAL_MS = 3_000;
+const DEFAULT_PARTITIONS_CONSUMED_CONCURRENTLY = 3;
 
 function consumerLagGauge(metrics: Metrics): Gauge<'topic' | 'partition'> {
   const name = 'pi_egress_kafka_consumer_lag_messages';
@@ -128,7 +134,7 @@ export async function startKafkaIngest(options: KafkaIngestOptions): Promise<Kaf
         eachBatchAutoResolve: false,
         // commitOffsetsIfNecessary() in the handler then commits as soon as a batch is resolved.
         autoCommitThreshold: 1,
-        partitionsConsumedConcurrently: tuning.partitionsConsumedConcurrently ?? 1,
+        partitionsConsumedConcurrently: tuning.partitionsConsumedConcurrently ?? DEFAULT_PARTITIONS_CONSUMED_CONCURRENTLY,
         eachBatch,
       });
     },

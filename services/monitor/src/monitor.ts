@@ -35,6 +35,7 @@ export async function startMonitor(env: Env, logger: Logger = createLogger({ lev
     if (!clickhouseUrl) {
       const engine = await superviseEmbeddedClickHouse({
         dataDir: join(dataDir, 'clickhouse'),
+        settings: env.EGRESS_ENGINE_SETTINGS,
         logger,
         onRestart: () => metrics.engineRestarts.inc(),
       });
