@@ -26,13 +26,13 @@ async function metricsCount(rig: MonitorRig, certificateId: string): Promise<num
  * Milliseconds from now until /metrics shows `expected` people for `certificateId`: after a burst,
  * the monitor's first evaluations count the burst's new people once (a lookup each).
  */
-export async function metricsCatchUp(rig: MonitorRig, certificateId: string, expected: number): Promise<number> {
-  return visibleAfter(performance.now(), expected, () => metricsCount(rig, certificateId));
+export async function metricsCatchUp(rig: MonitorRig, certificateId: string, expected: number, timeoutMs = 120_000): Promise<number> {
+  return visibleAfter(performance.now(), expected, () => metricsCount(rig, certificateId), timeoutMs);
 }
 
 /** Milliseconds from `started` until `read()` reaches `expected`. */
-async function visibleAfter(started: number, expected: number, read: () => Promise<number>): Promise<number> {
-  await pollUntil(async () => ((await read()) >= expected ? true : undefined), { timeoutMs: TIMEOUT_MS, intervalMs: POLL_MS, description: `count ${expected}` });
+async function visibleAfter(started: number, expected: number, read: () => Promise<number>, timeoutMs = TIMEOUT_MS): Promise<number> {
+  await pollUntil(async () => ((await read()) >= expected ? true : undefined), { timeoutMs, intervalMs: POLL_MS, description: `count ${expected}` });
   return performance.now() - started;
 }
 

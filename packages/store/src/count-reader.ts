@@ -64,15 +64,34 @@ export class CountReader {
   async individuals(key: ScopeKey): Promise<Usage> {
     const id = scopeIdOf(key);
     const state = this.tails.get(id);
-    const [head] = await selectRows<{ watermark: string; now: string; cursor: string; newer_rows: number | string; checkpoint: Array<[string, number | string]> }>(
+    // One round trip: the checkpoint, the cursor and the persons first inserted after
+    // greatest(W, the last cursor), split at the new cursor. (A read right after a write paid a
+    // second round trip for the tail, on two cores shared with the evaluation that write started.)
+    const [head] = await selectRows<{
+      watermark: string;
+      now: string;
+      cursor: string;
+      checkpoint: Array<[string, number | string]>;
+      tail: Array<[string, number | string, number | string]>;
+    }>(
       this.client,
-      `WITH (SELECT max(watermark) FROM count_checkpoints FINAL WHERE ${SCOPE_CONDITION}) AS w
-       SELECT toString(w) AS watermark, toString(now64(6)) AS now,
-              toString(least(now64(6) - toIntervalMillisecond({cursorMargin:UInt64}), (${IN_FLIGHT_SUBJECT_INSERTS}))) AS cursor,
-              (SELECT count() FROM subject_recent WHERE ${SCOPE_CONDITION} AND inserted_at > greatest(w, {from:DateTime64(6, 'UTC')})) AS newer_rows,
-              (SELECT groupArray((toString(class), individuals)) FROM count_checkpoints FINAL WHERE ${SCOPE_CONDITION} AND watermark = w) AS checkpoint`,
+      `WITH (SELECT max(watermark) FROM count_checkpoints FINAL WHERE ${SCOPE_CONDITION}) AS w,
+            greatest(w, {from:DateTime64(6, 'UTC')}) AS f,
+            least(now64(6) - toIntervalMillisecond({cursorMargin:UInt64}), (${IN_FLIGHT_SUBJECT_INSERTS})) AS c
+       SELECT toString(w) AS watermark, toString(now64(6)) AS now, toString(c) AS cursor,
+              (SELECT groupArray((toString(class), individuals)) FROM count_checkpoints FINAL WHERE ${SCOPE_CONDITION} AND watermark = w) AS checkpoint,
+              (SELECT groupArray((toString(class), settled, individuals)) FROM (
+                 SELECT class, min_inserted <= c AS settled, count() AS individuals FROM (
+                   SELECT class, id_hash, min(inserted_at) AS min_inserted FROM subject_first_seen
+                   WHERE ${SCOPE_CONDITION} AND (class, id_hash) IN (
+                     SELECT class, id_hash FROM subject_recent WHERE ${SCOPE_CONDITION} AND inserted_at > f)
+                   GROUP BY class, id_hash
+                   HAVING min_inserted > f)
+                 GROUP BY class, settled)) AS tail`,
       { ...scopeParams(key), from: state?.cursor ?? EPOCH, cursorMargin: CURSOR_MARGIN_MS },
     );
+    // Another call may have moved this scope's state meanwhile: then this one keeps nothing.
+    const unmoved = this.tails.get(id) === state;
     const now = fromClickHouseTime(head!.now);
     const watermark = fromClickHouseTime(head!.watermark);
     if (watermark.getTime() <= 0 || now.getTime() - watermark.getTime() > CHECKPOINT_MAX_AGE_MS) {
@@ -80,10 +99,13 @@ export class CountReader {
     }
     const checkpoint = countsFrom(head!.checkpoint.map(([dataClass, individuals]) => ({ class: dataClass, individuals })));
     const current = this.carriedOver(id, state, head!.watermark, checkpoint);
+    const base = current ?? { watermark: head!.watermark, cursor: head!.watermark, checkpoint, settled: zeroCounts() };
+    // The query counted from greatest(W, the last cursor): right unless a state was dropped for an
+    // older checkpoint than its own (another process's view lagging), where the tail starts at W.
     const tail =
-      current && Number(head!.newer_rows) === 0
-        ? current.settled
-        : await this.tailCounts(key, current ?? { watermark: head!.watermark, cursor: head!.watermark, checkpoint, settled: zeroCounts() }, head!.cursor);
+      base.cursor === (state && state.cursor > head!.watermark ? state.cursor : head!.watermark)
+        ? this.extendTail(id, base, head!.cursor, head!.tail, unmoved)
+        : await this.tailCounts(key, base, head!.cursor);
     const counts = { ...checkpoint };
     for (const dataClass of DATA_CLASSES) counts[dataClass] += tail[dataClass];
     return { counts, asOf: now };
@@ -128,15 +150,29 @@ export class CountReader {
        GROUP BY class, settled`,
       { ...scopeParams(key), from: base.cursor, cursor },
     );
+    const unmoved = this.tails.get(scopeIdOf(key)) === read;
+    return this.extendTail(scopeIdOf(key), base, cursor, rows.map((row) => [row.class, row.settled, row.individuals]), unmoved);
+  }
+
+  /**
+   * The tail from `base` plus `rows` (class, first inserted at or before `cursor`, persons) of the
+   * persons first inserted after `base.cursor`; those up to `cursor` join the settled part, kept
+   * only if no other call moved the state meanwhile (`unmoved`; each call's own answer is exact anyway).
+   */
+  private extendTail(
+    id: string,
+    base: TailState,
+    cursor: string,
+    rows: ReadonlyArray<readonly [string, number | string, number | string]>,
+    unmoved: boolean,
+  ): ClassCounts {
     const settled = { ...base.settled };
     const tail = { ...base.settled };
-    for (const row of rows) {
-      const dataClass = row.class as DataClass;
-      if (Number(row.settled) === 1) settled[dataClass] += Number(row.individuals);
-      tail[dataClass] += Number(row.individuals);
+    for (const [dataClass, isSettled, individuals] of rows) {
+      if (Number(isSettled) === 1) settled[dataClass as DataClass] += Number(individuals);
+      tail[dataClass as DataClass] += Number(individuals);
     }
-    // Kept only if no other call moved the state meanwhile (each call's own answer is exact anyway).
-    if (cursor > base.cursor && this.tails.get(scopeIdOf(key)) === read) this.keepTail(scopeIdOf(key), { ...base, cursor, settled });
+    if (cursor > base.cursor && unmoved) this.keepTail(id, { ...base, cursor, settled });
     return tail;
   }
 
