@@ -2,7 +2,8 @@
 // (summed), for engine settings given through EGRESS_ENGINE_SETTINGS, to measure what each buys.
 //
 //   node test/dist/bench/memory-settings.js [--records 1000000] [variant ...]
-//   a variant is `name:key=value,key=value` ('defaults' when none is given)
+//   a variant is `name:key=value,key=value` (engine settings) or `name:node=--flag …` (the monitor's
+//   NODE_OPTIONS), several joined with `;` ('defaults' when none is given)
 import { yearOf } from '@pi-egress/domain';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -51,8 +52,14 @@ async function main(): Promise<void> {
   const variants = positionals.length > 0 ? positionals : ['defaults:'];
   console.log('| settings | monitor MiB | engine MiB | sum MiB | ready sum MiB | ingest records/s | monitor heap total / used / external MiB at the end |\n| --- | ---: | ---: | ---: | ---: | ---: | --- |');
   for (const variant of variants) {
-    const [name, settings = ''] = variant.split(/:(.*)/s);
-    const run = await measureMonitorMemory(Number(values.records), settings ? { EGRESS_ENGINE_SETTINGS: settings } : {});
+    const [name, spec = ''] = variant.split(/:(.*)/s);
+    const env: Record<string, string> = {};
+    for (const part of spec.split(';').filter(Boolean)) {
+      if (part.startsWith('node=')) env.NODE_OPTIONS = part.slice('node='.length);
+      else env.EGRESS_ENGINE_SETTINGS = part;
+    }
+    const settings = spec;
+    const run = await measureMonitorMemory(Number(values.records), env);
     console.log(`| ${name} (${settings || 'none'}) | ${run.peak.monitorMiB.toFixed(0)} | ${run.peak.engineMiB.toFixed(0)} | ${sumMiB(run.peak).toFixed(0)} | ${sumMiB(run.ready).toFixed(0)} | ${thousands(run.recordsPerSecond)} | ${run.heap.heapTotalMiB.toFixed(0)} / ${run.heap.heapUsedMiB.toFixed(0)} / ${run.heap.externalMiB.toFixed(0)} |`);
   }
 }

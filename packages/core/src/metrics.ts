@@ -214,3 +214,42 @@ export function recordIngest(
   metrics.domesticTransfers.inc(domestic);
   if (newest > 0) metrics.eventDelay.set(Math.max(0, (now.getTime() - newest) / 1000));
 }
+
+/** The gauges only the evaluator sets, all at once (its publishGauges): one series set per scope. */
+const PUBLISHED_GAUGES = [
+  'pi_egress_individuals',
+  'pi_egress_cap',
+  'pi_egress_utilization_ratio',
+  'pi_egress_forecast_cap_timestamp_seconds',
+  'pi_egress_alert_level_ratio',
+  'pi_egress_forecast_horizon_seconds',
+  'pi_egress_certificate_expiry_timestamp_seconds',
+  'pi_egress_certificate_superseded',
+  'pi_egress_alerts_firing',
+] as const;
+
+const publishedText = new WeakMap<Metrics, string>();
+
+/**
+ * Renders the evaluator's gauges once, right after it set them: at 2,000 certificates they are
+ * tens of thousands of series (3 MB of text), and rendering them on every scrape made /metrics
+ * slow. Every scrape then reuses this text until the next evaluation.
+ */
+export async function renderPublishedGauges(metrics: Metrics): Promise<void> {
+  const parts = await Promise.all(PUBLISHED_GAUGES.map((name) => metrics.registry.getSingleMetricAsString(name)));
+  publishedText.set(metrics, parts.join('\n'));
+}
+
+/** The /metrics text: the evaluator's gauges as last rendered (when any were), the rest live. */
+export async function exposition(metrics: Metrics): Promise<string> {
+  const published = publishedText.get(metrics);
+  if (published === undefined) return metrics.registry.metrics();
+  const skip = new Set<string>(PUBLISHED_GAUGES);
+  const live = await Promise.all(
+    metrics.registry
+      .getMetricsAsArray()
+      .filter((metric) => !skip.has(metric.name))
+      .map((metric) => metrics.registry.getSingleMetricAsString(metric.name)),
+  );
+  return `${[...live, published].join('\n')}\n`;
+}

@@ -1,6 +1,6 @@
 import { ALERT_NAMES } from '@pi-egress/domain';
 import { describe, expect, it } from 'vitest';
-import { createMetrics, zeroAlertsFiring } from './metrics.js';
+import { createMetrics, exposition, renderPublishedGauges, zeroAlertsFiring } from './metrics.js';
 
 /** `name{labels} value` lines of the Prometheus text format. */
 async function samples(name: string, metrics = createMetrics()): Promise<Map<string, number>> {
@@ -34,5 +34,32 @@ describe('a fresh registry: zero is a value', () => {
     expect(found.size).toBe(ALERT_NAMES.length * 3);
     expect(found.get('alertname="ScopeUtilization",severity="high"')).toBe(0);
     expect(found.get('alertname="DeadLettersPresent",severity="warning"')).toBe(0);
+  });
+});
+
+describe('the /metrics text', () => {
+  const labels = { processor_id: 'P1', certificate_id: 'C1', class: 'non_sensitive', year: '2026' };
+  const line = (text: string, name: string) => text.split('\n').find((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `));
+
+  it('is the whole registry, live, before the evaluator has published anything', async () => {
+    const metrics = createMetrics();
+    metrics.individuals.set(labels, 7);
+    expect(line(await exposition(metrics), 'pi_egress_individuals')).toBe(line(await metrics.registry.metrics(), 'pi_egress_individuals'));
+  });
+
+  it('serves the evaluator gauges as last published and everything else live', async () => {
+    const metrics = createMetrics();
+    metrics.individuals.set(labels, 7);
+    await renderPublishedGauges(metrics);
+    metrics.individuals.set(labels, 8); // set, not yet published: scrapes still see the published set
+    metrics.events.inc({ result: 'accepted' }, 3);
+    const text = await exposition(metrics);
+    expect(line(text, 'pi_egress_individuals')).toMatch(/ 7$/);
+    expect(text).toContain('pi_egress_events_total{result="accepted"} 3');
+    // Every metric of the registry appears once, with its HELP line.
+    const names = (body: string) => [...body.matchAll(/^# HELP (\S+)/gm)].map((m) => m[1]).sort();
+    expect(names(text)).toEqual(names(await metrics.registry.metrics()));
+    await renderPublishedGauges(metrics);
+    expect(line(await exposition(metrics), 'pi_egress_individuals')).toMatch(/ 8$/);
   });
 });

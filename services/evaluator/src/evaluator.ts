@@ -1,4 +1,4 @@
-import type { Metrics, MonitorContext } from '@pi-egress/core';
+import { renderPublishedGauges, type Metrics, type MonitorContext } from '@pi-egress/core';
 import { reconcileAlerts, yearOf, type ActiveAlert } from '@pi-egress/domain';
 import type { FiringAlert, StoredAlert } from '@pi-egress/store';
 import { AlertmanagerPusher, type OutgoingAlert } from './alertmanager-client.js';
@@ -151,6 +151,7 @@ export function startEvaluator(options: EvaluatorOptions): Evaluator {
     await openIncidents(ctx, t.fired, assessment.year);
     active = t.firing;
     publishGauges(metrics, assessment, t.firing);
+    await renderPublishedGauges(metrics);
     deliver(t.firing, t.resolved, t.fired.length + t.resolved.length > 0);
     for (const alert of t.fired) logger.info({ labels: alert.labels }, `alert firing: ${alert.summary}`);
     for (const alert of t.resolved) logger.info({ labels: alert.labels }, `alert resolved: ${alert.summary}`);
@@ -169,6 +170,7 @@ export function startEvaluator(options: EvaluatorOptions): Evaluator {
     active = undefined;
     const firing = (await ctx.store.alerts.active()).map(fromStored);
     publishGauges(metrics, assessment, firing);
+    await renderPublishedGauges(metrics);
     return { asOf, year: yearOf(asOf), firing: firing.map(toFiring), fired: [], resolved: [], durationMs: Date.now() - started };
   }
 

@@ -23,7 +23,7 @@ const ctx: MonitorContext = {
 };
 const metrics = createMetrics();
 const evaluator = startEvaluatorReplica({ ctx, metrics, logger, ...evaluatorOptionsFromEnv(env, BUNDLED_RUNBOOKS_URL) });
-const server = await serveMetrics(metrics.registry, { host: env.EGRESS_HTTP_HOST, port: env.EGRESS_HTTP_PORT });
+const server = await serveMetrics(metrics, { host: env.EGRESS_HTTP_HOST, port: env.EGRESS_HTTP_PORT });
 logger.info({ metrics: `${server.url}/metrics`, alertmanager: env.ALERTMANAGER_URL ?? '(none)' }, 'evaluator started');
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

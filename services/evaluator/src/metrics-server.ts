@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { Registry } from 'prom-client';
+import { exposition, type Metrics } from '@pi-egress/core';
 
 export interface MetricsServer {
   url: string;
@@ -7,12 +7,12 @@ export interface MetricsServer {
 }
 
 /** `/metrics` (Prometheus text) and `/healthz` for the evaluator when it runs on its own. */
-export async function serveMetrics(registry: Registry, options: { host: string; port: number }): Promise<MetricsServer> {
+export async function serveMetrics(metrics: Metrics, options: { host: string; port: number }): Promise<MetricsServer> {
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && path === '/metrics') {
-      registry.metrics().then(
-        (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
+      exposition(metrics).then(
+        (text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
         (err: unknown) => res.writeHead(500).end(String(err)),
       );
     } else if (req.method === 'GET' && path === '/healthz') {

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { exposition } from '@pi-egress/core';
 import { z } from 'zod';
 import type { ApiOptions } from '../options.js';
 import { DEFAULT_STORE_UNREACHABLE_LIMIT_MS, StoreReachability } from '../store-reachability.js';
@@ -56,7 +57,7 @@ export const healthRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, { ctx
     },
     async (_request, reply) => {
       reply.header('content-type', metrics.registry.contentType);
-      return reply.send(await metrics.registry.metrics());
+      return reply.send(await exposition(metrics));
     },
   );
 };
