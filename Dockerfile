@@ -64,4 +64,4 @@ RUN mkdir -p /var/lib/pi-egress && chown node:node /var/lib/pi-egress
 USER node
 VOLUME /var/lib/pi-egress
 EXPOSE 8080
-CMD ["node", "services/monitor/dist/main.js"]
+CMD ["node", "--max-old-space-size=256", "services/monitor/dist/main.js"]

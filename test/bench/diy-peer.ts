@@ -11,7 +11,9 @@ export interface DiskUse {
 
 export interface DiyPeer {
   seedSeconds: number;
-  latency: Latency;
+  /** Undefined when the engine could not answer (e.g. its memory cap at 100M pseudonyms): see `error`. */
+  latency?: Latency;
+  error?: string;
   /** Peak memory of one query, as the engine reports it (X-ClickHouse-Summary memory_usage), the largest seen. */
   peakQueryBytes: number;
   disk: DiskUse;
@@ -74,6 +76,9 @@ export async function measureDiyPeer(store: Store, key: ScopeKey, expected: numb
     );
     const disk = await diskBytes(store, `'${DATABASE}'`, [tableOf(key).slice(DATABASE.length + 1)]);
     return { seedSeconds, latency, peakQueryBytes, disk };
+  } catch (error) {
+    const disk = await diskBytes(store, `'${DATABASE}'`, [tableOf(key).slice(DATABASE.length + 1)]);
+    return { seedSeconds, error: error instanceof Error ? error.message.split('\n')[0]!.slice(0, 200) : String(error), peakQueryBytes, disk };
   } finally {
     await store.client.command({ query: `DROP TABLE IF EXISTS ${tableOf(key)} SYNC` });
   }

@@ -34,8 +34,9 @@ const LEVEL_ROUTE = { certificate: 'certificates', processor: 'processors', grou
 /** The usage rows of one size: each level in each mode, then the do-it-yourself peer. */
 export function usageFigures(usage: UsageLatency): Figure[] {
   const at = `${thousands(usage.individuals)} individuals`;
-  const baseline = `full exact count (usage.fullCount): ${p50p99(usage.fullCount)}; do-it-yourself uniqExact: ${p50p99(usage.diy.latency)}`;
-  const versus = (latency: Latency) => `${(usage.diy.latency.p50 / latency.p50).toFixed(1)}× as fast as do-it-yourself (p50)`;
+  const diy = usage.diy.latency;
+  const baseline = `full exact count (usage.fullCount): ${p50p99(usage.fullCount)}; do-it-yourself uniqExact: ${diy ? p50p99(diy) : `failed (${usage.diy.error})`}`;
+  const versus = (latency: Latency) => (diy ? `${(diy.p50 / latency.p50).toFixed(1)}× as fast as do-it-yourself (p50)` : '');
   const target = usage.individuals >= 10_000_000 ? 50 : undefined;
   const rows: Figure[] = [];
   for (const level of usage.levels) {
@@ -46,7 +47,7 @@ export function usageFigures(usage: UsageLatency): Figure[] {
   }
   rows.push({
     figure: `Do-it-yourself peer at ${at}: raw MergeTree (scope, year, class, pseudonym), uniqExact per query`,
-    measured: `${p50p99(usage.diy.latency)}; peak query memory ${mib(usage.diy.peakQueryBytes)}; ${mib(usage.diy.disk.bytes)} on disk for ${thousands(usage.diy.disk.rows)} rows (${(usage.diy.disk.bytes / Math.max(1, usage.diy.disk.rows)).toFixed(1)} B/row)`,
+    measured: `${diy ? p50p99(diy) : `failed: ${usage.diy.error}`}; peak query memory ${mib(usage.diy.peakQueryBytes)}; ${mib(usage.diy.disk.bytes)} on disk for ${thousands(usage.diy.disk.rows)} rows (${(usage.diy.disk.bytes / Math.max(1, usage.diy.disk.rows)).toFixed(1)} B/row)`,
     baseline: `the monitor's subject tables: ${mib(usage.oursDisk.bytes)} for ${thousands(usage.oursDisk.rows)} rows (${(usage.oursDisk.bytes / Math.max(1, usage.oursDisk.rows)).toFixed(1)} B/row, subject_first_seen + subject_recent, every scope of the run)`,
   });
   return rows;
@@ -73,7 +74,7 @@ export function scalingTable(usages: readonly UsageLatency[]): string {
     row(`${level}: GET /usage`, (u) => of(u).http);
   }
   row('baseline: full exact count', (u) => u.fullCount);
-  row('peer: do-it-yourself uniqExact', (u) => u.diy.latency);
+  lines.push(`| peer: do-it-yourself uniqExact | ${usages.map((u) => (u.diy.latency ? cell(u.diy.latency) : 'failed')).join(' | ')} |`);
   lines.push(`| seeding (3 levels), s | ${usages.map((u) => u.seedSeconds.toFixed(1)).join(' | ')} |`);
   return lines.join('\n');
 }

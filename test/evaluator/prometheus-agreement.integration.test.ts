@@ -26,7 +26,7 @@ describe('the shipped Prometheus rules agree with the evaluator (GET /v1/alerts)
 
   beforeAll(async () => {
     rig = await startAlertingRig({ store: await openTestStore(), now, evaluator: { intervalMs: 1_000 } });
-    server = await serveMetrics(rig.metrics.registry, { host: '127.0.0.1', port: 0 });
+    server = await serveMetrics(rig.metrics, { host: '127.0.0.1', port: 0 });
     prometheus = await startPrometheus({ scrapeTargets: [new URL(server.url).host], ruleFiles: [RULES] });
     const yesterday = addDaysToDate(today, -1);
     await Promise.all([

@@ -83,7 +83,7 @@ describe('Prometheus scraping the evaluator', () => {
   beforeAll(async () => {
     // Evaluating every second also refreshes the count checkpoints behind the forecast.
     rig = await startAlertingRig({ store: await openTestStore(), now: new Date(), evaluator: { intervalMs: 1_000 } });
-    server = await serveMetrics(rig.metrics.registry, { host: '127.0.0.1', port: 0 });
+    server = await serveMetrics(rig.metrics, { host: '127.0.0.1', port: 0 });
     prometheus = await startPrometheus({ scrapeTargets: [new URL(server.url).host], ruleFiles: [RULES] });
     await rig.declare(makeCertificate({ limits: { nonSensitive: 100, sensitive: 20 } }));
     // 96 of 100 today: past 95 %, and at this rate the cap falls within days (a forecast).

@@ -20,7 +20,8 @@ export interface MonitorProcess {
  * child process and waits for its ready line, which gives the URL and where the tokens are.
  */
 export async function startMonitorProcess(env: Record<string, string>, timeoutMs = 90_000): Promise<MonitorProcess> {
-  const child = spawn(process.execPath, [MAIN], {
+  // The V8 heap limit `npm start` gives the monitor (scripts/bootstrap.mjs MONITOR_NODE_FLAGS).
+  const child = spawn(process.execPath, ['--max-old-space-size=256', MAIN], {
     env: { ...process.env, EGRESS_HTTP_PORT: '0', EGRESS_HTTP_HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

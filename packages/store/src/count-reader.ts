@@ -178,49 +178,67 @@ export class CountReader {
 
   /**
    * Exact counts of many scope-years in a few queries (the evaluator's cycle over thousands of
-   * scopes), keyed by {@link scopeIdOf}: per scope, checkpoint(W) + the persons whose first row was
-   * inserted after W; a scope without a usable checkpoint is counted in full. Exact as of the read,
-   * like {@link individuals}, without its per-scope tail cursor: the tails since the checkpoints
-   * of all the scopes are counted in one pass instead.
+   * scopes), keyed by {@link scopeIdOf}: per scope, checkpoint(W) + its tail, split at a cursor and
+   * kept settled as {@link individuals} does, so that each call looks up only the persons inserted
+   * since the last one (looking up every scope's tail since W on each cycle read nearly the whole
+   * table at 2,000 certificates). A scope without a usable checkpoint is counted in full.
    */
   async individualsOfMany(keys: readonly ScopeKey[]): Promise<Map<string, ClassCounts>> {
     const result = new Map<string, ClassCounts>();
     for (const part of chunks(keys)) {
-      const heads = await selectRows<ScopeColumns & { watermark: string; now: string; checkpoint: Array<[string, number | string]> }>(
+      const states = new Map(part.map((key) => [scopeIdOf(key), this.tails.get(scopeIdOf(key))]));
+      const heads = await selectRows<ScopeColumns & { watermark: string; now: string; cursor: string; checkpoint: Array<[string, number | string]> }>(
         this.client,
         `SELECT toString(scope_level) AS scope_level, scope_id, year, toString(w) AS watermark, toString(now64(6)) AS now,
+                toString(least(now64(6) - toIntervalMillisecond({cursorMargin:UInt64}), (${IN_FLIGHT_SUBJECT_INSERTS}))) AS cursor,
                 arrayMap(r -> (r.1, r.2), arrayFilter(r -> r.3 = w, rows)) AS checkpoint
          FROM (SELECT scope_level, scope_id, year, max(watermark) AS w, groupArray((toString(class), individuals, watermark)) AS rows
                FROM count_checkpoints FINAL WHERE ${IN_SCOPES} GROUP BY scope_level, scope_id, year)`,
-        { scopes: scopesParam(part) },
+        { scopes: scopesParam(part), cursorMargin: CURSOR_MARGIN_MS },
       );
-      const marks = new Map<string, { key: ScopeKey; watermark: string }>();
+      const bases = new Map<string, { key: ScopeKey; base: TailState; unmoved: boolean }>();
+      let cursor = '';
       for (const head of heads) {
         const age = fromClickHouseTime(head.now).getTime() - fromClickHouseTime(head.watermark).getTime();
         if (fromClickHouseTime(head.watermark).getTime() <= 0 || age > CHECKPOINT_MAX_AGE_MS) continue;
         const key = keyOfRow(head);
-        marks.set(scopeIdOf(key), { key, watermark: head.watermark });
-        result.set(scopeIdOf(key), countsFrom(head.checkpoint.map(([dataClass, individuals]) => ({ class: dataClass, individuals }))));
+        const id = scopeIdOf(key);
+        const state = states.get(id);
+        const unmoved = this.tails.get(id) === state;
+        const checkpoint = countsFrom(head.checkpoint.map(([dataClass, individuals]) => ({ class: dataClass, individuals })));
+        const base = this.carriedOver(id, state, head.watermark, checkpoint) ?? { watermark: head.watermark, cursor: head.watermark, checkpoint, settled: zeroCounts() };
+        bases.set(id, { key, base, unmoved });
+        cursor = head.cursor;
+        result.set(id, { ...checkpoint });
       }
-      for (const [id, counts] of await this.tailsOfMany([...marks.values()])) {
+      const rows = await this.tailsOfMany([...bases.values()].map(({ key, base }) => ({ key, watermark: base.cursor })), cursor);
+      for (const [id, { base, unmoved }] of bases) {
+        const tail = this.extendTail(id, base, cursor, rows.get(id) ?? [], unmoved);
         const total = result.get(id)!;
-        for (const dataClass of DATA_CLASSES) total[dataClass] += counts[dataClass];
+        for (const dataClass of DATA_CLASSES) total[dataClass] += tail[dataClass];
       }
-      const unmarked = part.filter((key) => !marks.has(scopeIdOf(key)));
+      const unmarked = part.filter((key) => !bases.has(scopeIdOf(key)));
       for (const [id, counts] of await this.fullCountsOfMany(unmarked)) result.set(id, counts);
       for (const key of unmarked) if (!result.has(scopeIdOf(key))) result.set(scopeIdOf(key), zeroCounts());
     }
     return result;
   }
 
-  /** Per scope: the persons whose first row was inserted after its watermark. */
-  private async tailsOfMany(marks: ReadonlyArray<{ key: ScopeKey; watermark: string }>): Promise<Map<string, ClassCounts>> {
-    const tails = new Map<string, ClassCounts>();
+  /**
+   * Per scope: the persons whose first row was inserted after its mark (its tail cursor), per class
+   * and whether at or before `cursor`, as (class, settled, persons) rows.
+   */
+  private async tailsOfMany(
+    marks: ReadonlyArray<{ key: ScopeKey; watermark: string }>,
+    cursor: string,
+  ): Promise<Map<string, Array<readonly [string, number | string, number | string]>>> {
+    const tails = new Map<string, Array<readonly [string, number | string, number | string]>>();
     if (marks.length === 0) return tails;
     const from = marks.reduce((min, mark) => (mark.watermark < min ? mark.watermark : min), marks[0]!.watermark);
-    const rows = await selectRows<ScopeColumns & { class: string; individuals: number | string }>(
+    const rows = await selectRows<ScopeColumns & { class: string; settled: number | string; individuals: number | string }>(
       this.client,
-      `SELECT toString(scope_level) AS scope_level, scope_id, year, toString(class) AS class, count() AS individuals
+      `SELECT toString(scope_level) AS scope_level, scope_id, year, toString(class) AS class,
+              first_inserted <= {cursor:DateTime64(6, 'UTC')} AS settled, count() AS individuals
        FROM (SELECT scope_level, scope_id, year, class, id_hash, min(inserted_at) AS first_inserted FROM subject_first_seen
              WHERE ${IN_SCOPES} AND (scope_level, scope_id, year, class, id_hash) IN (
                SELECT scope_level, scope_id, year, class, id_hash FROM subject_recent
@@ -230,18 +248,12 @@ export class CountReader {
                    FROM (SELECT arrayJoin({marks:${MARKS_TYPE}}) AS m)) AS k
        USING (scope_level, scope_id, year)
        WHERE t.first_inserted > k.w
-       GROUP BY scope_level, scope_id, year, class`,
-      {
-        scopes: scopesParam(marks.map((mark) => mark.key)),
-        marks: marksParam(marks),
-        from,
-      },
+       GROUP BY scope_level, scope_id, year, class, settled`,
+      { scopes: scopesParam(marks.map((mark) => mark.key)), marks: marksParam(marks), from, cursor },
     );
     for (const row of rows) {
       const id = scopeIdOf(keyOfRow(row));
-      const counts = tails.get(id) ?? zeroCounts();
-      counts[row.class as DataClass] += Number(row.individuals);
-      tails.set(id, counts);
+      tails.set(id, [...(tails.get(id) ?? []), [row.class, row.settled, row.individuals] as const]);
     }
     return tails;
   }

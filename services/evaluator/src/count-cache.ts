@@ -14,9 +14,6 @@ interface Entry {
   dailyNew: DailyNew;
 }
 
-/** Up to this many changed scopes are read one by one (see readCounts). */
-const PER_SCOPE_READS = 16;
-
 export interface CountCacheOptions {
   /** Every scope is read again at least this often (the forecast's daily figures follow checkpoints). */
   maxAgeMs?: number;
@@ -65,7 +62,11 @@ export class CountCache {
       return entry.lastInsertedAt !== row.lastInsertedAt || !entry.complete || now - entry.readAt > this.maxAgeMs;
     });
     const keys: ScopeKey[] = stale.map((row) => ({ level: row.level, scopeId: row.scopeId, year: row.year }));
-    const [usage, dailyNew] = await Promise.all([this.readCounts(keys), this.ctx.store.usage.dailyNewOfMany(keys)]);
+    // Read in a few batched queries, not one per scope: at 2,000 certificates the per-scope reads
+    // (two or three round trips each) kept an evaluation cycle at seconds (many-scopes bench).
+    // Each scope's tail stays settled in the store's count reader, so after a burst of new people
+    // the next cycles only look up what came since.
+    const [usage, dailyNew] = await Promise.all([this.ctx.store.usage.individualsOfMany(keys), this.ctx.store.usage.dailyNewOfMany(keys)]);
     for (const [i, key] of keys.entries()) {
       const id = scopeIdOf(key);
       const lastInsertedAt = stale[i]!.lastInsertedAt;
@@ -73,20 +74,6 @@ export class CountCache {
     }
     this.activity = activity;
     return stale.map((row) => ({ level: row.level, scopeId: row.scopeId, year: row.year }));
-  }
-
-  /**
-   * A few scopes are read one by one: each read keeps its scope's tail settled in the store's
-   * count reader, so after a burst of new people the next cycles only count what came since
-   * (counting a million-person tail again every cycle held /metrics back for 20 s). Many scopes
-   * are read in a few batched queries instead: at 2,000 certificates the per-scope reads (two or
-   * three round trips each) kept an evaluation cycle at seconds (many-scopes bench).
-   */
-  private async readCounts(keys: readonly ScopeKey[]): Promise<Map<string, ClassCounts>> {
-    if (keys.length > PER_SCOPE_READS) return this.ctx.store.usage.individualsOfMany(keys);
-    const counts = new Map<string, ClassCounts>();
-    await Promise.all(keys.map(async (key) => counts.set(scopeIdOf(key), (await this.ctx.store.usage.individuals(key)).counts)));
-    return counts;
   }
 
   /**
