@@ -79,20 +79,26 @@ export class AlertInputs {
   }
 
   /**
-   * Every scope-year that received people, with the server time of its latest insert, and
+   * Every scope-year that received people, with the server time of its latest insert and the
+   * watermark of its latest checkpoint (its daily figures follow checkpoints), and
    * `settledBefore`: every insert into the subject table that started before it has ended (no insert
    * still running started earlier), so a scope whose latest insert is older is read completely by
    * any read made after this call.
    */
-  async activity(): Promise<{ scopes: Array<{ level: ScopeLevel; scopeId: string; year: number; lastInsertedAt: string }>; settledBefore: string }> {
-    const rows = await selectRows<{ scope_level: ScopeLevel; scope_id: string; year: number; last: string; settled_before: string }>(
+  async activity(): Promise<{
+    scopes: Array<{ level: ScopeLevel; scopeId: string; year: number; lastInsertedAt: string; checkpointAt: string }>;
+    settledBefore: string;
+  }> {
+    const rows = await selectRows<{ scope_level: ScopeLevel; scope_id: string; year: number; last: string; checkpoint: string; settled_before: string }>(
       this.client,
-      `SELECT toString(scope_level) AS scope_level, scope_id, year, toString(max(last_inserted_at)) AS last,
-              toString((${IN_FLIGHT_SUBJECT_INSERTS})) AS settled_before
-       FROM scope_activity GROUP BY scope_level, scope_id, year`,
+      `SELECT toString(a.scope_level) AS scope_level, a.scope_id AS scope_id, a.year AS year, toString(a.last) AS last,
+              toString(c.w) AS checkpoint, toString((${IN_FLIGHT_SUBJECT_INSERTS})) AS settled_before
+       FROM (SELECT scope_level, scope_id, year, max(last_inserted_at) AS last FROM scope_activity GROUP BY scope_level, scope_id, year) AS a
+       LEFT JOIN (SELECT scope_level, scope_id, year, max(watermark) AS w FROM count_checkpoints GROUP BY scope_level, scope_id, year) AS c
+       USING (scope_level, scope_id, year)`,
     );
     return {
-      scopes: rows.map((row) => ({ level: row.scope_level, scopeId: row.scope_id, year: Number(row.year), lastInsertedAt: row.last })),
+      scopes: rows.map((row) => ({ level: row.scope_level, scopeId: row.scope_id, year: Number(row.year), lastInsertedAt: row.last, checkpointAt: row.checkpoint })),
       settledBefore: rows[0]?.settled_before ?? '',
     };
   }

@@ -7,6 +7,8 @@ export type DailyNew = ReadonlyArray<{ day: string; counts: ClassCounts }>;
 
 interface Entry {
   lastInsertedAt: string;
+  /** The watermark of the scope's checkpoint when read: the daily figures change with it. */
+  checkpointAt: string;
   /** Every insert up to lastInsertedAt had ended before the read: no row of it can still land. */
   complete: boolean;
   readAt: number;
@@ -54,12 +56,14 @@ export class CountCache {
     }
     // A scope whose latest insert may still have been landing when it was read is read again (its
     // rows become visible block by block); one whose inserts had all ended is not, until it gets
-    // more. (A fixed 30 s settling time re-read every scope written recently on every cycle: with
-    // 2,000 certificates receiving events that was every scope, every cycle.)
+    // more or a new checkpoint (its daily figures). (A fixed 30 s settling time re-read every
+    // scope written recently on every cycle: at 2,000 certificates receiving events, every scope.)
     const stale = activity.filter((row) => {
       const entry = this.entries.get(scopeIdOf(row));
       if (!entry) return true;
-      return entry.lastInsertedAt !== row.lastInsertedAt || !entry.complete || now - entry.readAt > this.maxAgeMs;
+      return (
+        entry.lastInsertedAt !== row.lastInsertedAt || entry.checkpointAt !== row.checkpointAt || !entry.complete || now - entry.readAt > this.maxAgeMs
+      );
     });
     const keys: ScopeKey[] = stale.map((row) => ({ level: row.level, scopeId: row.scopeId, year: row.year }));
     // Read in a few batched queries, not one per scope: at 2,000 certificates the per-scope reads
@@ -69,8 +73,8 @@ export class CountCache {
     const [usage, dailyNew] = await Promise.all([this.ctx.store.usage.individualsOfMany(keys), this.ctx.store.usage.dailyNewOfMany(keys)]);
     for (const [i, key] of keys.entries()) {
       const id = scopeIdOf(key);
-      const lastInsertedAt = stale[i]!.lastInsertedAt;
-      this.entries.set(id, { lastInsertedAt, complete: lastInsertedAt < settledBefore, readAt: now, counts: usage.get(id) ?? zeroCounts(), dailyNew: dailyNew.get(id) ?? [] });
+      const { lastInsertedAt, checkpointAt } = stale[i]!;
+      this.entries.set(id, { lastInsertedAt, checkpointAt, complete: lastInsertedAt < settledBefore, readAt: now, counts: usage.get(id) ?? zeroCounts(), dailyNew: dailyNew.get(id) ?? [] });
     }
     this.activity = activity;
     return stale.map((row) => ({ level: row.level, scopeId: row.scopeId, year: row.year }));
