@@ -25,3 +25,4 @@ export * from './evidence-digest.js';
 export * from './evidence-signature.js';
 export * from './admission.js';
 export * from './pipeline-alerts.js';
+export * from './instrument.js';
