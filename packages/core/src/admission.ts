@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
   admissionDecision,
-  citedInstrumentId,
   instrumentCaps,
   DATA_CLASSES,
   type DataClass,
@@ -16,6 +15,7 @@ import {
   type PreparedTransfer,
 } from '@pi-egress/domain';
 import type { MonitorContext } from './context.js';
+import { judgingContext } from './pipeline/ingest.js';
 import type { ReservationBook } from './reservations.js';
 
 /** One counting level of the answer: counts now, individuals the transfer adds, caps where declared. */
@@ -100,10 +100,7 @@ async function decide(ctx: MonitorContext, proposal: Record<string, unknown>, { 
   const parsed = parseEvent({ eventId: reserve ? randomUUID() : 'admission-check', occurredAt: now.toISOString(), ...proposal }, now);
   if (!parsed.ok) return { ok: false, reason: parsed.reason, reasons: parsed.reasons };
   const event = parsed.event;
-  const [versions, processor] = await Promise.all([
-    citedInstrumentId(event) ? ctx.store.scopes.certificateVersions(citedInstrumentId(event)!) : undefined,
-    ctx.store.scopes.processor(event.processorId),
-  ]);
+  const { versions, processor } = await judgingContext(ctx, event);
   const transfer = prepareTransfer(event, { key: ctx.subjectKey, catalogue: ctx.catalogue, versions, processor, phoneRegion: ctx.phoneRegion });
   const certificate = transfer.certificateOwnership === 'own' ? versions?.at(-1)?.certificate : undefined;
   // A group's people are counted under its current epoch; the answer names the group.
@@ -118,7 +115,7 @@ async function decide(ctx: MonitorContext, proposal: Record<string, unknown>, { 
   const decision = admissionDecision({
     mechanism: transfer.mechanism,
     outOfScopeReasons: transfer.outOfScopeReasons,
-    ciiOperator: processor.ciiOperator,
+    ciiOperator: processor?.ciiOperator ?? false,
     importantData: transfer.importantData,
     domestic: transfer.domestic,
     scopes: scopes as AdmissionScope[],

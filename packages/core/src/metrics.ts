@@ -49,7 +49,9 @@ function defineMetrics(registry: Registry) {
   for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
     registry.removeSingleMetric(name);
   }
-  const scopeLabels = ['processor_id', 'certificate_id', 'class', 'year'] as const;
+  // instrument_id / instrument_kind name the instrument of any kind; certificate_id is set for
+  // certificates only (the Prometheus rules judge certificates by it); all empty on processor totals.
+  const scopeLabels = ['processor_id', 'certificate_id', 'instrument_id', 'instrument_kind', 'class', 'year'] as const;
   const ingestBacklog = new IngestBacklog();
   return {
     registry,

@@ -26,3 +26,4 @@ export * from './evidence-signature.js';
 export * from './admission.js';
 export * from './pipeline-alerts.js';
 export * from './instrument.js';
+export * from './instrument-alerts.js';

@@ -125,7 +125,7 @@ export function instrumentView(i: Instrument): InstrumentView {
 /**
  * The caps a scope's counts are judged against: the declared ones, else the ceilings for a
  * standard contract (it never covers 1,000,000 non-sensitive or 10,000 sensitive 以上: 2024
- * Provisions Art. 8 sends those to a security assessment); none for an assessment that declares
+ * Provisions Art. 7 sends those to a security assessment); none for an assessment that declares
  * none.
  */
 export function instrumentCaps(i: Pick<Instrument, 'kind' | 'limits'>): ScopeLimits | null {
@@ -138,4 +138,19 @@ export const INSTRUMENT_WORDS: Readonly<Record<InstrumentKind, string>> = {
   certification: 'certificate',
   standard_contract: 'standard contract',
   security_assessment: 'security-assessment approval',
+};
+
+/** "Certificate CERT-1", "Standard contract SCC-7": how descriptions name an instrument. */
+export function instrumentName(i: Pick<Instrument, 'kind' | 'certificateId'>): string {
+  const words = INSTRUMENT_WORDS[instrumentKind(i)];
+  return `${words[0]!.toUpperCase()}${words.slice(1)} ${i.certificateId}`;
+}
+
+/** What transfers beyond an instrument's scope lead to, by kind, with the article that says so. */
+export const OUT_OF_SCOPE_CONSEQUENCE: Readonly<Record<InstrumentKind, string>> = {
+  certification: 'Transfers beyond the declared scope oblige the certification body to suspend the certificate (Order No. 20 Art. 10).',
+  standard_contract:
+    'A change of purpose, scope, category, sensitivity or recipient requires a new filing of the standard contract (SCC Measures Art. 11).',
+  security_assessment:
+    'Transfers beyond the approved scope require a new security assessment before they continue (2024 Provisions Art. 8; Security Assessment Measures Art. 14).',
 };

@@ -15,7 +15,8 @@ const CERTIFICATE_TRANSFERS = `SELECT * FROM (
     ORDER BY event_id, judged_at DESC LIMIT 1 BY event_id)
   WHERE NOT pending AND NOT has(out_of_scope_reasons, 'certificate_of_other_processor')`;
 
-export type BreakdownDimension = 'recipient' | 'country' | 'category' | 'purpose' | 'system';
+/** `channel`: transfer or remote_access (overseas access to PI stored in China counts the same). */
+export type BreakdownDimension = 'recipient' | 'country' | 'category' | 'purpose' | 'system' | 'channel';
 
 export interface BreakdownRow {
   dimension: BreakdownDimension;
@@ -64,7 +65,7 @@ interface IncidentRow {
 export class TransferEvidence {
   constructor(private readonly client: ClickHouseClient) {}
 
-  /** Transfers and subject records per recipient, country, category, purpose and system. */
+  /** Transfers and subject records per recipient, country, category, purpose, system and channel. */
   async breakdowns(certificateId: string, year: number, asOf: Date): Promise<BreakdownRow[]> {
     const rows = await selectRows<{ dimension: BreakdownDimension; value: string; country: string; transfers: number; subject_records: number; out_of_scope: number }>(
       this.client,
@@ -73,7 +74,7 @@ export class TransferEvidence {
        FROM (${CERTIFICATE_TRANSFERS})
        ARRAY JOIN arrayConcat(
          [('recipient', toString(recipient_id), toString(recipient_country)), ('country', toString(recipient_country), ''),
-          ('purpose', toString(purpose), ''), ('system', toString(system), '')],
+          ('purpose', toString(purpose), ''), ('system', toString(system), ''), ('channel', toString(channel), '')],
          arrayMap(c -> ('category', toString(c), ''), categories)) AS d
        WHERE NOT domestic
        GROUP BY dimension, value, country ORDER BY dimension, value, country`,
