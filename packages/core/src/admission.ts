@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import {
   admissionDecision,
+  citedInstrumentId,
+  instrumentCaps,
   DATA_CLASSES,
   type DataClass,
   countingScopes,
@@ -99,7 +101,7 @@ async function decide(ctx: MonitorContext, proposal: Record<string, unknown>, { 
   if (!parsed.ok) return { ok: false, reason: parsed.reason, reasons: parsed.reasons };
   const event = parsed.event;
   const [versions, processor] = await Promise.all([
-    event.certificateId ? ctx.store.scopes.certificateVersions(event.certificateId) : undefined,
+    citedInstrumentId(event) ? ctx.store.scopes.certificateVersions(citedInstrumentId(event)!) : undefined,
     ctx.store.scopes.processor(event.processorId),
   ]);
   const transfer = prepareTransfer(event, { key: ctx.subjectKey, catalogue: ctx.catalogue, versions, processor, phoneRegion: ctx.phoneRegion });
@@ -111,7 +113,8 @@ async function decide(ctx: MonitorContext, proposal: Record<string, unknown>, { 
   const projected = await projectScopes(ctx, transfer, keys, reservations);
   const scopes: AdmissionScopeReport[] = projected.map(({ people: _people, ...scope }) => scope);
   for (const scope of scopes) if (scope.level === 'group') scope.id = transfer.groupId ?? scope.id;
-  for (const scope of scopes) if (scope.level === 'certificate' && certificate) scope.caps = { ...certificate.limits };
+  const caps = certificate && instrumentCaps(certificate);
+  for (const scope of scopes) if (scope.level === 'certificate' && caps) scope.caps = { ...caps };
   const decision = admissionDecision({
     mechanism: transfer.mechanism,
     outOfScopeReasons: transfer.outOfScopeReasons,
