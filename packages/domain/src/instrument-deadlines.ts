@@ -11,6 +11,11 @@ import { countWorkingDaysBetween, shiftWorkingDays } from './working-days.js';
 
 export type DeadlineSeverity = 'warning' | 'critical';
 
+/** Dates are compared as strings below: refuse anything but real 'YYYY-MM-DD' dates first. */
+function requireDates(...dates: string[]): void {
+  for (const date of dates) parseDate(date);
+}
+
 /** SCC Measures (个人信息出境标准合同办法) Art. 7: file within 10 working days of the contract taking effect. */
 export const SCC_FILING_WORKING_DAYS = 10;
 /** 2024 Provisions on Promoting and Regulating Cross-Border Data Flow Art. 8: extension applied for within the 60 working days before expiry. */
@@ -45,9 +50,9 @@ export function filingDueSeverity(
   scc: { effectiveOn?: string | undefined; filedOn?: string | undefined; status: CertificateStatus },
   today: string,
 ): DeadlineSeverity | null {
-  parseDate(today);
   const { effectiveOn } = scc;
   if (effectiveOn === undefined || scc.filedOn !== undefined || scc.status !== 'active') return null;
+  requireDates(effectiveOn, today);
   if (today < effectiveOn) return null;
   const elapsed = countWorkingDaysBetween(effectiveOn, today, SCC_FILING_WORKING_DAYS);
   return elapsed < SCC_FILING_WORKING_DAYS ? 'warning' : 'critical';
@@ -90,7 +95,7 @@ export function assessmentExtensionSeverity(
   sa: { validTo: string; extensionAppliedOn?: string | undefined; status: CertificateStatus },
   today: string,
 ): DeadlineSeverity | null {
-  parseDate(today);
+  requireDates(sa.validTo, today);
   if (sa.extensionAppliedOn !== undefined || sa.status !== 'active' || today > sa.validTo) return null;
   if (today <= addDaysToDate(sa.validTo, -SA_WINDOW_MAX_CALENDAR_DAYS)) return null;
   const window = assessmentExtensionWindow(sa.validTo);

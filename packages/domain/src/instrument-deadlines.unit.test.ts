@@ -65,6 +65,13 @@ describe('FilingDue severity (effective 2026-09-30, due 2026-10-20)', () => {
     }
   });
 
+  it('refuses an invalid date rather than comparing it as text', () => {
+    expect(() => filingDueSeverity({ effectiveOn: '2026-09-31', status: 'active' }, '2026-10-01')).toThrow(RangeError);
+    expect(() => filingDueSeverity({ effectiveOn: '2026-09-30', status: 'active' }, '2026-10-1')).toThrow(RangeError);
+    expect(() => assessmentExtensionSeverity({ validTo: '2026-12-18', status: 'active' }, '2026/12/01')).toThrow(RangeError);
+    expect(() => assessmentExtensionSeverity({ validTo: '2026-12-32', status: 'active' }, '2026-12-01')).toThrow(RangeError);
+  });
+
   it('judges a contract effective late in the last covered year before the next calendar exists', () => {
     const last = WORKING_DAY_YEARS.last;
     expect(() => filingDueDate(`${last}-12-28`)).toThrow(RangeError);
