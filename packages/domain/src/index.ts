@@ -27,3 +27,5 @@ export * from './admission.js';
 export * from './pipeline-alerts.js';
 export * from './instrument.js';
 export * from './instrument-alerts.js';
+export * from './working-days.js';
+export * from './instrument-deadlines.js';
