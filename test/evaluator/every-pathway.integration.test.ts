@@ -151,4 +151,29 @@ describe('every pathway', () => {
       { value: 'transfer', transfers: 1, subjectRecords: 1, outOfScopeTransfers: 0 },
     ]);
   });
+
+  it('opens AssessmentExtensionDue on the first of the 60 working days before an approval valid to 2026-12-18, and FilingDue for an unfiled contract', async () => {
+    const { certificateId: _id, limits: _limits, ...scope } = makeCertificate({ processorId: 'PA' });
+    await declare({ ...scope, kind: 'security_assessment', instrumentId: 'SA-1', issuedBy: 'CAC', validFrom: '2023-12-19', validTo: '2026-12-18' });
+    await declare(scc({ instrumentId: 'SCC-F', processorId: 'PF', filedAt: undefined, effectiveFrom: '2026-09-29T16:00:00Z' }));
+    const deadlines = async (at: string) => {
+      clock.now = new Date(at);
+      return (await firing())
+        .filter((a) => a.alertname === 'AssessmentExtensionDue' || a.alertname === 'FilingDue')
+        .map((a) => `${a.alertname} ${a.labels.instrument_id} ${a.labels.severity}`)
+        .sort();
+    };
+    try {
+      // China dates (UTC+8): 2026-09-19 is the day before the window; 2026-09-20, a make-up working Sunday, opens it
+      // (the hand count is in instrument-deadlines.unit.test.ts). The contract took effect on 2026-09-30: filing due
+      // by 2026-10-20, the 10th working day after it across the National Day week.
+      expect(await deadlines('2026-09-19T12:00:00Z')).toEqual([]);
+      expect(await deadlines('2026-09-20T12:00:00Z')).toEqual(['AssessmentExtensionDue SA-1 warning']);
+      expect(await deadlines('2026-10-20T12:00:00Z')).toEqual(['AssessmentExtensionDue SA-1 warning', 'FilingDue SCC-F warning']);
+      expect(await deadlines('2026-10-21T12:00:00Z')).toEqual(['AssessmentExtensionDue SA-1 warning', 'FilingDue SCC-F critical']);
+      expect(await deadlines('2026-12-04T12:00:00Z')).toEqual(['AssessmentExtensionDue SA-1 critical', 'FilingDue SCC-F critical']);
+    } finally {
+      clock.now = new Date('2026-07-01T00:00:00Z');
+    }
+  });
 });

@@ -1,4 +1,7 @@
-import { alertLabels, formatCount, type AlertCandidate } from './alert-model.js';
+import { alertLabels, formatCount, instrumentScopeLabels, type AlertCandidate } from './alert-model.js';
+import { chinaDate, isValidDate } from './calendar.js';
+import { assessmentExtensionSeverity, assessmentExtensionWindow, filingDueDate, filingDueSeverity, type DeadlineSeverity } from './instrument-deadlines.js';
+import { WORKING_DAY_YEARS } from './working-days.js';
 import { instrumentKind, INSTRUMENT_WORDS, type Instrument, type InstrumentKind } from './instrument.js';
 import { pathwayFor, type ClassCounts, type Pathway } from './pathway.js';
 import { withinValidity } from './scope.js';
@@ -106,4 +109,70 @@ export function pathwayInstrumentAlert(input: ProcessorInstrumentsInput): AlertC
       `distinct individuals abroad in ${input.year}${input.ciiOperator ? ' as a CII operator' : ''}: that requires ${what} (PIPL Art. 38, 40; ` +
       `2024 Provisions Art. 7–8), and none is active on ${input.day}.`,
   };
+}
+
+function chinaDay(dateOrInstant: string): string {
+  return isValidDate(dateOrInstant) ? dateOrInstant : chinaDate(dateOrInstant);
+}
+
+/**
+ * A deadline rule on China's working-day calendar. Outside the years the calendar covers the
+ * answer is not guessed: the alert fires as a warning that says the calendar ends there (the
+ * contract is in effect unfiled, or the approval is near its end, either way worth a look).
+ */
+function onCalendar(rule: () => DeadlineSeverity | null): { severity: DeadlineSeverity | null; uncovered: boolean } {
+  try {
+    return { severity: rule(), uncovered: false };
+  } catch (error) {
+    if (error instanceof RangeError) return { severity: 'warning', uncovered: true };
+    throw error;
+  }
+}
+
+const UNCOVERED = ` China's official working-day calendar is known here for ${WORKING_DAY_YEARS.first}–${WORKING_DAY_YEARS.last} only: the date was not worked out; update the chinese-days package.`;
+
+/**
+ * FilingDue (SCC Measures Art. 7) and AssessmentExtensionDue (2024 Provisions Art. 8) of one
+ * instrument on China date `today`. A contract takes effect at its version's `effectiveFrom`; a
+ * filing made before that (an earlier version's) does not cover it (a changed contract is filed
+ * again, Art. 11).
+ */
+export function instrumentDeadlineAlerts(i: Instrument, today: string): AlertCandidate[] {
+  const kind = instrumentKind(i);
+  const scope = { processor_id: i.processorId, ...instrumentScopeLabels(i.certificateId, kind) };
+  if (kind === 'standard_contract' && i.effectiveFrom !== undefined) {
+    const effectiveOn = chinaDate(i.effectiveFrom);
+    const filedOn = i.filedAt === undefined ? undefined : chinaDay(i.filedAt);
+    const filed = filedOn !== undefined && filedOn >= effectiveOn ? filedOn : undefined;
+    const { severity, uncovered } = onCalendar(() => filingDueSeverity({ effectiveOn, filedOn: filed, status: i.status }, today));
+    if (severity === null) return [];
+    const due = uncovered ? 'the 10th working day after it' : filingDueDate(effectiveOn);
+    return [
+      {
+        labels: alertLabels('FilingDue', severity, scope),
+        summary: `${i.certificateId}: standard contract not filed, ${severity === 'critical' ? 'overdue since' : 'due by'} ${due}`,
+        description:
+          `Standard contract ${i.certificateId} (processor ${i.processorId}) took effect on ${effectiveOn} and no filing with the provincial CAC is recorded; ` +
+          `it is due within 10 working days of taking effect (SCC Measures Art. 7), by ${due}.${uncovered ? UNCOVERED : ''}`,
+      },
+    ];
+  }
+  if (kind === 'security_assessment' && i.validTo !== undefined) {
+    const validTo = i.validTo;
+    const applied = i.renewalAppliedAt === undefined ? undefined : chinaDay(i.renewalAppliedAt);
+    const { severity, uncovered } = onCalendar(() => assessmentExtensionSeverity({ validTo, extensionAppliedOn: applied, status: i.status }, today));
+    if (severity === null) return [];
+    const window = uncovered ? undefined : assessmentExtensionWindow(validTo);
+    return [
+      {
+        labels: alertLabels('AssessmentExtensionDue', severity, scope),
+        summary: `${i.certificateId}: security-assessment approval expires on ${validTo}; apply for an extension${window ? ` by ${window.closesOn}` : ''}`,
+        description:
+          `The security-assessment approval ${i.certificateId} (processor ${i.processorId}) is valid until ${validTo}. An extension may be applied for within ` +
+          `the 60 working days before it expires (2024 Provisions Art. 8)${window ? `: from ${window.opensOn} to ${window.closesOn}` : ''}, and none is recorded.` +
+          (uncovered ? UNCOVERED : ''),
+      },
+    ];
+  }
+  return [];
 }

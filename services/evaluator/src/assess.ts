@@ -12,6 +12,7 @@ import {
   splittingRiskAlerts,
   yearOf,
   type AlertCandidate,
+  instrumentDeadlineAlerts,
   isCertificate,
   noValidInstrumentAlert,
   pathwayInstrumentAlert,
@@ -111,6 +112,7 @@ export async function assess(ctx: MonitorContext, counts: CountCache, options: {
     const successor = successorOf(certificate);
     return lifecycleAlerts(certificate, today, successor && isCertificate(successor) ? successor : undefined);
   }));
+  assessment.candidates.push(...certificateList.flatMap((instrument) => instrumentDeadlineAlerts(instrument, today)));
   for (const use of instrumentUses) {
     const alert = noValidInstrumentAlert(use, use.instrumentId === null ? undefined : instrumentById.get(use.instrumentId));
     if (alert) assessment.candidates.push(alert);
