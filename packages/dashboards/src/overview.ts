@@ -214,13 +214,40 @@ ORDER BY group_id, class`),
         { id: 'custom.cellOptions', value: { type: 'color-text' } },
       ]),
     )
-    .withRow(row('Certificates', 39))
+    .withRow(row('Instruments (every pathway)', 39))
+    .withPanel(
+      tablePanel(
+        {
+          title: 'Instruments per processor: kind and utilisation',
+          description:
+            'One line per processor, instrument and class: the kind (certificate, standard contract, security-assessment approval) and the distinct individuals this year against its caps (declared, or the ceilings 999,999 / 9,999 for a contract declaring none). The pathway each processor needs is in the row above.',
+          box: { x: 0, y: 40, w: 16, h: 8 },
+        },
+        [promQuery('max by (processor_id, instrument_kind, instrument_id, class) (pi_egress_utilization_ratio{instrument_id!=""})', { table: true })],
+      )
+        .unit('percentunit')
+        .thresholds(LEVEL_THRESHOLDS())
+        .cellOptions({ type: common.TableCellDisplayMode.ColorText })
+        .overrideByName('Value', [{ id: 'displayName', value: 'utilisation' }])
+        .withTransformation(organize({ Time: true })),
+    )
+    .withPanel(
+      tablePanel(
+        {
+          title: 'Transfers by channel',
+          description: 'Accepted transfers since the monitor started, sent (transfer) or read from abroad (remote_access): overseas access counts as providing PI abroad.',
+          box: { x: 16, y: 40, w: 8, h: 8 },
+        },
+        [promQuery('sum by (channel) (pi_egress_transfers_total)', { table: true })],
+      ).withTransformation(organize({ Time: true })),
+    )
+    .withRow(row('Certificates', 48))
     .withPanel(
       tablePanel(
         {
           title: 'Days of validity left',
           description: 'Per certificate: days until the end of its last day of validity (China time). A renewal application is due 6 months before.',
-          box: { x: 0, y: 40, w: 24, h: 7 },
+          box: { x: 0, y: 49, w: 24, h: 7 },
         },
         [promQuery('(certificate:pi_egress_certificate_expiry_timestamp_seconds:max - time()) / 86400', { table: true })],
       )
