@@ -49,8 +49,8 @@ function defineMetrics(registry: Registry) {
   for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
     registry.removeSingleMetric(name);
   }
-  // instrument_id / instrument_kind name the instrument of any kind; certificate_id is set for
-  // certificates only (the Prometheus rules judge certificates by it); all empty on processor totals.
+  // certificate_id names a certificate (the Prometheus rules judge certificates by it); instrument_id
+  // and instrument_kind an instrument of the other kinds; all empty on processor totals.
   const scopeLabels = ['processor_id', 'certificate_id', 'instrument_id', 'instrument_kind', 'class', 'year'] as const;
   const ingestBacklog = new IngestBacklog();
   return {

@@ -69,16 +69,13 @@ export function formatCount(n: number): string {
 export const CLASS_WORDS: Readonly<Record<DataClass, string>> = { nonSensitive: 'non-sensitive', sensitive: 'sensitive' };
 
 /**
- * Labels naming the instrument an alert is about (SPEC §5): `instrument_id` and `instrument_kind`
- * always, `certificate_id` too when it is a certificate (what routes and rules written for
- * certificates match on).
+ * Labels naming the instrument an alert is about (SPEC §5): `certificate_id` for a certificate (as
+ * always: routes, silences and the Prometheus rules written for certificates keep matching, and
+ * its kind is certification), `instrument_id` and `instrument_kind` for the other kinds.
  */
 export function instrumentScopeLabels(instrumentId: string | null | undefined, kind: string | null | undefined): Record<string, string | undefined> {
   if (!instrumentId) return {};
   const instrumentKind = kind ?? 'certification';
-  return {
-    ...(instrumentKind === 'certification' ? { certificate_id: instrumentId } : {}),
-    instrument_id: instrumentId,
-    instrument_kind: instrumentKind,
-  };
+  if (instrumentKind === 'certification') return { certificate_id: instrumentId };
+  return { instrument_id: instrumentId, instrument_kind: instrumentKind };
 }

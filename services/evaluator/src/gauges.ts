@@ -56,8 +56,14 @@ export function publishGauges(metrics: Metrics, assessment: Assessment, firing: 
   for (const alert of firing) metrics.alertsFiring.inc({ alertname: alert.labels.alertname, severity: alert.labels.severity });
 }
 
-/** The scope labels of an instrument's series: certificate_id only for a certificate. */
+/** The scope labels of an instrument's series: certificate_id for a certificate (as always), instrument_id and instrument_kind for the other kinds. */
 function instrumentSeriesLabels(i: Instrument) {
   const kind = instrumentKind(i);
-  return { processor_id: i.processorId, certificate_id: kind === 'certification' ? i.certificateId : '', instrument_id: i.certificateId, instrument_kind: kind };
+  const certificate = kind === 'certification';
+  return {
+    processor_id: i.processorId,
+    certificate_id: certificate ? i.certificateId : '',
+    instrument_id: certificate ? '' : i.certificateId,
+    instrument_kind: certificate ? '' : kind,
+  };
 }
