@@ -97,6 +97,17 @@ describe('every pathway', () => {
     expect(listed.instruments.map((i: { instrumentId: string }) => i.instrumentId)).toEqual(['SCC-1']);
   });
 
+  it('refuses at admission a transfer naming an instrument that is not a valid one of its mechanism', async () => {
+    const proposal = (overrides: Record<string, unknown>) => ({ ...makeEvent({ processorId: 'PS', subjects: subjects(1, 'admit'), ...overrides }), eventId: undefined });
+    const admit = async (overrides: Record<string, unknown>) => {
+      const result = await answer(api.call('ingest', 'POST', '/v1/admission', proposal(overrides)));
+      return { allowed: result.allowed, reasons: result.reasons };
+    };
+    expect(await admit({ mechanism: 'standard_contract', instrumentId: 'SCC-1' })).toEqual({ allowed: true, reasons: [] });
+    expect(await admit({ mechanism: 'standard_contract', instrumentId: 'SCC-NONE' })).toEqual({ allowed: false, reasons: ['no_valid_instrument'] });
+    expect(await admit({ mechanism: 'security_assessment', instrumentId: 'SCC-1' })).toEqual({ allowed: false, reasons: ['no_valid_instrument'] });
+  });
+
   it('keeps an id to its kind', async () => {
     const { filedAt: _filed, ...scope } = scc();
     const refused = await declare({ ...scope, kind: 'security_assessment', issuedBy: 'CAC', validTo: '2028-12-31' }, 400);

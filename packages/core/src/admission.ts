@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import {
   admissionDecision,
+  instrumentGap,
+  versionInForce,
   instrumentCaps,
   DATA_CLASSES,
   type DataClass,
@@ -112,8 +114,28 @@ async function decide(ctx: MonitorContext, proposal: Record<string, unknown>, { 
   for (const scope of scopes) if (scope.level === 'group') scope.id = transfer.groupId ?? scope.id;
   const caps = certificate && instrumentCaps(certificate);
   for (const scope of scopes) if (scope.level === 'certificate' && caps) scope.caps = { ...caps };
+  const inForce = versions && versions.length > 0 ? versionInForce(versions, transfer.occurredAt)?.certificate : undefined;
+  // A proposal that names no instrument is judged on its volumes and mechanism only (the
+  // NoValidInstrument alert follows once such transfers are made); one naming an instrument that is
+  // not a valid one of its mechanism is refused.
+  const gap =
+    transfer.mechanism === 'exempt' || transfer.certificateId === null
+      ? null
+      : instrumentGap(
+          {
+            year: transfer.year,
+            processorId: transfer.processorId,
+            mechanism: transfer.mechanism,
+            instrumentId: transfer.certificateId,
+            events: 1,
+            lastEventId: transfer.eventId,
+            inactiveEvents: transfer.outOfScopeReasons.some((r) => r === 'certificate_not_active' || r === 'outside_validity') ? 1 : 0,
+          },
+          inForce,
+        );
   const decision = admissionDecision({
     mechanism: transfer.mechanism,
+    instrumentGap: gap,
     outOfScopeReasons: transfer.outOfScopeReasons,
     ciiOperator: processor?.ciiOperator ?? false,
     importantData: transfer.importantData,
