@@ -7,6 +7,7 @@ import {
   certificateSchema,
   dateOrInstantSchema,
   dateSchema,
+  MAX_VALIDITY_YEARS,
   scopeFields,
   scopeRules,
   type Certificate,
@@ -79,7 +80,11 @@ const ruleWhenObject = { when: (payload: { value: unknown }) => typeof payload.v
 
 export const instrumentSchema = z
   .discriminatedUnion('kind', [certificationSchema, standardContractSchema, securityAssessmentSchema])
-  .superRefine((i, ctx) => scopeRules({ ...i, ciiOperator: i.kind === 'certification' ? i.ciiOperator : undefined }, ctx), ruleWhenObject)
+  .superRefine(
+    (i, ctx) =>
+      scopeRules({ ...i, ciiOperator: i.kind === 'certification' ? i.ciiOperator : undefined }, ctx, i.kind === 'standard_contract' ? null : MAX_VALIDITY_YEARS),
+    ruleWhenObject,
+  )
   .meta({ title: 'Instrument', description: 'Declared scope of a certificate, a standard-contract filing or a security-assessment approval (PIPL Art. 38)' });
 
 export type InstrumentInput = z.input<typeof instrumentSchema>;

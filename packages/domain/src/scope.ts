@@ -98,14 +98,19 @@ export const certificateSchema = z
   });
 
 /** Rules spanning several fields; defensive because it also sees partly invalid input. */
-export function scopeRules(c: { ciiOperator?: unknown; validFrom?: unknown; validTo?: unknown; alerting?: unknown }, ctx: z.RefinementCtx): void {
+export function scopeRules(
+  c: { ciiOperator?: unknown; validFrom?: unknown; validTo?: unknown; alerting?: unknown },
+  ctx: z.RefinementCtx,
+  /** Longest validity; null: none (a standard contract runs as long as the parties agree). */
+  maxValidityYears: number | null = MAX_VALIDITY_YEARS,
+): void {
   if (c.ciiOperator === true) {
     ctx.addIssue({ code: 'custom', path: ['ciiOperator'], message: 'must be false: a CII operator may not use certification' });
   }
   if (typeof c.validFrom === 'string' && typeof c.validTo === 'string' && isValidDate(c.validFrom) && isValidDate(c.validTo)) {
     if (c.validTo < c.validFrom) {
       ctx.addIssue({ code: 'custom', path: ['validTo'], message: 'must not be before validFrom' });
-    } else if (c.validTo > lastDayOfYears(c.validFrom, MAX_VALIDITY_YEARS)) {
+    } else if (maxValidityYears !== null && c.validTo > lastDayOfYears(c.validFrom, maxValidityYears)) {
       ctx.addIssue({ code: 'custom', path: ['validTo'], message: 'must be at most validFrom + 3 years − 1 day (2026-01-01 → 2028-12-31)' });
     }
   }
