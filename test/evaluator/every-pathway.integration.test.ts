@@ -1,10 +1,9 @@
-import { createMetrics } from '@pi-egress/core';
-import { startEvaluator, type Evaluator } from '@pi-egress/evaluator';
-import { Registry } from 'prom-client';
+import type { Evaluator } from '@pi-egress/evaluator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCertificate, makeEvent, subjects } from '../fixtures/events.js';
 import { seedPeople } from '../harness/seed-people.js';
-import { startTestApi, type TestApi } from '../setup/api.js';
+import { startEvaluatedApi, type EvaluatedApi } from '../setup/evaluated-api.js';
+import type { TestApi } from '../setup/api.js';
 
 /**
  * Every pathway, one monitor (issue "every pathway"): standard-contract filings and
@@ -26,24 +25,15 @@ const scc = (overrides: Record<string, unknown> = {}) => {
 
 describe('every pathway', () => {
   const clock = { now: new Date('2026-07-01T00:00:00Z') };
+  let rig: EvaluatedApi;
   let api: TestApi;
   let evaluator: Evaluator;
 
   beforeAll(async () => {
-    api = await startTestApi({ now: () => clock.now });
-    evaluator = startEvaluator({
-      ctx: api.ctx,
-      metrics: createMetrics(new Registry()),
-      logger: { debug() {}, info() {}, warn() {}, error() {} },
-      intervalMs: 600_000,
-      runbookBaseUrl: 'http://runbooks.test',
-      followWrites: false,
-    });
+    rig = await startEvaluatedApi(() => clock.now);
+    ({ api, evaluator } = rig);
   });
-  afterAll(async () => {
-    await evaluator?.stop();
-    await api?.close();
-  });
+  afterAll(() => rig?.stop());
 
   const answer = async (response: Promise<Response>, status = 200) => {
     const r = await response;

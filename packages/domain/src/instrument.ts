@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { identifier, MAX_LONG_ID_LENGTH } from './fields.js';
-import { formatIssues, safeErrorMap } from './issues.js';
+import { parseWithPathId } from './issues.js';
 import { CEILINGS } from './pathway.js';
 import {
   ceilingLimitsSchema,
@@ -95,14 +95,9 @@ export type InstrumentValidation = { ok: true; instrument: Instrument } | { ok: 
 
 /** Validates an instrument declaration; `instrumentId` must equal `idFromPath` when given. */
 export function validateInstrument(input: unknown, idFromPath?: string): InstrumentValidation {
-  const result = instrumentSchema.safeParse(input, { error: safeErrorMap });
-  const errors = result.success ? [] : formatIssues(result.error.issues);
-  if (idFromPath !== undefined) {
-    const id = typeof input === 'object' && input !== null ? (input as { instrumentId?: unknown }).instrumentId : undefined;
-    if (typeof id === 'string' && id !== idFromPath) errors.push('instrumentId: must match the id in the path');
-  }
-  if (!result.success || errors.length > 0) return { ok: false, errors };
-  const { instrumentId, ...rest } = result.data;
+  const result = parseWithPathId(instrumentSchema, input, 'instrumentId', idFromPath);
+  if (!result.ok) return result;
+  const { instrumentId, ...rest } = result.value;
   return { ok: true, instrument: { certificateId: instrumentId, ...rest } as Instrument };
 }
 

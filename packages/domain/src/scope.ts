@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { addMonthsToDate, isValidDate, lastDayOfYears } from './calendar.js';
 import { categoryCodeSchema, identifier, MAX_LONG_ID_LENGTH, overseasRecipientSchema, purposeSchema } from './fields.js';
-import { formatIssues, safeErrorMap } from './issues.js';
+import { parseWithPathId } from './issues.js';
 import { CEILINGS } from './pathway.js';
 
 /** Declared scope of a certification (SPEC §4; Order No. 20). */
@@ -136,14 +136,8 @@ export type CertificateValidation = { ok: true; certificate: Certificate } | { o
  * 999999 ..."). When `idFromPath` is given, `certificateId` must equal it.
  */
 export function validateCertificate(input: unknown, idFromPath?: string): CertificateValidation {
-  const result = certificateSchema.safeParse(input, { error: safeErrorMap });
-  const errors = result.success ? [] : formatIssues(result.error.issues);
-  if (idFromPath !== undefined) {
-    const id = typeof input === 'object' && input !== null ? (input as { certificateId?: unknown }).certificateId : undefined;
-    if (typeof id === 'string' && id !== idFromPath) errors.push('certificateId: must match the id in the path');
-  }
-  if (!result.success || errors.length > 0) return { ok: false, errors };
-  return { ok: true, certificate: result.data };
+  const result = parseWithPathId(certificateSchema, input, 'certificateId', idFromPath);
+  return result.ok ? { ok: true, certificate: result.value } : result;
 }
 
 /** Date a renewal application is due: validTo − 6 months (month-end clamped). */
