@@ -66,7 +66,9 @@ export async function assess(ctx: MonitorContext, counts: CountCache, options: {
   const certificatesOf = new Map<string, string[]>();
   for (const c of certificateList.filter(isCertificate)) certificatesOf.set(c.processorId, [...(certificatesOf.get(c.processorId) ?? []), c.certificateId]);
   const processorIds = new Set<string>(certificateList.map((c) => c.processorId));
-  const instrumentsOf = (processorId: string) => certificateList.filter((i) => i.processorId === processorId);
+  const byProcessor = new Map<string, Instrument[]>();
+  for (const i of certificateList) byProcessor.set(i.processorId, [...(byProcessor.get(i.processorId) ?? []), i]);
+  const instrumentsOf = (processorId: string) => byProcessor.get(processorId) ?? [];
   const successorOf = (c: Instrument) => (c.supersededBy === undefined ? undefined : instrumentById.get(c.supersededBy));
   const assessment: Assessment = { year, years, certificates: [], processors: [], groups: [], candidates: [] };
 
