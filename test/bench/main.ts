@@ -62,7 +62,7 @@ const SIZES = quick
       admission: 300,
       admissionKnown: 1_000_000,
       memoryRecords: 1_000_000,
-      scopes: { certificates: 2_000, processors: 500, groups: 50, events: 6_000, rounds: 5 },
+      scopes: { certificates: 2_000, processors: 500, groups: 50, events: 4_000, rounds: 5 },
     };
 
 const log = (message: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);

@@ -1,10 +1,9 @@
-import { createMetrics } from '@pi-egress/core';
-import { startEvaluator, type Evaluator } from '@pi-egress/evaluator';
-import { Registry } from 'prom-client';
+import type { Evaluator } from '@pi-egress/evaluator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCertificate, makeEvent, subjects } from '../fixtures/events.js';
 import { seedPeople } from '../harness/seed-people.js';
-import { startTestApi, type TestApi } from '../setup/api.js';
+import { startEvaluatedApi, type EvaluatedApi } from '../setup/evaluated-api.js';
+import type { TestApi } from '../setup/api.js';
 
 /**
  * Judgements that hold over a whole year (issue "judgements over a year"), over real HTTP, the real
@@ -19,24 +18,15 @@ interface Alert {
 
 describe('judgements over a year', () => {
   const clock = { now: new Date('2026-07-01T00:00:00Z') };
+  let rig: EvaluatedApi;
   let api: TestApi;
   let evaluator: Evaluator;
 
   beforeAll(async () => {
-    api = await startTestApi({ now: () => clock.now });
-    evaluator = startEvaluator({
-      ctx: api.ctx,
-      metrics: createMetrics(new Registry()),
-      logger: { debug() {}, info() {}, warn() {}, error() {} },
-      intervalMs: 600_000,
-      runbookBaseUrl: 'http://runbooks.test',
-      followWrites: false,
-    });
+    rig = await startEvaluatedApi(() => clock.now);
+    ({ api, evaluator } = rig);
   });
-  afterAll(async () => {
-    await evaluator?.stop();
-    await api?.close();
-  });
+  afterAll(() => rig?.stop());
 
   const ok = async (response: Promise<Response>) => {
     const r = await response;
