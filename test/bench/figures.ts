@@ -75,7 +75,9 @@ export function scalingTable(usages: readonly UsageLatency[]): string {
   }
   row('baseline: full exact count', (u) => u.fullCount);
   lines.push(`| peer: do-it-yourself uniqExact | ${usages.map((u) => (u.diy.latency ? cell(u.diy.latency) : 'failed')).join(' | ')} |`);
-  lines.push(`| seeding (3 levels), s | ${usages.map((u) => u.seedSeconds.toFixed(1)).join(' | ')} |`);
+  lines.push(`| seeding inside the engine (3 levels), s | ${usages.map((u) => u.seedSeconds.toFixed(1)).join(' | ')} |`);
+  lines.push(`| subject tables on disk after the seed (system.parts, every scope so far) | ${usages.map((u) => mib(u.oursDisk.bytes)).join(' | ')} |`);
+  lines.push(`| do-it-yourself table on disk (one scope) | ${usages.map((u) => mib(u.diy.disk.bytes)).join(' | ')} |`);
   return lines.join('\n');
 }
 
