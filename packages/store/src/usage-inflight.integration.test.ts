@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clickhouseUrl, openTestStore } from '../../../test/setup/store.js';
+import { scopeIdOf } from './count-rows.js';
 import { openStore } from './store.js';
 import type { Store } from './store.js';
 
@@ -56,6 +57,43 @@ describe('checkpoints and inserts still in flight', () => {
     }
     expect(counts).toEqual([20, 30, 40, 50, 50, 50]);
     expect((await store.usage.fullCount(tailKey)).nonSensitive).toBe(50);
+  });
+
+  it('keeps the batched tails of several scopes exact across calls while people keep arriving', async () => {
+    // Another process's reader that only ever reads in batches (the evaluator's), so its own tail states are the batch's.
+    const batched = await openStore({ url: clickhouseUrl(), database: (store as Store & { database: string }).database, settleMs: 0, migrate: false });
+    const keys = ['C-many-a', 'C-many-b'].map((scopeId) => ({ level: 'certificate' as const, scopeId, year: 2026 }));
+    const insert = (scopeId: string, from: number, people: number) =>
+      store.client.command({
+        query: `INSERT INTO subject_first_seen (scope_level, scope_id, year, class, id_hash, first_seen)
+                SELECT 'certificate', {scopeId:String}, 2026, 'nonSensitive', SHA256(toString(number % 50)), toDateTime64('2026-06-01 00:00:00', 3, 'UTC')
+                FROM numbers(${from}, ${people})`,
+        query_params: { scopeId },
+      });
+    try {
+      await insert('C-many-a', 0, 10);
+      await insert('C-many-b', 0, 5);
+      await store.checkpoints.refresh();
+      const counts: number[][] = [];
+      for (let round = 1; round <= 6; round++) {
+        await insert('C-many-a', round * 10, 10); // people 10..59 modulo 50: the last round only repeats
+        if (round % 2 === 0) await insert('C-many-b', round * 5, 5);
+        if (round === 3) await store.checkpoints.refresh(); // a new checkpoint below the cursors
+        await new Promise((resolve) => setTimeout(resolve, 400)); // some calls see the rows settled
+        const many = await batched.usage.individualsOfMany(keys);
+        counts.push(keys.map((key) => many.get(scopeIdOf(key))!.nonSensitive));
+      }
+      expect(counts).toEqual([
+        [20, 5],
+        [30, 10],
+        [40, 10],
+        [50, 15],
+        [50, 15],
+        [50, 20],
+      ]);
+    } finally {
+      await batched.close();
+    }
   });
 
   it('carries the settled tail over new checkpoints, below or above its cursor', async () => {
