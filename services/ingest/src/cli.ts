@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // Operator tools of the ingest service: replay a dead-letter topic or an NDJSON file.
-import { loadEnv } from '@pi-egress/config';
+import { parseEnv } from '@pi-egress/config';
 import { Kafka, logLevel } from 'kafkajs';
 import { parseArgs } from 'node:util';
-import { parseBrokers } from './env.js';
+import { kafkaToolEnvSchema, parseBrokers } from './env.js';
 import { formatBytes, progressPrinter } from './progress.js';
 import { httpSink, kafkaSink, replayDeadLetters, replayNdjsonFile } from './replay.js';
 
@@ -18,8 +18,7 @@ const USAGE = `Usage:
 Kafka settings come from KAFKA_BROKERS, KAFKA_CLIENT_ID, EGRESS_TOPIC and EGRESS_DLQ_TOPIC.`;
 
 function kafkaFromEnv(): { kafka: Kafka; topic: string; dlqTopic: string } {
-  const env = loadEnv();
-  if (!env.KAFKA_BROKERS) throw new Error('KAFKA_BROKERS is required');
+  const env = parseEnv(kafkaToolEnvSchema);
   const kafka = new Kafka({ clientId: `${env.KAFKA_CLIENT_ID}-replay`, brokers: parseBrokers(env.KAFKA_BROKERS), logLevel: logLevel.WARN });
   return { kafka, topic: env.EGRESS_TOPIC, dlqTopic: env.EGRESS_DLQ_TOPIC };
 }
