@@ -1,5 +1,5 @@
 import { addDaysToDate, addMonthsToDate, alertFingerprint, chinaDate } from '@pi-egress/domain';
-import { serveMetrics, type MetricsServer } from '@pi-egress/evaluator';
+import { serveOps, type OpsServer } from '@pi-egress/core';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCertificate, makeEvent, subjects } from '../fixtures/events.js';
@@ -18,7 +18,7 @@ const identity = (labels: Record<string, string>) => alertFingerprint(labels);
 
 describe('the shipped Prometheus rules agree with the evaluator (GET /v1/alerts)', () => {
   let rig: AlertingRig;
-  let server: MetricsServer;
+  let server: OpsServer;
   let prometheus: PrometheusInstance;
   const now = new Date();
   const today = chinaDate(now);
@@ -26,7 +26,7 @@ describe('the shipped Prometheus rules agree with the evaluator (GET /v1/alerts)
 
   beforeAll(async () => {
     rig = await startAlertingRig({ store: await openTestStore(), now, evaluator: { intervalMs: 1_000 } });
-    server = await serveMetrics(rig.metrics.registry, { host: '127.0.0.1', port: 0 });
+    server = await serveOps({ registry: rig.metrics.registry, host: '127.0.0.1', port: 0 });
     prometheus = await startPrometheus({ scrapeTargets: [new URL(server.url).host], ruleFiles: [RULES] });
     const yesterday = addDaysToDate(today, -1);
     await Promise.all([

@@ -1,4 +1,4 @@
-import { serveMetrics, type MetricsServer } from '@pi-egress/evaluator';
+import { serveOps, type OpsServer } from '@pi-egress/core';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -78,12 +78,12 @@ describe('shipped Prometheus rules and Alertmanager routing', () => {
 
 describe('Prometheus scraping the evaluator', () => {
   let rig: AlertingRig;
-  let server: MetricsServer;
+  let server: OpsServer;
   let prometheus: PrometheusInstance;
   beforeAll(async () => {
     // Evaluating every second also refreshes the count checkpoints behind the forecast.
     rig = await startAlertingRig({ store: await openTestStore(), now: new Date(), evaluator: { intervalMs: 1_000 } });
-    server = await serveMetrics(rig.metrics.registry, { host: '127.0.0.1', port: 0 });
+    server = await serveOps({ registry: rig.metrics.registry, host: '127.0.0.1', port: 0 });
     prometheus = await startPrometheus({ scrapeTargets: [new URL(server.url).host], ruleFiles: [RULES] });
     await rig.declare(makeCertificate({ limits: { nonSensitive: 100, sensitive: 20 } }));
     // 96 of 100 today: past 95 %, and at this rate the cap falls within days (a forecast).
