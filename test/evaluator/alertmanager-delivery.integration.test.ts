@@ -1,3 +1,4 @@
+import { createLogger } from '@pi-egress/config';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCertificate, makeEvent, subjects } from '../fixtures/events.js';
 import { startAlertingRig, type AlertingRig } from '../harness/alerting-rig.js';
@@ -120,7 +121,7 @@ describe('transfer incidents through Alertmanager', () => {
     const other = startEvaluator({
       ctx: rig.ctx,
       metrics: rig.metrics,
-      logger: { debug() {}, info() {}, warn() {}, error() {} },
+      logger: createLogger({ level: 'silent' }),
       intervalMs: 600_000,
       runbookBaseUrl: 'http://runbooks',
       followWrites: false,
