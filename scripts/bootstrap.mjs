@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The one entry point behind `npm start`, `npm test`, `npm run bench|faults|lint`.
+// The one entry point behind `npm start`, `npm test`, `npm run test:unit|bench|faults|lint`.
 // A fresh Debian machine has only Node 20 and npm: this script installs what each command needs
 // (system packages through apt when run as root, npm packages through pnpm), builds, then runs.
 import { spawnSync } from 'node:child_process';
@@ -125,6 +125,12 @@ switch (command) {
     step('vitest (unit, integration, end-to-end)');
     runVitest(extra);
     break;
+  case 'test:unit':
+    // Unit tests only (*.unit.test.ts): no engine, no build, no Debian packages; seconds.
+    installNodePackages();
+    step('vitest --project unit');
+    runVitest(['--project', 'unit', ...extra]);
+    break;
   case 'bench':
   case 'faults':
     installSystemPackages(TEST_SYSTEM_PACKAGES);
@@ -133,6 +139,6 @@ switch (command) {
     run(process.execPath, [`test/dist/${command === 'bench' ? 'bench' : 'faults'}/main.js`, ...extra]);
     break;
   default:
-    console.error(`unknown command ${command}: use start | test | build | lint | bench | faults`);
+    console.error(`unknown command ${command}: use start | test | test:unit | build | lint | bench | faults`);
     process.exit(2);
 }

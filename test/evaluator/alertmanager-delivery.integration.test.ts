@@ -1,8 +1,7 @@
 import { createLogger } from '@pi-egress/config';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCertificate, makeEvent, subjects } from '../fixtures/events.js';
+import { makeCertificate, makeEvent, openTestStore, subjects } from '@pi-egress/testing';
 import { startAlertingRig, type AlertingRig } from '../harness/alerting-rig.js';
-import { openTestStore } from '../setup/store.js';
 
 /** The evaluator against a real Alertmanager: what reaches the on-call webhook, and when. */
 

@@ -11,11 +11,10 @@ import { openStore, type Store } from '@pi-egress/store';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCertificate, makeEvent, subjects } from '../fixtures/events.js';
+import { clickhouseUrl, makeCertificate, makeEvent, openTestStore, subjects } from '@pi-egress/testing';
 import { ALERT_IDENTITY, RUNBOOKS_URL } from '../harness/alerting-rig.js';
 import { startAlertmanager, startWebhookReceiver, webhookAlertmanagerConfig, type AlertmanagerInstance, type WebhookReceiver } from '../harness/alertmanager.js';
 import { freePort, pollUntil, sleep, startService, testPackageRoot, type Service } from '../harness/process.js';
-import { clickhouseUrl, openTestStore } from '../setup/store.js';
 
 const REPO = join(testPackageRoot(), '..');
 const SCOPE = { processor_id: 'P1', certificate_id: 'CERT-1', class: 'non_sensitive', alertname: 'ScopeUtilization' };

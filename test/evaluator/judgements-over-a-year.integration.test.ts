@@ -3,9 +3,8 @@ import { createMetrics } from '@pi-egress/core';
 import { startEvaluator, type Evaluator } from '@pi-egress/evaluator';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCertificate, makeEvent, subjects } from '../fixtures/events.js';
+import { makeCertificate, makeEvent, startTestApi, subjects, type TestApi } from '@pi-egress/testing';
 import { seedPeople } from '../harness/seed-people.js';
-import { startTestApi, type TestApi } from '../setup/api.js';
 
 /**
  * Judgements that hold over a whole year (issue "judgements over a year"), over real HTTP, the real

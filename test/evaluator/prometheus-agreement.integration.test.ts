@@ -2,11 +2,10 @@ import { addDaysToDate, addMonthsToDate, alertFingerprint, chinaDate } from '@pi
 import { serveOps, type OpsServer } from '@pi-egress/core';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCertificate, makeEvent, subjects } from '../fixtures/events.js';
+import { makeCertificate, makeEvent, openTestStore, subjects } from '@pi-egress/testing';
 import { startAlertingRig, type AlertingRig } from '../harness/alerting-rig.js';
 import { promtool, startPrometheus, type PrometheusInstance } from '../harness/prometheus.js';
 import { pollUntil } from '../harness/process.js';
-import { openTestStore } from '../setup/store.js';
 
 const RULES = fileURLToPath(new URL('../../deploy/prometheus/pi-egress.rules.yml', import.meta.url));
 

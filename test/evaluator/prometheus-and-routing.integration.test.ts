@@ -2,11 +2,10 @@ import { serveOps, type OpsServer } from '@pi-egress/core';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCertificate, makeEvent, subjects } from '../fixtures/events.js';
+import { makeCertificate, makeEvent, openTestStore, subjects } from '@pi-egress/testing';
 import { amtool, startAlertmanager } from '../harness/alertmanager.js';
 import { startAlertingRig, type AlertingRig } from '../harness/alerting-rig.js';
 import { promtool, startPrometheus, type PrometheusInstance } from '../harness/prometheus.js';
-import { openTestStore } from '../setup/store.js';
 
 const deploy = (path: string) => fileURLToPath(new URL(`../../deploy/${path}`, import.meta.url));
 const RULES = deploy('prometheus/pi-egress.rules.yml');

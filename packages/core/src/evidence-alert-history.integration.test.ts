@@ -2,8 +2,7 @@
 import { CategoryCatalogue, validateCertificate } from '@pi-egress/domain';
 import type { StoredAlert } from '@pi-egress/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCertificate } from '../../../test/fixtures/events.js';
-import { openTestStore } from '../../../test/setup/store.js';
+import { makeCertificate, openTestStore } from '@pi-egress/testing';
 import { declareCertificate } from './declarations.js';
 import { buildEvidenceBody } from './evidence-pack.js';
 

@@ -81,7 +81,7 @@ export class AlertStore {
     const rows = await selectRows<StateRow & { at: string; status: 'firing' | 'resolved' }>(
       this.client,
       `SELECT toString(at) AS at, status, fingerprint, labels, annotations, toString(starts_at) AS starts_at
-       FROM alert_history WHERE ${where} ORDER BY at, fingerprint, status LIMIT {limit:UInt32}`,
+       FROM alert_history WHERE ${where.join(' AND ')} ORDER BY at, fingerprint, status LIMIT {limit:UInt32}`,
       { ...params, limit: filter.limit ?? ALERT_HISTORY_LIMIT },
     );
     return rows.map((row) => ({
@@ -94,7 +94,7 @@ export class AlertStore {
   /** How many transitions `history` would list without a limit. */
   async historyTotal(filter: AlertHistoryFilter = {}): Promise<number> {
     const { where, params } = historyWhere(filter);
-    const [row] = await selectRows<{ n: string }>(this.client, `SELECT toString(count()) AS n FROM alert_history WHERE ${where}`, params);
+    const [row] = await selectRows<{ n: string }>(this.client, `SELECT toString(count()) AS n FROM alert_history WHERE ${where.join(' AND ')}`, params);
     return Number(row?.n ?? 0);
   }
 
@@ -115,14 +115,15 @@ export class AlertStore {
   }
 }
 
-function historyWhere(filter: AlertHistoryFilter): { where: string; params: Record<string, unknown> } {
+/** The conditions of a history read (static SQL with {parameters}; only which apply varies) and their values. */
+function historyWhere(filter: AlertHistoryFilter): { where: string[]; params: Record<string, unknown> } {
   const where = ['1'];
   if (filter.certificateId !== undefined) where.push('certificate_id = {certificateId:String}');
   // Table-qualified: a bare `at` would be the String alias of the history's SELECT.
   if (filter.from) where.push(`alert_history.at >= {from:DateTime64(3, 'UTC')}`);
   if (filter.to) where.push(`alert_history.at < {to:DateTime64(3, 'UTC')}`);
   return {
-    where: where.join(' AND '),
+    where,
     params: { certificateId: filter.certificateId, from: filter.from && toClickHouseTime(filter.from), to: filter.to && toClickHouseTime(filter.to) },
   };
 }

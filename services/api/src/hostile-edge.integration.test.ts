@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCertificate } from '../../../test/fixtures/events.js';
-import { startTestApi, type TestApi } from '../../../test/setup/api.js';
-import { clickhouseUrl } from '../../../test/setup/store.js';
+import { clickhouseUrl, makeCertificate, startTestApi, type TestApi } from '@pi-egress/testing';
 
 /** Every error answer: exactly {error, message, details?}, a snake_case code, no framework code, nothing of the body echoed. */
 async function expectErrorShape(response: Response, status: number, error?: string): Promise<{ error: string; message: string; details?: string[] }> {

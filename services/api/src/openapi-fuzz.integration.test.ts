@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCertificate, makeEvent, subjects } from '../../../test/fixtures/events.js';
-import { startTestApi, TEST_TOKENS, type TestApi } from '../../../test/setup/api.js';
+import { makeCertificate, makeEvent, startTestApi, subjects, TEST_TOKENS, type TestApi } from '@pi-egress/testing';
 
 /** How long the fuzzer runs: a fixed budget, not a number of runs, so the suite's time stays bounded. */
 const BUDGET_MS = 20_000;
