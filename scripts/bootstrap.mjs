@@ -79,8 +79,16 @@ function build() {
   pnpm(['exec', 'turbo', 'run', 'build', '--output-logs=errors-only']);
 }
 
-/** Type-checks every package's sources (turbo) and then every test file against them. */
+/**
+ * Biome's check: `lint` (the linter) until the one-time reformat of the whole tree, then `ci`
+ * (formatter check + linter); see biome.jsonc.
+ */
+const BIOME_CHECK = 'lint';
+
+/** Lints and format-checks (Biome), type-checks every package's sources (turbo) and then every test file against them. */
 function lint() {
+  step(`lint: biome ${BIOME_CHECK}`);
+  pnpm(['exec', 'biome', BIOME_CHECK]);
   step('lint: type-check sources and tests');
   pnpm(['exec', 'turbo', 'run', 'lint', '--output-logs=errors-only']);
   pnpm(['exec', 'tsc', '-p', 'tsconfig.tests.json']);

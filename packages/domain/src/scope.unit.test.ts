@@ -143,7 +143,7 @@ describe('certificate JSON Schema', () => {
     const input = z.toJSONSchema(certificateSchema, { io: 'input' }) as { required: string[]; properties: Record<string, unknown> };
     expect(input.required).not.toContain('alerting');
     expect(input.required).toContain('limits');
-    expect(input.properties['limits']).toMatchObject({
+    expect(input.properties.limits).toMatchObject({
       properties: { nonSensitive: { maximum: 999_999 }, sensitive: { maximum: 9_999 } },
     });
     const output = z.toJSONSchema(certificateSchema) as { required: string[] };

@@ -2,7 +2,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { createConnection, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clickhouseUrl, makeCertificate, makeEvent, openTestStore, startTestApi, subjects, TEST_TOKENS, type TestApi } from '@pi-egress/testing';
+import { clickhouseUrl, makeCertificate, makeEvent, openTestStore, startTestApi, subjects, type TEST_TOKENS, type TestApi } from '@pi-egress/testing';
 
 type Role = keyof typeof TEST_TOKENS | null;
 type Call = () => Promise<Response>;

@@ -5,7 +5,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { parseArgs } from 'node:util';
 import { kafkaToolEnvSchema, parseBrokers } from './env.js';
 import { formatBytes, progressPrinter } from './progress.js';
-import { httpSink, kafkaSink, replayDeadLetters, replayNdjsonFile } from './replay.js';
+import { httpSink, kafkaSink, replayDeadLetters, replayNdjsonFile, type EventSink } from './replay.js';
 
 const USAGE = `Usage:
   pi-egress-ingest replay-dlq [--since <ISO time>]
@@ -48,7 +48,7 @@ async function replayFileCommand(args: string[]): Promise<void> {
   if (!file) throw new Error('replay-file needs the NDJSON file to send');
   const batchSize = Number(values['batch-size']);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error('--batch-size must be a positive integer');
-  let sink;
+  let sink: EventSink;
   if (values.to === 'http') {
     const token = process.env.EGRESS_INGEST_TOKEN;
     if (!values.url || !token) throw new Error('--to http needs --url and the EGRESS_INGEST_TOKEN environment variable');
