@@ -1,4 +1,4 @@
-import { parseEvent, validateCertificate } from '@pi-egress/domain';
+import { parseEvent, validateCertificate, validateInstrument } from '@pi-egress/domain';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
@@ -10,10 +10,15 @@ describe('the README examples', () => {
     expect(result.ok ? [] : result.errors).toEqual([]);
   });
 
+  it('declare a valid standard contract', () => {
+    const result = validateInstrument(JSON.parse(example('standard-contract.json')));
+    expect(result.ok ? [] : result.errors).toEqual([]);
+  });
+
   it('hold only valid events', () => {
     const lines = example('events.ndjson').trim().split('\n');
     const reasons = lines.map((line) => parseEvent(JSON.parse(line), new Date('2026-12-01T00:00:00Z'))).filter((r) => !r.ok);
     expect(reasons).toEqual([]);
-    expect(lines).toHaveLength(3);
+    expect(lines).toHaveLength(4);
   });
 });

@@ -241,3 +241,7 @@ CREATE TABLE IF NOT EXISTS leader_lease ON CLUSTER pi_egress AS leader_lease_loc
 ALTER TABLE transfers_local ON CLUSTER pi_egress ADD COLUMN IF NOT EXISTS domestic Bool DEFAULT false AFTER counted;
 
 ALTER TABLE transfers ON CLUSTER pi_egress ADD COLUMN IF NOT EXISTS domestic Bool DEFAULT false AFTER counted;
+
+ALTER TABLE transfers_local ON CLUSTER pi_egress ADD COLUMN IF NOT EXISTS channel LowCardinality(String) DEFAULT 'transfer' AFTER mechanism;
+
+ALTER TABLE transfers ON CLUSTER pi_egress ADD COLUMN IF NOT EXISTS channel LowCardinality(String) DEFAULT 'transfer' AFTER mechanism;

@@ -1,9 +1,6 @@
-import { createLogger } from '@pi-egress/config';
-import { createMetrics } from '@pi-egress/core';
-import { startEvaluator, type Evaluator } from '@pi-egress/evaluator';
-import { Registry } from 'prom-client';
+import type { Evaluator } from '@pi-egress/evaluator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCertificate, makeEvent, startTestApi, subjects, type TestApi } from '@pi-egress/testing';
+import { makeCertificate, makeEvent, startEvaluatedApi, subjects, type EvaluatedApi, type TestApi } from '@pi-egress/testing';
 import { seedPeople } from '../harness/seed-people.js';
 
 /**
@@ -19,24 +16,15 @@ interface Alert {
 
 describe('judgements over a year', () => {
   const clock = { now: new Date('2026-07-01T00:00:00Z') };
+  let rig: EvaluatedApi;
   let api: TestApi;
   let evaluator: Evaluator;
 
   beforeAll(async () => {
-    api = await startTestApi({ now: () => clock.now });
-    evaluator = startEvaluator({
-      ctx: api.ctx,
-      metrics: createMetrics(new Registry()),
-      logger: createLogger({ level: 'silent' }),
-      intervalMs: 600_000,
-      runbookBaseUrl: 'http://runbooks.test',
-      followWrites: false,
-    });
+    rig = await startEvaluatedApi(() => clock.now);
+    ({ api, evaluator } = rig);
   });
-  afterAll(async () => {
-    await evaluator?.stop();
-    await api?.close();
-  });
+  afterAll(() => rig?.stop());
 
   const ok = async (response: Promise<Response>) => {
     const r = await response;

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import {
   admissionDecision,
+  instrumentGap,
+  versionInForce,
+  instrumentCaps,
   DATA_CLASSES,
   type DataClass,
   countingScopes,
@@ -14,6 +17,7 @@ import {
   type PreparedTransfer,
 } from '@pi-egress/domain';
 import type { MonitorContext } from './context.js';
+import { judgingContext } from './pipeline/ingest.js';
 import type { ReservationBook } from './reservations.js';
 
 /** One counting level of the answer: counts now, individuals the transfer adds, caps where declared. */
@@ -98,10 +102,7 @@ async function decide(ctx: MonitorContext, proposal: Record<string, unknown>, { 
   const parsed = parseEvent({ eventId: reserve ? randomUUID() : 'admission-check', occurredAt: now.toISOString(), ...proposal }, now);
   if (!parsed.ok) return { ok: false, reason: parsed.reason, reasons: parsed.reasons };
   const event = parsed.event;
-  const [versions, processor] = await Promise.all([
-    event.certificateId ? ctx.store.scopes.certificateVersions(event.certificateId) : undefined,
-    ctx.store.scopes.processor(event.processorId),
-  ]);
+  const { versions, processor } = await judgingContext(ctx, event);
   const transfer = prepareTransfer(event, { key: ctx.subjectKey, catalogue: ctx.catalogue, versions, processor, phoneRegion: ctx.phoneRegion });
   const certificate = transfer.certificateOwnership === 'own' ? versions?.at(-1)?.certificate : undefined;
   // A group's people are counted under its current epoch; the answer names the group.
@@ -111,11 +112,32 @@ async function decide(ctx: MonitorContext, proposal: Record<string, unknown>, { 
   const projected = await projectScopes(ctx, transfer, keys, reservations);
   const scopes: AdmissionScopeReport[] = projected.map(({ people: _people, ...scope }) => scope);
   for (const scope of scopes) if (scope.level === 'group') scope.id = transfer.groupId ?? scope.id;
-  for (const scope of scopes) if (scope.level === 'certificate' && certificate) scope.caps = { ...certificate.limits };
+  const caps = certificate && instrumentCaps(certificate);
+  for (const scope of scopes) if (scope.level === 'certificate' && caps) scope.caps = { ...caps };
+  const inForce = versions && versions.length > 0 ? versionInForce(versions, transfer.occurredAt)?.certificate : undefined;
+  // A proposal that names no instrument is judged on its volumes and mechanism only (the
+  // NoValidInstrument alert follows once such transfers are made); one naming an instrument that is
+  // not a valid one of its mechanism is refused.
+  const gap =
+    transfer.mechanism === 'exempt' || transfer.certificateId === null
+      ? null
+      : instrumentGap(
+          {
+            year: transfer.year,
+            processorId: transfer.processorId,
+            mechanism: transfer.mechanism,
+            instrumentId: transfer.certificateId,
+            events: 1,
+            lastEventId: transfer.eventId,
+            inactiveEvents: transfer.outOfScopeReasons.some((r) => r === 'certificate_not_active' || r === 'outside_validity') ? 1 : 0,
+          },
+          inForce,
+        );
   const decision = admissionDecision({
     mechanism: transfer.mechanism,
+    instrumentGap: gap,
     outOfScopeReasons: transfer.outOfScopeReasons,
-    ciiOperator: processor.ciiOperator,
+    ciiOperator: processor?.ciiOperator ?? false,
     importantData: transfer.importantData,
     domestic: transfer.domestic,
     scopes: scopes as AdmissionScope[],

@@ -1,9 +1,11 @@
 import {
   declaredEffectiveFrom,
+  instrumentKind,
   judgeAgainst,
   outOfScopeReasons,
   versionPeriod,
   type Certificate,
+  type Instrument,
   type ProcessorSettings,
   type ScopeVersion,
 } from '@pi-egress/domain';
@@ -19,8 +21,8 @@ import type { MonitorContext } from './context.js';
 
 export type DeclarationOutcome<T> = { ok: true; value: T; notes: Record<string, unknown> } | { ok: false; errors: string[] };
 
-export interface DeclaredVersion {
-  certificate: Certificate;
+export interface DeclaredVersion<T extends Instrument = Certificate> {
+  certificate: T;
   effectiveFrom: string;
   /** Transfers whose judgement changed. */
   rejudged: number;
@@ -28,17 +30,27 @@ export interface DeclaredVersion {
   joinedGroup?: string;
 }
 
+/** Adds a version of a certificate scope (see {@link declareInstrument}). */
+export function declareCertificate(ctx: MonitorContext, certificate: Certificate): Promise<DeclarationOutcome<DeclaredVersion>> {
+  return declareInstrument(ctx, certificate);
+}
+
 /**
- * Adds a version of a certificate scope. Its processor may not change (a certificate belongs to
- * its processor); its groupId, when given, must be its processor's group, and declaring one for a
- * processor without a group puts the processor in it.
+ * Adds a version of an instrument's scope (a certificate, SCC filing or SA approval). Its processor
+ * and kind may not change (an instrument belongs to its processor; ids are unique across kinds);
+ * its groupId, when given, must be its processor's group, and declaring one for a processor
+ * without a group puts the processor in it.
  */
-export async function declareCertificate(ctx: MonitorContext, certificate: Certificate): Promise<DeclarationOutcome<DeclaredVersion>> {
+export async function declareInstrument<T extends Instrument>(ctx: MonitorContext, certificate: T): Promise<DeclarationOutcome<DeclaredVersion<T>>> {
   const { store } = ctx;
   const previous = await store.scopes.certificateVersions(certificate.certificateId);
-  const owner = previous.at(-1)?.certificate.processorId;
+  const latest = previous.at(-1)?.certificate;
+  const owner = latest?.processorId;
   if (owner !== undefined && owner !== certificate.processorId) {
     return { ok: false, errors: [`processorId: must stay ${owner}: a certificate belongs to its processor (declare a new certificate instead)`] };
+  }
+  if (latest !== undefined && instrumentKind(latest) !== instrumentKind(certificate)) {
+    return { ok: false, errors: [`kind: must stay ${instrumentKind(latest)}: ${certificate.certificateId} is declared as one (use another id)`] };
   }
   const settings = await store.scopes.declaredProcessor(certificate.processorId);
   if (certificate.groupId !== undefined && settings?.groupId !== undefined && settings.groupId !== certificate.groupId) {
@@ -55,22 +67,23 @@ export async function declareCertificate(ctx: MonitorContext, certificate: Certi
 
   const effectiveFrom = declaredEffectiveFrom(certificate.effectiveFrom, previous.length === 0, ctx.now());
   const version = await store.scopes.putVersion(certificate, effectiveFrom);
-  if (previous.length === 0) await store.rebuilds.adoptPending(certificate.processorId, certificate.certificateId);
+  if (previous.length === 0) await store.rebuilds.adoptPending(certificate.processorId, certificate.certificateId, instrumentKind(certificate));
   const timeline = await store.scopes.certificateVersions(certificate.certificateId);
   // Only what this version now governs can change: from its start until the next version's.
   const period = versionPeriod(timeline, timeline.find((v) => v.declaredAt === version.declaredAt) ?? version);
   const rejudged = await rejudge(ctx, certificate.certificateId, timeline, previous.length === 0 ? new Date(0) : period.from, period.to);
-  const value: DeclaredVersion = { certificate, effectiveFrom: effectiveFrom.toISOString(), rejudged, ...(joinedGroup ? { joinedGroup } : {}) };
+  const value: DeclaredVersion<T> = { certificate, effectiveFrom: effectiveFrom.toISOString(), rejudged, ...(joinedGroup ? { joinedGroup } : {}) };
   return { ok: true, value, notes: { effectiveFrom: value.effectiveFrom, rejudged, ...(joinedGroup ? { joinedGroup } : {}) } };
 }
 
 /** The judgement a stored transfer gets from the scope versions now declared. */
 export function judgementOf(row: StoredTransferRow, timeline: readonly ScopeVersion[]): NewJudgement {
   const occurredAt = new Date(`${row.occurred_at.replace(' ', 'T')}Z`);
-  const { version } = judgeAgainst({ mechanism: row.mechanism, processorId: row.processor_id, occurredAt }, timeline);
+  const instrumentId = row.certificate_id || null;
+  const { version } = judgeAgainst({ mechanism: row.mechanism, processorId: row.processor_id, occurredAt, instrumentId }, timeline);
   const event = {
     mechanism: row.mechanism as 'certification',
-    certificateId: row.certificate_id,
+    ...(instrumentId === null ? {} : { certificateId: instrumentId, instrumentId }),
     processorId: row.processor_id,
     occurredAt: occurredAt.toISOString(),
     recipient: { id: row.recipient_id, country: row.recipient_country },

@@ -5,7 +5,10 @@ import {
   signDocument,
   utilizationRatio,
   yearStart,
-  type Certificate,
+  instrumentCaps,
+  instrumentKind,
+  isCertificate,
+  type Instrument,
   type ClassCounts,
   type DataClass,
   type Pathway,
@@ -50,8 +53,9 @@ export const DIGEST_LINES = 'one line per person, ascending: 64 lower-case hex p
 
 export interface EvidenceClass {
   count: number;
-  cap: number;
-  /** count / cap; null for a zero cap already used. */
+  /** The declared cap (the ceiling for a standard contract declaring none); null for an assessment declaring none. */
+  cap: number | null;
+  /** count / cap; null for a zero cap already used, or without a cap. */
   utilization: number | null;
 }
 
@@ -72,9 +76,10 @@ export interface EvidenceBody {
   asOf: string;
   definition: string;
   asOfRule: string;
-  scope: Omit<Certificate, 'certificateId' | 'processorId' | 'groupId'> & { declaredAt: string | null };
-  /** Renewal due date (validTo − 6 months), the application date and whether it came late. */
-  renewal: RenewalStanding;
+  /** The declared scope; `kind` tells an instrument of another kind from a certificate (which has none). */
+  scope: Omit<Instrument, 'certificateId' | 'processorId' | 'groupId'> & { declaredAt: string | null };
+  /** A certificate's renewal: due date (validTo − 6 months), application date, late or not; null for the other kinds. */
+  renewal: RenewalStanding | null;
   pathway: Pathway;
   processorCounts: ClassCounts;
   counts: Record<DataClass, EvidenceClass>;
@@ -85,7 +90,7 @@ export interface EvidenceBody {
   /** Transfers to recipients in mainland China (CN): not outbound, never counted, recorded apart. */
   domesticTransfers: { transfers: number; subjectRecords: number };
   /** Every scope version declared by asOf: when it took effect and when it was declared. */
-  scopeVersions: Array<{ effectiveFrom: string; declaredAt: string; scope: Omit<Certificate, 'certificateId' | 'processorId'> }>;
+  scopeVersions: Array<{ effectiveFrom: string; declaredAt: string; scope: Omit<Instrument, 'certificateId' | 'processorId'> }>;
   /** Out-of-scope and unknown-category transfers, each with the scope version that judged it. */
   incidents: IncidentTransfer[];
   /** Breaches on record (open until acknowledged), with who acknowledged them, when and why. */
@@ -100,7 +105,7 @@ export interface EvidenceBody {
 
 export type EvidencePack = Signed<EvidenceBody>;
 
-const DIMENSIONS: readonly BreakdownDimension[] = ['recipient', 'country', 'category', 'purpose', 'system'];
+const DIMENSIONS: readonly BreakdownDimension[] = ['recipient', 'country', 'category', 'purpose', 'system', 'channel'];
 
 function monthsOf(year: number, rows: ReadonlyArray<{ month: string; counts: ClassCounts }>): EvidenceBody['monthlyNewIndividuals'] {
   return Array.from({ length: 12 }, (_, i) => {
@@ -122,16 +127,16 @@ async function certificateAsOf(
   store: Store,
   certificateId: string,
   asOf: Date,
-): Promise<{ certificate: Certificate; declaredAt: string | null; versions: EvidenceBody['scopeVersions'] } | undefined> {
+): Promise<{ certificate: Instrument; declaredAt: string | null; versions: EvidenceBody['scopeVersions'] } | undefined> {
   const declared = await store.evidence.versionsAsOf(certificateId, asOf);
   const versions = declared.map((v) => {
-    const { certificateId: _id, processorId: _p, ...scope } = JSON.parse(v.body) as Certificate;
+    const { certificateId: _id, processorId: _p, ...scope } = JSON.parse(v.body) as Instrument;
     return { effectiveFrom: v.effectiveFrom.toISOString(), declaredAt: v.declaredAt.toISOString(), scope };
   });
   const latest = declared.at(-1);
-  if (latest) return { certificate: JSON.parse(latest.body) as Certificate, declaredAt: latest.declaredAt.toISOString(), versions };
+  if (latest) return { certificate: JSON.parse(latest.body) as Instrument, declaredAt: latest.declaredAt.toISOString(), versions };
   // Declared only after asOf: the scope as declared now.
-  const current = await store.scopes.certificate(certificateId);
+  const current = await store.scopes.instrument(certificateId);
   return current && { certificate: current, declaredAt: null, versions };
 }
 
@@ -166,9 +171,9 @@ export async function buildEvidenceBody(
     store.evidence.counts(processorKey, asOf),
     store.scopes.processor(processorId),
     store.evidence.transfers.hasImportantData(processorId, year, asOf),
-    store.evidence.transfers.breakdowns(certificateId, year, asOf),
-    store.evidence.transfers.domestic(certificateId, year, asOf),
-    store.evidence.transfers.incidents(certificateId, year, asOf),
+    store.evidence.transfers.breakdowns(certificateId, year, asOf, instrumentKind(certificate)),
+    store.evidence.transfers.domestic(certificateId, year, asOf, instrumentKind(certificate)),
+    store.evidence.transfers.incidents(certificateId, year, asOf, instrumentKind(certificate)),
     store.evidence.incidentsAsOf(certificateId, year, asOf),
     store.alerts.history({ ...alertFilter, limit: alertHistoryLimit }),
     store.audit.entries(targets, from, asOf),
@@ -176,9 +181,11 @@ export async function buildEvidenceBody(
   // Only a full page can have left some out: count them then (a complete history costs no extra read).
   const alertHistoryTotal = alertHistory.length === alertHistoryLimit ? await store.alerts.historyTotal(alertFilter) : alertHistory.length;
   const [nonSensitive, sensitive] = digests;
+  const caps = instrumentCaps(certificate);
   const classFigures = (digest: ClassDigest, c: DataClass): EvidenceClass => {
-    const ratio = utilizationRatio(digest.count, certificate.limits[c]);
-    return { count: digest.count, cap: certificate.limits[c], utilization: Number.isFinite(ratio) ? ratio : null };
+    if (caps === null) return { count: digest.count, cap: null, utilization: null };
+    const ratio = utilizationRatio(digest.count, caps[c]);
+    return { count: digest.count, cap: caps[c], utilization: Number.isFinite(ratio) ? ratio : null };
   };
   return {
     format: EVIDENCE_FORMAT,
@@ -190,7 +197,7 @@ export async function buildEvidenceBody(
     definition: AS_OF_DEFINITION,
     asOfRule: AS_OF_RULE,
     scope: { ...scope, declaredAt: declared.declaredAt },
-    renewal: renewalStanding(certificate),
+    renewal: isCertificate(certificate) ? renewalStanding(certificate) : null,
     pathway: pathwayFor(processorCounts, { ciiOperator: settings.ciiOperator, importantData }),
     processorCounts,
     counts: { nonSensitive: classFigures(nonSensitive, 'nonSensitive'), sensitive: classFigures(sensitive, 'sensitive') },

@@ -1,4 +1,4 @@
-import { ALERT_NAMES } from '@pi-egress/domain';
+import { ALERT_NAMES, CHANNELS, type Channel } from '@pi-egress/domain';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { REJECTION_CODES } from './pipeline/step-result.js';
 
@@ -49,7 +49,9 @@ function defineMetrics(registry: Registry) {
   for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
     registry.removeSingleMetric(name);
   }
-  const scopeLabels = ['processor_id', 'certificate_id', 'class', 'year'] as const;
+  // certificate_id names a certificate (the Prometheus rules judge certificates by it); instrument_id
+  // and instrument_kind an instrument of the other kinds; all empty on processor totals.
+  const scopeLabels = ['processor_id', 'certificate_id', 'instrument_id', 'instrument_kind', 'class', 'year'] as const;
   const ingestBacklog = new IngestBacklog();
   return {
     registry,
@@ -100,6 +102,12 @@ function defineMetrics(registry: Registry) {
     domesticTransfers: new Counter({
       name: 'pi_egress_domestic_transfers_total',
       help: 'Accepted transfers to recipients in mainland China (CN): recorded apart, not outbound, never counted',
+      registers: [registry],
+    }),
+    transfersByChannel: new Counter({
+      name: 'pi_egress_transfers_total',
+      help: 'Accepted transfers by channel: transfer (sent) or remote_access (overseas access to PI stored in China, counted the same)',
+      labelNames: ['channel'] as const,
       registers: [registry],
     }),
     subjects: new Counter({
@@ -180,6 +188,7 @@ export function zeroAlertsFiring(metrics: Pick<Metrics, 'alertsFiring'>): void {
 
 function zeroKnownSeries(metrics: Metrics): Metrics {
   for (const result of EVENT_RESULTS) metrics.events.inc({ result }, 0);
+  for (const channel of CHANNELS) metrics.transfersByChannel.inc({ channel }, 0);
   // Every rejection code is a possible dead-letter reason (pipeline/step-result.ts).
   for (const reason of REJECTION_CODES) metrics.deadLetters.inc({ reason }, 0);
   for (const operation of STORE_OPERATIONS) metrics.storeErrors.inc({ operation }, 0);
@@ -195,7 +204,7 @@ export function recordIngest(
     accepted: number;
     duplicates: number;
     rejected: readonly unknown[];
-    transfers: ReadonlyArray<{ subjects: readonly unknown[]; occurredAt: Date; domestic?: boolean }>;
+    transfers: ReadonlyArray<{ subjects: readonly unknown[]; occurredAt: Date; domestic?: boolean; channel?: Channel }>;
   },
   now: Date,
 ): void {
@@ -207,6 +216,7 @@ export function recordIngest(
   let domestic = 0;
   for (const transfer of report.transfers) {
     if (transfer.domestic) domestic += 1;
+    metrics.transfersByChannel.inc({ channel: transfer.channel ?? 'transfer' });
     subjects += transfer.subjects.length;
     newest = Math.max(newest, transfer.occurredAt.getTime());
   }

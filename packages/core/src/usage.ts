@@ -3,8 +3,11 @@ import {
   DATA_CLASSES,
   forecastCapReach,
   pathwayFor,
+  instrumentCaps,
+  instrumentKind,
   utilizationRatio,
-  type Certificate,
+  type Instrument,
+  type InstrumentKind,
   type DataClass,
   type Pathway,
 } from '@pi-egress/domain';
@@ -24,6 +27,26 @@ export interface UsageReport {
   pathway: Pathway;
   nonSensitive: ClassUsage;
   sensitive: ClassUsage;
+}
+
+/** One instrument of a processor in its usage: counts against caps, and the counted transfers that used it. */
+export interface InstrumentUsage {
+  instrumentId: string;
+  kind: InstrumentKind;
+  status: string;
+  nonSensitive: ClassUsage;
+  sensitive: ClassUsage;
+  transfers: number;
+}
+
+export interface ProcessorUsageReport extends UsageReport {
+  /** Its instruments of every kind (certificates included). */
+  instruments: InstrumentUsage[];
+  /**
+   * Its counted transfers per mechanism and cited instrument (null: none cited) and channel:
+   * which instrument each counted transfer used, and how (sent or accessed from abroad).
+   */
+  transfers: Array<{ mechanism: string; instrumentId: string | null; channel: string; transfers: number }>;
 }
 
 export interface GroupUsageReport extends UsageReport {
@@ -59,7 +82,35 @@ export async function processorUsage(ctx: MonitorContext, processorId: string, y
   };
 }
 
-export async function certificateUsage(ctx: MonitorContext, certificate: Certificate, year: number): Promise<UsageReport> {
+/**
+ * The processor's counts and the pathway they require, with each of its instruments' counts and
+ * caps and which instrument its counted transfers used (SPEC §6, "the company view").
+ */
+export async function processorUsageWithInstruments(ctx: MonitorContext, processorId: string, year: number): Promise<ProcessorUsageReport> {
+  const [usage, instruments, transfers] = await Promise.all([
+    processorUsage(ctx, processorId, year),
+    ctx.store.scopes.listInstruments({ processorId }),
+    ctx.store.transfers.instrumentUse(processorId, year),
+  ]);
+  const perInstrument = await Promise.all(
+    instruments.map(async (instrument): Promise<InstrumentUsage> => {
+      const report = await certificateUsage(ctx, instrument, year);
+      const used = transfers.filter((t) => t.instrumentId === instrument.certificateId && t.mechanism === instrumentKind(instrument));
+      return {
+        instrumentId: instrument.certificateId,
+        kind: instrumentKind(instrument),
+        status: instrument.status,
+        nonSensitive: report.nonSensitive,
+        sensitive: report.sensitive,
+        transfers: used.reduce((sum, t) => sum + t.transfers, 0),
+      };
+    }),
+  );
+  return { ...usage, instruments: perInstrument, transfers: transfers.map((t) => ({ ...t, instrumentId: t.instrumentId || null })) };
+}
+
+/** An instrument's counts (a certificate's, or another kind's) against its caps; without caps, counts only. */
+export async function certificateUsage(ctx: MonitorContext, certificate: Instrument, year: number): Promise<UsageReport> {
   const key: ScopeKey = { level: 'certificate', scopeId: certificate.certificateId, year };
   const [usage, processor, daily] = await Promise.all([
     ctx.store.usage.individuals(key),
@@ -67,16 +118,18 @@ export async function certificateUsage(ctx: MonitorContext, certificate: Certifi
     ctx.store.usage.dailyNewIndividuals(key),
   ]);
   const today = chinaDate(ctx.now());
+  const caps = instrumentCaps(certificate);
   const classUsage = (dataClass: DataClass): ClassUsage => {
     const count = usage.counts[dataClass];
-    const cap = certificate.limits[dataClass];
+    if (caps === null) return { count };
+    const cap = caps[dataClass];
     const forecast = forecastCapReach({
       count,
       cap,
       today,
       year,
       since: certificate.validFrom,
-      until: certificate.validTo,
+      until: certificate.validTo ?? `${year}-12-31`,
       dailyNew: daily.map(({ day, counts }) => ({ day, individuals: counts[dataClass] })),
     });
     return { count, cap, utilization: utilizationRatio(count, cap), forecastCapDate: forecast?.date ?? null };

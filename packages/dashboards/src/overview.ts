@@ -24,6 +24,9 @@ const PATHWAY_BY_VOLUME = `max by (processor_id) (
   or label_replace(max by (processor_id) (processor_class:pi_egress_individuals:max{class="sensitive"}) >= bool 1, "rule", "s_contract", "", "")
 )`;
 
+/** Every instrument's utilisation: a certificate's series name it by certificate_id, the other kinds' by instrument_id and instrument_kind. */
+const INSTRUMENT_UTILIZATION = 'max by (processor_id, certificate_id, instrument_kind, instrument_id, class) (pi_egress_utilization_ratio)';
+
 /** Each processor's count as a share of the security-assessment threshold of its class (SPEC §2: 1,000,000 / 10,000 以上). */
 const SHARE_OF_ASSESSMENT_THRESHOLD = `processor_class:pi_egress_individuals:max{class="non_sensitive"} / 1000000
   or processor_class:pi_egress_individuals:max{class="sensitive"} / 10000`;
@@ -214,13 +217,40 @@ ORDER BY group_id, class`),
         { id: 'custom.cellOptions', value: { type: 'color-text' } },
       ]),
     )
-    .withRow(row('Certificates', 39))
+    .withRow(row('Instruments (every pathway)', 39))
+    .withPanel(
+      tablePanel(
+        {
+          title: 'Instruments per processor: kind and utilisation',
+          description:
+            'One line per processor, instrument and class: a certificate (certificate_id) or a standard contract or security-assessment approval (instrument_kind, instrument_id), and the distinct individuals this year against its caps (declared, or the ceilings 999,999 / 9,999 for a contract declaring none). The pathway each processor needs is in the row above.',
+          box: { x: 0, y: 40, w: 16, h: 8 },
+        },
+        [promQuery(INSTRUMENT_UTILIZATION, { table: true })],
+      )
+        .unit('percentunit')
+        .thresholds(LEVEL_THRESHOLDS())
+        .cellOptions({ type: common.TableCellDisplayMode.ColorText })
+        .overrideByName('Value', [{ id: 'displayName', value: 'utilisation' }])
+        .withTransformation(organize({ Time: true })),
+    )
+    .withPanel(
+      tablePanel(
+        {
+          title: 'Transfers by channel',
+          description: 'Accepted transfers since the monitor started, sent (transfer) or read from abroad (remote_access): overseas access counts as providing PI abroad.',
+          box: { x: 16, y: 40, w: 8, h: 8 },
+        },
+        [promQuery('sum by (channel) (pi_egress_transfers_total)', { table: true })],
+      ).withTransformation(organize({ Time: true })),
+    )
+    .withRow(row('Certificates', 48))
     .withPanel(
       tablePanel(
         {
           title: 'Days of validity left',
           description: 'Per certificate: days until the end of its last day of validity (China time). A renewal application is due 6 months before.',
-          box: { x: 0, y: 40, w: 24, h: 7 },
+          box: { x: 0, y: 49, w: 24, h: 7 },
         },
         [promQuery('(certificate:pi_egress_certificate_expiry_timestamp_seconds:max - time()) / 86400', { table: true })],
       )

@@ -2,6 +2,7 @@ import type { ClassCounts } from './pathway.js';
 import { ASSESSMENT_THRESHOLDS } from './pathway.js';
 import { DATA_CLASSES, classLabel, type DataClass } from './classes.js';
 import type { Mechanism } from './event.js';
+import type { InstrumentGap } from './instrument-alerts.js';
 import type { OutOfScopeReason } from './outOfScope.js';
 import { capExceeded } from './utilization.js';
 
@@ -14,6 +15,8 @@ import { capExceeded } from './utilization.js';
 export type AdmissionReason =
   | OutOfScopeReason
   | 'cii_operator'
+  /** Under a standard contract or an assessment: it cites no valid instrument of that kind (NoValidInstrument). */
+  | 'no_valid_instrument'
   | `cap_exceeded_${'non_sensitive' | 'sensitive'}`
   | `ceiling_reached_${'non_sensitive' | 'sensitive'}`
   | `group_ceiling_reached_${'non_sensitive' | 'sensitive'}`;
@@ -32,6 +35,8 @@ export interface AdmissionFacts {
   outOfScopeReasons: readonly OutOfScopeReason[];
   ciiOperator: boolean;
   importantData: boolean;
+  /** Why the transfer rests on no valid instrument of its mechanism (instrumentGap), or null/absent. */
+  instrumentGap?: InstrumentGap | null;
   /** A recipient in mainland China: not an outbound transfer, nothing to refuse. */
   domestic?: boolean;
   /** The levels the transfer counts toward (none when it is not counted, e.g. exempt). */
@@ -70,6 +75,7 @@ export function admissionDecision(facts: AdmissionFacts): AdmissionDecision {
   if (facts.domestic) return { allowed: true, reasons: [] };
   const reasons: AdmissionReason[] = [...facts.outOfScopeReasons];
   for (const reason of mechanismReasons(facts)) if (!reasons.includes(reason)) reasons.push(reason);
+  if (facts.instrumentGap) reasons.push('no_valid_instrument');
   if (facts.mechanism !== 'security_assessment') {
     for (const scope of facts.scopes) {
       for (const c of DATA_CLASSES) {

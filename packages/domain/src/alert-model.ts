@@ -17,6 +17,9 @@ export const ALERT_NAMES = Object.freeze([
   'DeadLettersPresent',
   'PathwayThresholdApproaching',
   'CiiOperatorWithoutAssessment',
+  'NoValidInstrument',
+  'FilingDue',
+  'AssessmentExtensionDue',
 ] as const);
 
 export type AlertName = (typeof ALERT_NAMES)[number];
@@ -24,7 +27,8 @@ export type AlertName = (typeof ALERT_NAMES)[number];
 /**
  * Labels of an alert: identity for Alertmanager (same labels = same alert). `alertname` and
  * `severity` always; `processor_id`, `certificate_id`, `class` (non_sensitive | sensitive),
- * `level`, `reason`, `group_id` where they apply, never empty (an empty label means absent).
+ * `level`, `reason`, `group_id`, `instrument_id`, `instrument_kind` where they apply, never empty
+ * (an empty label means absent).
  */
 export type AlertLabels = Readonly<Record<string, string>> & { readonly alertname: AlertName; readonly severity: Severity };
 
@@ -63,3 +67,15 @@ export function formatCount(n: number): string {
 
 /** Class as descriptions name it. */
 export const CLASS_WORDS: Readonly<Record<DataClass, string>> = { nonSensitive: 'non-sensitive', sensitive: 'sensitive' };
+
+/**
+ * Labels naming the instrument an alert is about (SPEC §5): `certificate_id` for a certificate (as
+ * always: routes, silences and the Prometheus rules written for certificates keep matching, and
+ * its kind is certification), `instrument_id` and `instrument_kind` for the other kinds.
+ */
+export function instrumentScopeLabels(instrumentId: string | null | undefined, kind: string | null | undefined): Record<string, string | undefined> {
+  if (!instrumentId) return {};
+  const instrumentKind = kind ?? 'certification';
+  if (instrumentKind === 'certification') return { certificate_id: instrumentId };
+  return { instrument_id: instrumentId, instrument_kind: instrumentKind };
+}

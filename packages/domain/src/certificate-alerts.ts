@@ -1,15 +1,17 @@
-import { alertLabels, CLASS_WORDS, formatCount, levelLabel, type AlertCandidate } from './alert-model.js';
+import { alertLabels, CLASS_WORDS, instrumentScopeLabels, formatCount, levelLabel, type AlertCandidate } from './alert-model.js';
 import { classLabel, DATA_CLASSES, type DataClass } from './classes.js';
 import { forecastCapReach, type CapForecast } from './forecast.js';
 import { hasActiveSuccessor, isExpired, renewalAlertSeverity } from './lifecycle.js';
 import type { ClassCounts } from './pathway.js';
+import { instrumentCaps, instrumentKind, instrumentName, isCertificate, OUT_OF_SCOPE_CONSEQUENCE, type Instrument } from './instrument.js';
 import { renewalDueDate, type Certificate } from './scope.js';
 import { capExceeded, levelsCrossed, levelThreshold, severityForLevel, utilizationRatio } from './utilization.js';
 
 /** Rules of SPEC §5 judged per certificate: utilisation levels, cap, forecast, renewal, expiry. */
 
 export interface CertificateUsageInput {
-  certificate: Certificate;
+  /** A certificate, or an instrument of another kind (judged against its caps the same way). */
+  certificate: Instrument;
   /** Distinct individuals this year under the certificate. */
   counts: ClassCounts;
   /** New individuals per China date this year (for the trailing-rate forecast). */
@@ -31,55 +33,58 @@ export interface ClassStanding {
   forecast: CapForecast | null;
 }
 
+/** Each class against its cap; none when the instrument has no caps (an assessment declaring none). */
 export function classStandings(input: CertificateUsageInput): ClassStanding[] {
+  const caps = instrumentCaps(input.certificate);
+  if (caps === null) return [];
   return DATA_CLASSES.map((dataClass) => {
     const count = input.counts[dataClass];
-    const cap = input.certificate.limits[dataClass];
+    const cap = caps[dataClass];
     const forecast = forecastCapReach({
       count,
       cap,
       today: input.today,
       year: input.year,
       since: input.certificate.validFrom,
-      until: input.certificate.validTo,
+      until: input.certificate.validTo ?? `${input.year}-12-31`,
       dailyNew: input.dailyNew.map(({ day, counts }) => ({ day, individuals: counts[dataClass] })),
     });
     return { dataClass, count, cap, utilization: utilizationRatio(count, cap), forecast };
   });
 }
 
-const SUSPENSION = 'Transfers beyond the declared scope oblige the certification body to suspend the certificate (Order No. 20 Art. 10).';
-
 function percent(level: number): string {
   return `${Math.round(level * 1000) / 10}%`;
 }
 
 /** ScopeUtilization per level crossed, ScopeCapExceeded, ForecastCapBreach for one class. */
-export function classUsageAlerts(certificate: Certificate, standing: ClassStanding): AlertCandidate[] {
+export function classUsageAlerts(certificate: Instrument, standing: ClassStanding): AlertCandidate[] {
   const { certificateId, processorId, alerting } = certificate;
   const { dataClass, count, cap, forecast } = standing;
-  const scope = { processor_id: processorId, certificate_id: certificateId, class: classLabel(dataClass) };
+  const scope = { processor_id: processorId, ...instrumentScopeLabels(certificateId, certificate.kind), class: classLabel(dataClass) };
   const words = CLASS_WORDS[dataClass];
+  const name = instrumentName(certificate);
+  const consequence = OUT_OF_SCOPE_CONSEQUENCE[instrumentKind(certificate)];
   const alerts: AlertCandidate[] = levelsCrossed(count, cap, alerting.levels).map((level) => ({
     labels: alertLabels('ScopeUtilization', severityForLevel(level), { ...scope, level: levelLabel(level) }),
     summary: `${certificateId}: ${words} individuals reached ${percent(level)} of the declared cap`,
     description:
-      `Certificate ${certificateId} (processor ${processorId}) reached the ${percent(level)} level ` +
-      `(${formatCount(levelThreshold(level, cap))}) of its declared ${words} cap of ${formatCount(cap)} distinct individuals this year. ${SUSPENSION}`,
+      `${name} (processor ${processorId}) reached the ${percent(level)} level ` +
+      `(${formatCount(levelThreshold(level, cap))}) of its declared ${words} cap of ${formatCount(cap)} distinct individuals this year. ${consequence}`,
   }));
   if (capExceeded(count, cap)) {
     alerts.push({
       labels: alertLabels('ScopeCapExceeded', 'critical', scope),
       summary: `${certificateId}: ${words} individuals exceed the declared cap`,
-      description: `Certificate ${certificateId} (processor ${processorId}) sent ${words} PI of more distinct individuals this year than its declared cap of ${formatCount(cap)}. ${SUSPENSION}`,
+      description: `${name} (processor ${processorId}) sent ${words} PI of more distinct individuals this year than its declared cap of ${formatCount(cap)}. ${consequence}`,
     });
   } else if (cap > 0 && forecast !== null && forecast.days <= alerting.forecastHorizonDays) {
     alerts.push({
       labels: alertLabels('ForecastCapBreach', 'warning', scope),
       summary: `${certificateId}: ${words} cap forecast to be reached on ${forecast.date}`,
       description:
-        `At the trailing rate of new individuals (up to 14 days), certificate ${certificateId} (processor ${processorId}) reaches its ` +
-        `declared ${words} cap of ${formatCount(cap)} on ${forecast.date}, within ${alerting.forecastHorizonDays} days, before 31 December and within the certificate's validity.`,
+        `At the trailing rate of new individuals (up to 14 days), ${name} (processor ${processorId}) reaches its ` +
+        `declared ${words} cap of ${formatCount(cap)} on ${forecast.date}, within ${alerting.forecastHorizonDays} days, before 31 December and within its validity.`,
     });
   }
   return alerts;
@@ -91,7 +96,7 @@ export function classUsageAlerts(certificate: Certificate, standing: ClassStandi
  */
 export function lifecycleAlerts(certificate: Certificate, today: string, successor?: Certificate): AlertCandidate[] {
   const { certificateId, processorId, validTo } = certificate;
-  const scope = { processor_id: processorId, certificate_id: certificateId };
+  const scope = { processor_id: processorId, ...instrumentScopeLabels(certificateId, 'certification') };
   if (isExpired(certificate, today)) {
     if (hasActiveSuccessor(certificate, successor, today)) return [];
     return [
@@ -118,6 +123,6 @@ export function lifecycleAlerts(certificate: Certificate, today: string, success
 export function certificateAlerts(input: CertificateUsageInput): AlertCandidate[] {
   return [
     ...classStandings(input).flatMap((standing) => classUsageAlerts(input.certificate, standing)),
-    ...lifecycleAlerts(input.certificate, input.today, input.successor),
+    ...(isCertificate(input.certificate) ? lifecycleAlerts(input.certificate, input.today, input.successor) : []),
   ];
 }

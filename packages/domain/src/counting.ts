@@ -27,8 +27,10 @@ export type { ClassCounts, DataClass };
  * (and another processor's never). Identifiers cannot hold control characters, so this id cannot
  * collide with a declared one.
  */
-export function pendingCertificateScopeId(processorId: string, certificateId: string): string {
-  return `\u0000pending\u0000${processorId}\u0000${certificateId}`;
+export function pendingCertificateScopeId(processorId: string, certificateId: string, mechanism = 'certification'): string {
+  // The mechanism is part of it so that an instrument of another kind never adopts these people.
+  const base = `\u0000pending\u0000${processorId}\u0000${certificateId}`;
+  return mechanism === 'certification' ? base : `${base}\u0000${mechanism}`;
 }
 
 /**
@@ -44,7 +46,7 @@ export function countingScopes(transfer: PreparedTransfer): ScopeKey[] {
   const scopes: ScopeKey[] = [{ level: 'processor', scopeId: processorId, year }];
   if (certificateId !== null && transfer.certificateOwnership === 'own') scopes.push({ level: 'certificate', scopeId: certificateId, year });
   if (certificateId !== null && transfer.certificateOwnership === 'pending') {
-    scopes.push({ level: 'certificate', scopeId: pendingCertificateScopeId(processorId, certificateId), year });
+    scopes.push({ level: 'certificate', scopeId: pendingCertificateScopeId(processorId, certificateId, transfer.mechanism), year });
   }
   if (transfer.groupId) scopes.push({ level: 'group', scopeId: transfer.groupId, year });
   return scopes;

@@ -21,6 +21,17 @@ export type Mechanism = (typeof MECHANISMS)[number];
 export const EXEMPTION_BASES = Object.freeze(['contract_necessity', 'hr_management', 'emergency'] as const);
 export type ExemptionBasis = (typeof EXEMPTION_BASES)[number];
 
+/**
+ * How the PI left: sent (`transfer`) or read from abroad while stored in China (`remote_access`).
+ * Overseas access counts as providing it abroad (CAC guidance on filing standard contracts):
+ * counting and scope rules are the same.
+ */
+export const CHANNELS = Object.freeze(['transfer', 'remote_access'] as const);
+export type Channel = (typeof CHANNELS)[number];
+
+/** Mechanisms whose transfers are made under an instrument the event cites. */
+export const INSTRUMENT_MECHANISMS = Object.freeze(['certification', 'standard_contract', 'security_assessment'] as const);
+
 const categoriesSchema = z.array(categoryCodeSchema).min(1).max(MAX_CATEGORIES);
 
 /** Exactly one of `id` (raw, pseudonymised on arrival) or `idHash` (already pseudonymised). */
@@ -40,7 +51,10 @@ export const subjectSchema = z
 export type EventSubject = z.infer<typeof subjectSchema>;
 
 const mechanismRules = [
-  { if: { required: ['mechanism'], properties: { mechanism: { const: 'certification' } } }, then: { required: ['certificateId'] } },
+  {
+    if: { required: ['mechanism'], properties: { mechanism: { const: 'certification' } } },
+    then: { anyOf: [{ required: ['certificateId'] }, { required: ['instrumentId'] }] },
+  },
   {
     if: { required: ['mechanism'], properties: { mechanism: { const: 'exempt' } } },
     then: { required: ['exemptionBasis'] },
@@ -54,7 +68,10 @@ export const egressEventSchema = z
     occurredAt: z.iso.datetime({ offset: true }),
     processorId: identifier(),
     certificateId: identifier().optional(),
+    /** The SCC filing or SA approval used (for certification, certificateId; or this, naming the certificate). */
+    instrumentId: identifier().optional(),
     mechanism: z.enum(MECHANISMS),
+    channel: z.enum(CHANNELS).default('transfer'),
     exemptionBasis: z.enum(EXEMPTION_BASES).optional(),
     system: identifier().optional(),
     recipient: recipientSchema,
@@ -65,8 +82,14 @@ export const egressEventSchema = z
   })
   .superRefine(
     (e, ctx) => {
-      if (e.mechanism === 'certification' && e.certificateId === undefined) {
+      if (e.mechanism === 'certification' && e.certificateId === undefined && e.instrumentId === undefined) {
         ctx.addIssue({ code: 'custom', path: ['certificateId'], message: 'is required when mechanism is certification' });
+      }
+      if (e.mechanism === 'certification' && e.certificateId !== undefined && e.instrumentId !== undefined && e.certificateId !== e.instrumentId) {
+        ctx.addIssue({ code: 'custom', path: ['instrumentId'], message: 'must equal certificateId when both are given' });
+      }
+      if (e.mechanism === 'exempt' && e.instrumentId !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['instrumentId'], message: 'is not allowed when mechanism is exempt' });
       }
       if (e.mechanism === 'exempt' && e.exemptionBasis === undefined) {
         ctx.addIssue({ code: 'custom', path: ['exemptionBasis'], message: 'is required when mechanism is exempt' });
@@ -85,6 +108,17 @@ export const egressEventSchema = z
   });
 
 export type EgressEvent = z.infer<typeof egressEventSchema>;
+
+/**
+ * The instrument an event cites: for certification its certificateId (or instrumentId), for a
+ * standard contract or an assessment its instrumentId (a certificateId there was never read);
+ * null when none (exempt, or none named).
+ */
+export function citedInstrumentId(event: { mechanism: string; certificateId?: string | undefined; instrumentId?: string | undefined }): string | null {
+  if (event.mechanism === 'certification') return event.certificateId ?? event.instrumentId ?? null;
+  if (event.mechanism === 'exempt') return null;
+  return event.instrumentId ?? null;
+}
 /** Event as produced (defaults not yet applied). */
 export type EgressEventInput = z.input<typeof egressEventSchema>;
 

@@ -1,4 +1,5 @@
-import { alertLabels, type AlertCandidate } from './alert-model.js';
+import { alertLabels, instrumentScopeLabels, type AlertCandidate } from './alert-model.js';
+import { INSTRUMENT_WORDS, OUT_OF_SCOPE_CONSEQUENCE, type InstrumentKind } from './instrument.js';
 
 /**
  * Alerts on individual transfers (SPEC §5): out of scope (label `reason`), important data under
@@ -16,8 +17,10 @@ interface IncidentCommon {
   /** Counting year of the transfers (alerts about them carry it). */
   year?: number | undefined;
   processorId: string;
-  /** Empty or null when the transfer was not made under a certificate. */
+  /** The instrument the transfers cite (a certificate under certification); empty or null when none. */
   certificateId: string | null;
+  /** Their mechanism (certification when not given): names the instrument's kind. */
+  mechanism?: string | undefined;
   /** Transfers in the window and the latest of them (event ids are producer ids, never subject ids). */
   events: number;
   lastEventId: string;
@@ -28,16 +31,17 @@ function transfers(s: IncidentCommon): string {
 }
 
 export function incidentAlert(s: IncidentSummary): AlertCandidate {
-  const scope = { processor_id: s.processorId, certificate_id: s.certificateId, year: s.year === undefined ? undefined : String(s.year) };
-  const under = s.certificateId ? `certificate ${s.certificateId}` : `processor ${s.processorId}`;
+  const kind = s.mechanism && s.mechanism !== 'exempt' ? (s.mechanism as InstrumentKind) : 'certification';
+  const scope = { processor_id: s.processorId, ...instrumentScopeLabels(s.certificateId, kind), year: s.year === undefined ? undefined : String(s.year) };
+  const under = s.certificateId ? `${INSTRUMENT_WORDS[kind]} ${s.certificateId}` : `processor ${s.processorId}`;
+  const consequence = OUT_OF_SCOPE_CONSEQUENCE[kind];
   switch (s.kind) {
     case 'out_of_scope':
       return {
         labels: alertLabels('OutOfScopeTransfer', 'critical', { ...scope, reason: s.reason }),
         summary: `${under}: transfer out of the declared scope (${s.reason})`,
         description:
-          `${transfers(s)} of processor ${s.processorId} outside the scope of ${under}: ${s.reason}. ` +
-          'Scope inconsistency obliges the certification body to suspend the certificate (Order No. 20 Art. 10).',
+          `${transfers(s)} of processor ${s.processorId} outside the scope of ${under}: ${s.reason}. ${consequence}`,
       };
     case 'important_data':
       return {

@@ -25,3 +25,7 @@ export * from './evidence-digest.js';
 export * from './evidence-signature.js';
 export * from './admission.js';
 export * from './pipeline-alerts.js';
+export * from './instrument.js';
+export * from './instrument-alerts.js';
+export * from './working-days.js';
+export * from './instrument-deadlines.js';

@@ -32,6 +32,13 @@ describe('package entry', () => {
       'pseudonymise',
       'subjectHash',
       'prepareTransfer',
+      'WORKING_DAY_YEARS',
+      'isWorkingDay',
+      'shiftWorkingDays',
+      'filingDueDate',
+      'filingDueSeverity',
+      'assessmentExtensionWindow',
+      'assessmentExtensionSeverity',
     ]) {
       expect(domain, name).toHaveProperty(name);
     }

@@ -93,3 +93,23 @@ export function joinReasons(reasons: readonly string[], max = 5): string {
   const head = reasons.slice(0, max).join('; ');
   return reasons.length > max ? `${head}; (+${reasons.length - max} more)` : head;
 }
+
+/**
+ * Parses `input` with `schema`, every error naming its field; when `idFromPath` is given, the
+ * body's `idField` must equal it (a PUT /…/:id body names the same thing as its path).
+ */
+export function parseWithPathId<T>(
+  schema: z.ZodType<T>,
+  input: unknown,
+  idField: string,
+  idFromPath: string | undefined,
+): { ok: true; value: T } | { ok: false; errors: string[] } {
+  const result = schema.safeParse(input, { error: safeErrorMap });
+  const errors = result.success ? [] : formatIssues(result.error.issues);
+  if (idFromPath !== undefined) {
+    const id = typeof input === 'object' && input !== null ? (input as Record<string, unknown>)[idField] : undefined;
+    if (typeof id === 'string' && id !== idFromPath) errors.push(`${idField}: must match the id in the path`);
+  }
+  if (!result.success || errors.length > 0) return { ok: false, errors };
+  return { ok: true, value: result.data };
+}

@@ -1,6 +1,6 @@
 import { chinaDate } from './calendar.js';
-import type { EgressEvent } from './event.js';
-import type { Certificate } from './scope.js';
+import { citedInstrumentId, type EgressEvent } from './event.js';
+import { instrumentKind, type Instrument } from './instrument.js';
 import { withinValidity } from './scope.js';
 
 /**
@@ -32,7 +32,9 @@ export const OUT_OF_SCOPE_REASONS: readonly OutOfScopeReason[] = Object.freeze([
   'category_not_in_scope',
 ] as const);
 
-type ScopeEvent = Pick<EgressEvent, 'mechanism' | 'certificateId' | 'processorId' | 'occurredAt' | 'recipient' | 'purpose' | 'categories'> & {
+type ScopeEvent = Pick<EgressEvent, 'mechanism' | 'processorId' | 'occurredAt' | 'recipient' | 'purpose' | 'categories'> & {
+  certificateId?: string | undefined;
+  instrumentId?: string | undefined;
   importantData?: boolean | undefined;
   subjects?: ReadonlyArray<{ categories?: readonly string[] | undefined }>;
 };
@@ -52,30 +54,36 @@ export function eventCategoryCodes(event: Pick<ScopeEvent, 'categories' | 'subje
 
 /**
  * Reasons the event is outside the scope version in force when it occurred; empty when in scope.
- * Applies only to mechanism 'certification' (other mechanisms return []). A certificate not
- * declared yet gives no reason but important data (the transfer is pending: judged once it is
- * declared). A certificate belongs to its processor: another processor citing it is out of scope
- * (`certificate_of_other_processor`) and nothing else of that scope is judged. Validity is judged
- * by the China date of `occurredAt` within validFrom..validTo inclusive.
+ * Applies to transfers made under an instrument they cite (certification, standard contract,
+ * security assessment); others return []. An instrument not declared yet gives no reason but
+ * important data (the transfer is pending: judged once it is declared). An instrument belongs to
+ * its processor: another processor citing it is out of scope (`certificate_of_other_processor`)
+ * and nothing else of that scope is judged; one of another kind than the mechanism is judged by
+ * NoValidInstrument, not against its scope. Validity is judged by the China date of `occurredAt` within
+ * validFrom..validTo inclusive (open-ended without validTo). Important data may go abroad only
+ * after a security assessment (2024 Provisions Art. 7): a reason under the other two kinds.
  */
-export function outOfScopeReasons(event: ScopeEvent, certificate: Certificate | undefined): OutOfScopeReason[] {
-  if (event.mechanism !== 'certification') return [];
-  const importantData: OutOfScopeReason[] = event.importantData ? ['important_data'] : [];
-  if (!certificate || certificate.certificateId !== event.certificateId) return importantData;
-  if (certificate.processorId !== event.processorId) return ['certificate_of_other_processor', ...importantData];
+export function outOfScopeReasons(event: ScopeEvent, instrument: Instrument | undefined): OutOfScopeReason[] {
+  const cited = citedInstrumentId(event);
+  // A standard-contract or assessment transfer citing no instrument is judged by NoValidInstrument instead.
+  if (cited === null) return [];
+  const importantData: OutOfScopeReason[] = event.importantData && event.mechanism !== 'security_assessment' ? ['important_data'] : [];
+  if (!instrument || instrument.certificateId !== cited) return importantData;
+  if (instrument.processorId !== event.processorId) return ['certificate_of_other_processor', ...importantData];
+  // An instrument of another kind than the mechanism is not the transfer's: NoValidInstrument judges it.
+  if (instrumentKind(instrument) !== event.mechanism) return importantData;
   const reasons: OutOfScopeReason[] = [];
-  if (certificate.status !== 'active') reasons.push('certificate_not_active');
-  if (!withinValidity(certificate, chinaDate(event.occurredAt))) reasons.push('outside_validity');
-  // Important data may never go under certification.
-  if (event.importantData) reasons.push('important_data');
+  if (instrument.status !== 'active') reasons.push('certificate_not_active');
+  if (!withinValidity(instrument, chinaDate(event.occurredAt))) reasons.push('outside_validity');
+  reasons.push(...importantData);
 
-  const declared = certificate.recipients.filter((r) => r.id === event.recipient.id);
+  const declared = instrument.recipients.filter((r) => r.id === event.recipient.id);
   if (declared.length === 0) reasons.push('recipient_not_in_scope');
-  const countries = declared.length > 0 ? declared : certificate.recipients;
+  const countries = declared.length > 0 ? declared : instrument.recipients;
   if (!countries.some((r) => r.country === event.recipient.country)) reasons.push('country_not_in_scope');
 
-  if (!certificate.purposes.includes(event.purpose)) reasons.push('purpose_not_in_scope');
-  const scopeCategories = new Set(certificate.categories);
+  if (!instrument.purposes.includes(event.purpose)) reasons.push('purpose_not_in_scope');
+  const scopeCategories = new Set(instrument.categories);
   if (eventCategoryCodes(event).some((c) => !scopeCategories.has(c))) reasons.push('category_not_in_scope');
   return reasons;
 }

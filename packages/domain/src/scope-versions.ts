@@ -1,4 +1,4 @@
-import type { Certificate } from './scope.js';
+import type { Instrument } from './instrument.js';
 
 /**
  * Versions of a declared scope over time (SPEC §2 "Judging over time"). A scope is amended,
@@ -6,7 +6,8 @@ import type { Certificate } from './scope.js';
  * transfer is judged against the version in force when it occurred, not when it arrived.
  */
 export interface ScopeVersion {
-  certificate: Certificate;
+  /** The declared scope: a certificate or an instrument of another kind. */
+  certificate: Instrument;
   /** Applies to transfers that occurred at or after this instant, until the next version's. */
   effectiveFrom: Date;
   /** When it was declared (the server's clock), for the record. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { addMonthsToDate, isValidDate, lastDayOfYears } from './calendar.js';
 import { categoryCodeSchema, identifier, MAX_LONG_ID_LENGTH, overseasRecipientSchema, purposeSchema } from './fields.js';
-import { formatIssues, safeErrorMap } from './issues.js';
+import { parseWithPathId } from './issues.js';
 import { CEILINGS } from './pathway.js';
 
 /** Declared scope of a certification (SPEC §4; Order No. 20). */
@@ -20,54 +20,75 @@ export const DEFAULT_ALERTING = Object.freeze({
   renewalLeadDays: 30,
 });
 
-const dateSchema = z.iso.date({ error: 'must be a calendar date YYYY-MM-DD' });
+export const dateSchema = z.iso.date({ error: 'must be a calendar date YYYY-MM-DD' });
 
-const alertingSchema = z.strictObject({
+export const alertingSchema = z.strictObject({
   /** Utilisation levels, strictly ascending, each in (0, 1]. */
   levels: z.array(z.number().gt(0).lte(1)).min(1).max(10).default([...DEFAULT_ALERTING.levels]),
   forecastHorizonDays: z.int().min(1).max(366).default(DEFAULT_ALERTING.forecastHorizonDays),
   renewalLeadDays: z.int().min(0).max(366).default(DEFAULT_ALERTING.renewalLeadDays),
 });
 
+/** Declared volume caps; never above the ceilings N ≤ 999,999 and S ≤ 9,999 under a certificate or standard contract. */
+export const ceilingLimitsSchema = z.strictObject({
+  nonSensitive: z
+    .int()
+    .min(0)
+    .max(CEILINGS.nonSensitive, `must not exceed ${CEILINGS.nonSensitive} (1,000,000 以上 requires a security assessment)`),
+  sensitive: z
+    .int()
+    .min(0)
+    .max(CEILINGS.sensitive, `must not exceed ${CEILINGS.sensitive} (10,000 以上 requires a security assessment)`),
+});
+export type ScopeLimits = z.infer<typeof ceilingLimitsSchema>;
+
+/** The fields every declared scope has, whatever its kind (SPEC §4). */
+export const scopeFields = {
+  processorId: identifier(),
+  groupId: identifier().optional(),
+  validFrom: dateSchema,
+  status: z.enum(CERTIFICATE_STATUSES as readonly [CertificateStatus, ...CertificateStatus[]]).default('active'),
+  /** The successor's id; an expired scope with an active successor stops alerting. */
+  supersededBy: identifier().optional(),
+  recipients: z.array(overseasRecipientSchema).min(1).max(10_000),
+  categories: z.array(categoryCodeSchema).min(1).max(1_000),
+  purposes: z.array(purposeSchema).min(1).max(1_000),
+  /**
+   * When this version takes effect (RFC 3339): it judges the transfers that occurred from then on,
+   * until a later version's. Default: now; a scope's first version applies from the start.
+   */
+  effectiveFrom: z.iso.datetime({ offset: true }).optional(),
+  alerting: alertingSchema.default({
+    levels: [...DEFAULT_ALERTING.levels],
+    forecastHorizonDays: DEFAULT_ALERTING.forecastHorizonDays,
+    renewalLeadDays: DEFAULT_ALERTING.renewalLeadDays,
+  }),
+};
+
+/** A date (YYYY-MM-DD) or an instant, e.g. when a renewal was applied for. */
+export const dateOrInstantSchema = z.union([dateSchema, z.iso.datetime({ offset: true })]);
+
 export const certificateSchema = z
   .strictObject({
     certificateId: identifier(),
-    processorId: identifier(),
-    groupId: identifier().optional(),
+    processorId: scopeFields.processorId,
+    groupId: scopeFields.groupId,
     issuedBy: identifier(MAX_LONG_ID_LENGTH),
-    validFrom: dateSchema,
+    validFrom: scopeFields.validFrom,
     /** Last day of validity (inclusive). */
     validTo: dateSchema,
-    status: z.enum(CERTIFICATE_STATUSES as readonly [CertificateStatus, ...CertificateStatus[]]).default('active'),
-    renewalAppliedAt: z.union([dateSchema, z.iso.datetime({ offset: true })]).optional(),
-    /** The successor certificate's id; an expired certificate with an active successor stops alerting. */
-    supersededBy: identifier().optional(),
+    status: scopeFields.status,
+    renewalAppliedAt: dateOrInstantSchema.optional(),
+    supersededBy: scopeFields.supersededBy,
     /** A CII operator may not use certification (PIPL Art. 40): must be false. */
     ciiOperator: z.boolean().default(false),
     /** Declared caps; must not exceed the ceilings N ≤ 999,999 and S ≤ 9,999. */
-    limits: z.strictObject({
-      nonSensitive: z
-        .int()
-        .min(0)
-        .max(CEILINGS.nonSensitive, `must not exceed ${CEILINGS.nonSensitive} (1,000,000 以上 requires a security assessment)`),
-      sensitive: z
-        .int()
-        .min(0)
-        .max(CEILINGS.sensitive, `must not exceed ${CEILINGS.sensitive} (10,000 以上 requires a security assessment)`),
-    }),
-    recipients: z.array(overseasRecipientSchema).min(1).max(10_000),
-    categories: z.array(categoryCodeSchema).min(1).max(1_000),
-    purposes: z.array(purposeSchema).min(1).max(1_000),
-    /**
-     * When this version takes effect (RFC 3339): it judges the transfers that occurred from then on,
-     * until a later version's. Default: now; a certificate's first version applies from the start.
-     */
-    effectiveFrom: z.iso.datetime({ offset: true }).optional(),
-    alerting: alertingSchema.default({
-      levels: [...DEFAULT_ALERTING.levels],
-      forecastHorizonDays: DEFAULT_ALERTING.forecastHorizonDays,
-      renewalLeadDays: DEFAULT_ALERTING.renewalLeadDays,
-    }),
+    limits: ceilingLimitsSchema,
+    recipients: scopeFields.recipients,
+    categories: scopeFields.categories,
+    purposes: scopeFields.purposes,
+    effectiveFrom: scopeFields.effectiveFrom,
+    alerting: scopeFields.alerting,
   })
   // Cross-field rules also run when other fields are invalid, so one response lists every error.
   .superRefine((c, ctx) => scopeRules(c, ctx), { when: (payload) => typeof payload.value === 'object' && payload.value !== null })
@@ -77,14 +98,19 @@ export const certificateSchema = z
   });
 
 /** Rules spanning several fields; defensive because it also sees partly invalid input. */
-function scopeRules(c: { ciiOperator?: unknown; validFrom?: unknown; validTo?: unknown; alerting?: unknown }, ctx: z.RefinementCtx): void {
+export function scopeRules(
+  c: { ciiOperator?: unknown; validFrom?: unknown; validTo?: unknown; alerting?: unknown },
+  ctx: z.RefinementCtx,
+  /** Longest validity; null: none (a standard contract runs as long as the parties agree). */
+  maxValidityYears: number | null = MAX_VALIDITY_YEARS,
+): void {
   if (c.ciiOperator === true) {
     ctx.addIssue({ code: 'custom', path: ['ciiOperator'], message: 'must be false: a CII operator may not use certification' });
   }
   if (typeof c.validFrom === 'string' && typeof c.validTo === 'string' && isValidDate(c.validFrom) && isValidDate(c.validTo)) {
     if (c.validTo < c.validFrom) {
       ctx.addIssue({ code: 'custom', path: ['validTo'], message: 'must not be before validFrom' });
-    } else if (c.validTo > lastDayOfYears(c.validFrom, MAX_VALIDITY_YEARS)) {
+    } else if (maxValidityYears !== null && c.validTo > lastDayOfYears(c.validFrom, maxValidityYears)) {
       ctx.addIssue({ code: 'custom', path: ['validTo'], message: 'must be at most validFrom + 3 years − 1 day (2026-01-01 → 2028-12-31)' });
     }
   }
@@ -110,14 +136,8 @@ export type CertificateValidation = { ok: true; certificate: Certificate } | { o
  * 999999 ..."). When `idFromPath` is given, `certificateId` must equal it.
  */
 export function validateCertificate(input: unknown, idFromPath?: string): CertificateValidation {
-  const result = certificateSchema.safeParse(input, { error: safeErrorMap });
-  const errors = result.success ? [] : formatIssues(result.error.issues);
-  if (idFromPath !== undefined) {
-    const id = typeof input === 'object' && input !== null ? (input as { certificateId?: unknown }).certificateId : undefined;
-    if (typeof id === 'string' && id !== idFromPath) errors.push('certificateId: must match the id in the path');
-  }
-  if (!result.success || errors.length > 0) return { ok: false, errors };
-  return { ok: true, certificate: result.data };
+  const result = parseWithPathId(certificateSchema, input, 'certificateId', idFromPath);
+  return result.ok ? { ok: true, certificate: result.value } : result;
 }
 
 /** Date a renewal application is due: validTo − 6 months (month-end clamped). */
@@ -125,7 +145,7 @@ export function renewalDueDate(c: Pick<Certificate, 'validTo'>): string {
   return addMonthsToDate(c.validTo, -RENEWAL_MONTHS_BEFORE_EXPIRY);
 }
 
-/** True when the China date `date` falls within validFrom..validTo inclusive. */
-export function withinValidity(c: Pick<Certificate, 'validFrom' | 'validTo'>, date: string): boolean {
-  return date >= c.validFrom && date <= c.validTo;
+/** True when the China date `date` falls within validFrom..validTo inclusive (no validTo: open-ended). */
+export function withinValidity(c: { validFrom: string; validTo?: string | undefined }, date: string): boolean {
+  return date >= c.validFrom && (c.validTo === undefined || date <= c.validTo);
 }

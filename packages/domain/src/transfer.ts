@@ -2,7 +2,8 @@ import { yearOf } from './calendar.js';
 import type { CategoryCatalogue, Classification } from './catalogue.js';
 import type { DataClass } from './classes.js';
 import { sortClasses } from './classes.js';
-import type { EgressEvent } from './event.js';
+import { citedInstrumentId, type Channel, type EgressEvent } from './event.js';
+import { instrumentKind } from './instrument.js';
 import type { OutOfScopeReason } from './outOfScope.js';
 import { eventCategoryCodes, outOfScopeReasons } from './outOfScope.js';
 import { versionInForce, type ScopeVersion } from './scope-versions.js';
@@ -45,15 +46,19 @@ export interface PreparedTransfer {
   /** Counting year (China time) of occurredAt. */
   year: number;
   processorId: string;
-  /** Set only for mechanism 'certification': the certificate the transfer cites. */
+  /**
+   * The instrument the transfer cites (its certificate under certification, its SCC filing or SA
+   * approval otherwise); null when none. Named for the certificates it held first.
+   */
   certificateId: string | null;
-  /** Set with certificateId: whether it counts against that certificate. */
+  /** Set with certificateId: whether it counts against that instrument. */
   certificateOwnership: CertificateOwnership | null;
   /** effectiveFrom (ISO) of the scope version that judged it; null when none did. */
   scopeVersion: string | null;
   /** The processor's group (its settings are the one source of membership). */
   groupId: string | null;
   mechanism: EgressEvent['mechanism'];
+  channel: Channel;
   exemptionBasis: string | null;
   system: string | null;
   recipientId: string;
@@ -84,15 +89,19 @@ export interface PrepareContext {
   phoneRegion?: NormaliseOptions['phoneRegion'];
 }
 
-/** The version a transfer is judged against, and whose certificate it cites. */
+/**
+ * The version a transfer is judged against, and whether it counts against the instrument it cites:
+ * only its own processor's, of the kind its mechanism names (`foreign` otherwise).
+ */
 export function judgeAgainst(
-  transfer: { mechanism: string; processorId: string; occurredAt: Date },
+  transfer: { mechanism: string; processorId: string; occurredAt: Date; instrumentId: string | null },
   versions: readonly ScopeVersion[] | undefined,
 ): { version: ScopeVersion | undefined; ownership: CertificateOwnership | null } {
-  if (transfer.mechanism !== 'certification') return { version: undefined, ownership: null };
+  if (transfer.mechanism === 'exempt' || transfer.instrumentId === null) return { version: undefined, ownership: null };
   const version = versions && versions.length > 0 ? versionInForce(versions, transfer.occurredAt) : undefined;
   if (!version) return { version: undefined, ownership: 'pending' };
-  return { version, ownership: version.certificate.processorId === transfer.processorId ? 'own' : 'foreign' };
+  const own = version.certificate.processorId === transfer.processorId && instrumentKind(version.certificate) === transfer.mechanism;
+  return { version, ownership: own ? 'own' : 'foreign' };
 }
 
 /**
@@ -136,18 +145,19 @@ export function prepareTransfer(event: EgressEvent, ctx: PrepareContext): Prepar
 
   const occurredAt = new Date(event.occurredAt);
   const domestic = isDomesticRecipient(event.recipient);
-  const { version, ownership } = judgeAgainst({ mechanism: event.mechanism, processorId: event.processorId, occurredAt }, ctx.versions);
+  const instrumentId = citedInstrumentId(event);
+  const { version, ownership } = judgeAgainst({ mechanism: event.mechanism, processorId: event.processorId, occurredAt, instrumentId }, ctx.versions);
   return {
     eventId: event.eventId,
     occurredAt,
     year: yearOf(occurredAt),
     processorId: event.processorId,
-    // Only a certification transfer is "made under" a certificate and counts against its caps.
-    certificateId: event.mechanism === 'certification' ? (event.certificateId ?? null) : null,
+    certificateId: instrumentId,
     certificateOwnership: ownership,
     scopeVersion: version ? version.effectiveFrom.toISOString() : null,
     groupId: processor?.groupId ?? null,
     mechanism: event.mechanism,
+    channel: event.channel,
     exemptionBasis: event.exemptionBasis ?? null,
     system: event.system ?? null,
     recipientId: event.recipient.id,

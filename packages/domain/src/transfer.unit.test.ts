@@ -37,6 +37,7 @@ describe('prepareTransfer', () => {
       scopeVersion: '1970-01-01T00:00:00.000Z',
       groupId: 'acme',
       mechanism: 'certification',
+      channel: 'transfer',
       exemptionBasis: null,
       system: 'hr',
       recipientId: 'acme-gmbh',

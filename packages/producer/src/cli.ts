@@ -10,7 +10,8 @@ const USAGE = `Usage:
       One raw subject id per input line → its idHash per output line (same normalisation and
       HMAC key as the monitor). Prefer stdin: ids given as arguments show in the process list.
   pi-egress-producer event --processor <id> --mechanism <${MECHANISMS.join('|')}>
-      [--certificate <id>] [--exemption-basis <basis>] --recipient <id>:<country> --purpose <text>
+      [--certificate <id>] [--instrument <id>] [--channel <transfer|remote_access>]
+      [--exemption-basis <basis>] --recipient <id>:<country> --purpose <text>
       --categories <code,code> [--system <id>] [--important-data] [--event-id <id>]
       [--occurred-at <RFC 3339>] [--key-file <file>] < ids.txt
       One valid event on stdout; with a key (EGRESS_SUBJECT_KEY or --key-file) the subjects are sent
@@ -60,6 +61,8 @@ async function eventCommand(args: string[]): Promise<void> {
       processor: { type: 'string' },
       mechanism: { type: 'string' },
       certificate: { type: 'string' },
+      instrument: { type: 'string' },
+      channel: { type: 'string' },
       'exemption-basis': { type: 'string' },
       recipient: { type: 'string' },
       purpose: { type: 'string' },
@@ -85,6 +88,8 @@ async function eventCommand(args: string[]): Promise<void> {
     importantData: values['important-data'],
     subjects: ids.map((id) => ({ id })),
     ...(values.certificate ? { certificateId: values.certificate } : {}),
+    ...(values.instrument ? { instrumentId: values.instrument } : {}),
+    ...(values.channel ? { channel: values.channel as EgressEventInput['channel'] } : {}),
     ...(values['exemption-basis'] ? { exemptionBasis: values['exemption-basis'] as EgressEventInput['exemptionBasis'] } : {}),
     ...(values.system ? { system: values.system } : {}),
     ...(values['event-id'] ? { eventId: values['event-id'] } : {}),

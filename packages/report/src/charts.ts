@@ -28,7 +28,8 @@ export interface MonthCounts {
 export function cumulativeSpec(
   months: readonly MonthCounts[],
   dataClass: DataClass,
-  cap: number,
+  /** null: no cap declared (an assessment declaring none): no cap or level lines. */
+  cap: number | null,
   levels: readonly number[],
   labels: ReportLabels,
   lastMonth: string,
@@ -36,10 +37,10 @@ export function cumulativeSpec(
   let total = 0;
   const points = months.filter((m) => m.month <= lastMonth).map((m) => ({ month: m.month, people: (total += m[dataClass]) }));
   const lines = [
-    { y: cap, label: `${labels.chart.cap} ${cap.toLocaleString('en-US')}`, dash: [] as number[] },
-    ...levels.map((level) => ({ y: level * cap, label: labels.chart.level(Math.round(level * 100)), dash: [4, 3] })),
+    ...(cap === null ? [] : [{ y: cap, label: `${labels.chart.cap} ${cap.toLocaleString('en-US')}`, dash: [] as number[] }]),
+    ...(cap === null ? [] : levels.map((level) => ({ y: level * cap, label: labels.chart.level(Math.round(level * 100)), dash: [4, 3] }))),
   ];
-  const top = Math.max(cap, total) * 1.08 || 1;
+  const top = Math.max(cap ?? 0, total) * 1.08 || 1;
   return {
     // The whole chart, axes included, in 320 × 230 px (its caption is the page's): two fit side by side on A4.
     autosize: { type: 'fit', contains: 'padding' },

@@ -82,7 +82,7 @@ function summary(pack: EvidencePack, t: ReportLabels): string {
   const levels = levelsOf(pack);
   const rows = DATA_CLASSES.map((c) => {
     const { count, cap } = pack.counts[c];
-    const reached = levels.filter((l) => count >= l * cap).map((l) => `${Math.round(l * 100)} %`);
+    const reached = levels.filter((l) => cap !== null && count >= l * cap).map((l) => `${Math.round(l * 100)} %`);
     return [t.classes[c], ...classFigures(pack, c), reached.join(', ') || t.levelNotReached, formatCount(pack.processorCounts[c])];
   });
   const c = t.columns;
@@ -232,7 +232,9 @@ ${section(
 /** The figures of one class as the key-figures row states them, in order: count, cap, utilisation, headroom. */
 function classFigures(pack: EvidencePack, c: DataClass): string[] {
   const { count, cap, utilization } = pack.counts[c];
-  return [formatCount(count), formatCount(cap), formatPercent(utilization), formatCount(Math.max(0, cap - count))];
+  return cap === null
+    ? [formatCount(count), '—', '—', '—']
+    : [formatCount(count), formatCount(cap), formatPercent(utilization), formatCount(Math.max(0, cap - count))];
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import type { InstrumentKind, InstrumentUse } from '@pi-egress/domain';
 import { selectRows } from './client.js';
 import { toClickHouseTime, type ScopeLevel } from './scope.js';
 
@@ -14,6 +15,7 @@ interface IncidentCounts {
   year: number;
   processorId: string;
   certificateId: string | null;
+  mechanism: string;
   events: number;
   lastEventId: string;
 }
@@ -23,6 +25,7 @@ interface Row {
   year: number;
   processor_id: string;
   certificate_id: string;
+  cited_mechanism: string;
   reason: string;
   codes: string[];
   events: number | string;
@@ -33,7 +36,7 @@ interface Row {
 // event or a re-judgement still alerts. A pending transfer (its certificate not declared yet) is
 // not judged yet.
 const RECENT = `greatest(occurred_at, ingested_at, judged_at) >= {since:DateTime64(3, 'UTC')} AND NOT pending`;
-const SUMMARY = 'year, processor_id, certificate_id, uniqExact(event_id) AS events, argMax(event_id, ingested_at) AS last_event_id';
+const SUMMARY = 'year, processor_id, certificate_id, any(mechanism) AS cited_mechanism, uniqExact(event_id) AS events, argMax(event_id, ingested_at) AS last_event_id';
 const BY = 'GROUP BY year, processor_id, certificate_id';
 
 /**
@@ -70,11 +73,38 @@ export class AlertInputs {
       { since: toClickHouseTime(since) },
     );
     return rows.map((row): IncidentRow => {
-      const common = { year: Number(row.year), processorId: row.processor_id, certificateId: row.certificate_id || null, events: Number(row.events), lastEventId: row.last_event_id };
+      const common = { year: Number(row.year), processorId: row.processor_id, certificateId: row.certificate_id || null, mechanism: row.cited_mechanism, events: Number(row.events), lastEventId: row.last_event_id };
       if (row.kind === 'out_of_scope') return { ...common, kind: row.kind, reason: row.reason };
       if (row.kind === 'unknown_category') return { ...common, kind: row.kind, codes: row.codes };
       return { ...common, kind: row.kind };
     });
+  }
+
+  /**
+   * Counted transfers under an instrument mechanism since `since` (pending ones included: under a
+   * standard contract or an assessment an undeclared instrument is a gap), per processor,
+   * mechanism and cited instrument, with how many occurred while it was not active or valid.
+   */
+  async instrumentUses(since: Date): Promise<InstrumentUse[]> {
+    const rows = await selectRows<{ year: number; processor_id: string; mechanism: InstrumentKind; certificate_id: string; events: string; last_event_id: string; inactive: string }>(
+      this.client,
+      `SELECT year, processor_id, mechanism, certificate_id, uniqExact(event_id) AS events, argMax(event_id, ingested_at) AS last_event_id,
+              uniqExactIf(event_id, hasAny(out_of_scope_reasons, ['certificate_not_active', 'outside_validity'])) AS inactive
+       FROM transfers FINAL
+       WHERE counted AND NOT domestic AND mechanism IN ('certification', 'standard_contract', 'security_assessment')
+         AND greatest(occurred_at, ingested_at, judged_at) >= {since:DateTime64(3, 'UTC')}
+       GROUP BY year, processor_id, mechanism, certificate_id`,
+      { since: toClickHouseTime(since) },
+    );
+    return rows.map((row) => ({
+      year: Number(row.year),
+      processorId: row.processor_id,
+      mechanism: row.mechanism,
+      instrumentId: row.certificate_id || null,
+      events: Number(row.events),
+      lastEventId: row.last_event_id,
+      inactiveEvents: Number(row.inactive),
+    }));
   }
 
   /** Every scope-year that received people, with the server time of its latest insert. */

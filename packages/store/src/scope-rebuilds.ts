@@ -45,10 +45,11 @@ export class ScopeRebuilds {
     });
   }
 
-  /** The people of a processor's transfers that cited `certificateId` before it was declared. */
-  adoptPending(processorId: string, certificateId: string): Promise<void> {
+  /** The people of a processor's transfers that cited the instrument `certificateId` (of that mechanism) before it was declared. */
+  adoptPending(processorId: string, certificateId: string, mechanism = 'certification'): Promise<void> {
     return this.writer.exclusive(async () => {
-      await this.client.command({ query: COPY_PENDING, query_params: { pending: pendingCertificateScopeId(processorId, certificateId), scopeId: certificateId } });
+      const pending = pendingCertificateScopeId(processorId, certificateId, mechanism);
+      await this.client.command({ query: COPY_PENDING, query_params: { pending, scopeId: certificateId } });
     });
   }
 }

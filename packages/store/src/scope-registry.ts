@@ -1,5 +1,15 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { defaultProcessorSettings, versionTimeline, type Certificate, type ProcessorSettings, type ScopeVersion } from '@pi-egress/domain';
+import {
+  defaultProcessorSettings,
+  instrumentKind,
+  isCertificate,
+  versionTimeline,
+  type Certificate,
+  type Instrument,
+  type InstrumentKind,
+  type ProcessorSettings,
+  type ScopeVersion,
+} from '@pi-egress/domain';
 import { selectRows } from './client.js';
 import { fromClickHouseTime, toClickHouseTime } from './scope.js';
 
@@ -44,8 +54,8 @@ export class ScopeRegistry {
     private readonly reloadMs = 5_000,
   ) {}
 
-  /** Adds a version of a scope; `effectiveFrom` decides which transfers it judges. */
-  async putVersion(certificate: Certificate, effectiveFrom: Date): Promise<ScopeVersion> {
+  /** Adds a version of a scope (an instrument of any kind); `effectiveFrom` decides which transfers it judges. */
+  async putVersion(certificate: Instrument, effectiveFrom: Date): Promise<ScopeVersion> {
     const declaredAt = new Date();
     await this.client.insert({
       table: 'scope_versions',
@@ -91,23 +101,35 @@ export class ScopeRegistry {
     this.epochs.set(epoch.groupId, epoch);
   }
 
-  /** The version in force now-or-latest: the scope as it stands (the last of the timeline). */
-  async certificate(id: string): Promise<Certificate | undefined> {
+  /** An instrument of any kind as it stands: the last version of its timeline. */
+  async instrument(id: string): Promise<Instrument | undefined> {
     await this.fresh();
     return this.versions.get(id)?.at(-1)?.certificate;
   }
 
-  /** Every version of a scope, in timeline order (empty: not declared). */
+  /** The certificate as it stands; undefined when `id` is not a certificate (or an instrument of another kind). */
+  async certificate(id: string): Promise<Certificate | undefined> {
+    const instrument = await this.instrument(id);
+    return instrument && isCertificate(instrument) ? instrument : undefined;
+  }
+
+  /** Every version of an instrument (a certificate or another kind), in timeline order (empty: not declared). */
   async certificateVersions(id: string): Promise<ScopeVersion[]> {
     await this.fresh();
     return this.versions.get(id) ?? [];
   }
 
-  async listCertificates(): Promise<Certificate[]> {
+  /** Every instrument as it stands, by id; only those of `kind` and of `processorId` when given. */
+  async listInstruments(filter: { kind?: InstrumentKind | undefined; processorId?: string | undefined } = {}): Promise<Instrument[]> {
     await this.fresh();
     return [...this.versions.values()]
       .map((timeline) => timeline.at(-1)!.certificate)
+      .filter((i) => (filter.kind === undefined || instrumentKind(i) === filter.kind) && (filter.processorId === undefined || i.processorId === filter.processorId))
       .sort((a, b) => a.certificateId.localeCompare(b.certificateId));
+  }
+
+  async listCertificates(): Promise<Certificate[]> {
+    return (await this.listInstruments()).filter(isCertificate);
   }
 
   /** A processor's settings; one never declared gets the defaults (no group). */
@@ -164,9 +186,9 @@ export class ScopeRegistry {
       const id = version.certificate.certificateId;
       byId.set(id, [...(byId.get(id) ?? []), version]);
     };
-    for (const row of legacy) add({ certificate: JSON.parse(row.body) as Certificate, effectiveFrom: new Date(0), declaredAt: fromClickHouseTime(row.updated_at) });
+    for (const row of legacy) add({ certificate: JSON.parse(row.body) as Instrument, effectiveFrom: new Date(0), declaredAt: fromClickHouseTime(row.updated_at) });
     for (const row of versions) {
-      add({ certificate: JSON.parse(row.body) as Certificate, effectiveFrom: fromClickHouseTime(row.effective_from), declaredAt: fromClickHouseTime(row.declared_at) });
+      add({ certificate: JSON.parse(row.body) as Instrument, effectiveFrom: fromClickHouseTime(row.effective_from), declaredAt: fromClickHouseTime(row.declared_at) });
     }
     this.versions = new Map([...byId].map(([id, list]) => [id, versionTimeline(list)]));
     this.processors = new Map(

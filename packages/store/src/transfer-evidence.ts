@@ -3,19 +3,21 @@ import { selectRows } from './client.js';
 import { fromClickHouseTime, toClickHouseTime } from './scope.js';
 
 /**
- * Transfers of one certificate-year stored by `asOf`, each with its latest judgement made by then
+ * Transfers of one instrument-year stored by `asOf` (made under its mechanism: a transfer citing it
+ * under another is not made under it), each with its latest judgement made by then
  * (a re-judgement after asOf does not change a pack of asOf). Another processor's transfers that
  * cite the certificate are not its transfers (they never count against it), and a transfer still
  * pending its certificate's declaration was not judged by it.
  */
 const CERTIFICATE_TRANSFERS = `SELECT * FROM (
     SELECT * FROM transfers
-    WHERE certificate_id = {certificateId:String} AND year = {year:UInt16}
+    WHERE certificate_id = {certificateId:String} AND mechanism = {mechanism:String} AND year = {year:UInt16}
       AND ingested_at <= {asOf:DateTime64(3, 'UTC')} AND judged_at <= {asOf:DateTime64(3, 'UTC')}
     ORDER BY event_id, judged_at DESC LIMIT 1 BY event_id)
   WHERE NOT pending AND NOT has(out_of_scope_reasons, 'certificate_of_other_processor')`;
 
-export type BreakdownDimension = 'recipient' | 'country' | 'category' | 'purpose' | 'system';
+/** `channel`: transfer or remote_access (overseas access to PI stored in China counts the same). */
+export type BreakdownDimension = 'recipient' | 'country' | 'category' | 'purpose' | 'system' | 'channel';
 
 export interface BreakdownRow {
   dimension: BreakdownDimension;
@@ -64,8 +66,8 @@ interface IncidentRow {
 export class TransferEvidence {
   constructor(private readonly client: ClickHouseClient) {}
 
-  /** Transfers and subject records per recipient, country, category, purpose and system. */
-  async breakdowns(certificateId: string, year: number, asOf: Date): Promise<BreakdownRow[]> {
+  /** Transfers and subject records per recipient, country, category, purpose, system and channel. */
+  async breakdowns(certificateId: string, year: number, asOf: Date, mechanism = 'certification'): Promise<BreakdownRow[]> {
     const rows = await selectRows<{ dimension: BreakdownDimension; value: string; country: string; transfers: number; subject_records: number; out_of_scope: number }>(
       this.client,
       `SELECT d.1 AS dimension, d.2 AS value, d.3 AS country, count() AS transfers,
@@ -73,11 +75,11 @@ export class TransferEvidence {
        FROM (${CERTIFICATE_TRANSFERS})
        ARRAY JOIN arrayConcat(
          [('recipient', toString(recipient_id), toString(recipient_country)), ('country', toString(recipient_country), ''),
-          ('purpose', toString(purpose), ''), ('system', toString(system), '')],
+          ('purpose', toString(purpose), ''), ('system', toString(system), ''), ('channel', toString(channel), '')],
          arrayMap(c -> ('category', toString(c), ''), categories)) AS d
        WHERE NOT domestic
        GROUP BY dimension, value, country ORDER BY dimension, value, country`,
-      { certificateId, year, asOf: toClickHouseTime(asOf) },
+      { certificateId, year, asOf: toClickHouseTime(asOf), mechanism },
     );
     return rows.map((row) => ({
       dimension: row.dimension,
@@ -90,17 +92,17 @@ export class TransferEvidence {
   }
 
   /** Transfers to recipients in mainland China (CN): recorded, not outbound, never counted; shown apart. */
-  async domestic(certificateId: string, year: number, asOf: Date): Promise<{ transfers: number; subjectRecords: number }> {
+  async domestic(certificateId: string, year: number, asOf: Date, mechanism = 'certification'): Promise<{ transfers: number; subjectRecords: number }> {
     const [row] = await selectRows<{ transfers: number | string; subject_records: number | string }>(
       this.client,
       `SELECT count() AS transfers, sum(subject_count) AS subject_records FROM (${CERTIFICATE_TRANSFERS}) WHERE domestic`,
-      { certificateId, year, asOf: toClickHouseTime(asOf) },
+      { certificateId, year, asOf: toClickHouseTime(asOf), mechanism },
     );
     return { transfers: Number(row?.transfers ?? 0), subjectRecords: Number(row?.subject_records ?? 0) };
   }
 
   /** Every transfer that was out of scope or used a code missing from the catalogue, in event-time order. */
-  async incidents(certificateId: string, year: number, asOf: Date): Promise<IncidentTransfer[]> {
+  async incidents(certificateId: string, year: number, asOf: Date, mechanism = 'certification'): Promise<IncidentTransfer[]> {
     const rows = await selectRows<IncidentRow>(
       this.client,
       `SELECT event_id, toString(occurred_at) AS occurred_at_text, recipient_id, recipient_country, purpose, system, categories,
@@ -108,7 +110,7 @@ export class TransferEvidence {
        FROM (${CERTIFICATE_TRANSFERS})
        WHERE notEmpty(out_of_scope_reasons) OR notEmpty(unknown_categories)
        ORDER BY occurred_at, event_id`,
-      { certificateId, year, asOf: toClickHouseTime(asOf) },
+      { certificateId, year, asOf: toClickHouseTime(asOf), mechanism },
     );
     return rows.map((row) => ({
       eventId: row.event_id,

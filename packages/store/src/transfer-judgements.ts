@@ -36,14 +36,14 @@ const PAGE = 10_000;
 export class TransferJudgements {
   constructor(private readonly client: ClickHouseClient) {}
 
-  /** Certification transfers citing `certificateId` that occurred in [from, to), page by page. */
+  /** Transfers citing the instrument `certificateId` (any kind) that occurred in [from, to), page by page. */
   async *citing(certificateId: string, from: Date, to: Date | undefined): AsyncGenerator<StoredTransferRow[]> {
     let after = '';
     for (;;) {
       const page = await selectRows<StoredTransferRow>(
         this.client,
         `SELECT * FROM transfers FINAL
-         WHERE certificate_id = {certificateId:String} AND mechanism = 'certification'
+         WHERE certificate_id = {certificateId:String} AND mechanism != 'exempt'
            AND occurred_at >= {from:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}
            AND event_id > {after:String}
          ORDER BY event_id LIMIT {page:UInt32}`,

@@ -15,4 +15,19 @@ export class TransferQueries {
     );
     return Number(row?.n ?? 0) > 0;
   }
+
+  /**
+   * The processor's counted transfers of the year per mechanism and cited instrument ('' when none),
+   * with their channels: which instrument each counted transfer used.
+   */
+  async instrumentUse(processorId: string, year: number): Promise<Array<{ mechanism: string; instrumentId: string; channel: string; transfers: number }>> {
+    const rows = await selectRows<{ mechanism: string; instrument_id: string; channel: string; transfers: number | string }>(
+      this.client,
+      `SELECT mechanism, certificate_id AS instrument_id, channel, count() AS transfers FROM transfers FINAL
+       WHERE processor_id = {processorId:String} AND year = {year:UInt16} AND counted
+       GROUP BY mechanism, instrument_id, channel ORDER BY mechanism, instrument_id, channel`,
+      { processorId, year },
+    );
+    return rows.map((row) => ({ mechanism: row.mechanism, instrumentId: row.instrument_id, channel: row.channel, transfers: Number(row.transfers) }));
+  }
 }

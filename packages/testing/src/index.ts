@@ -3,6 +3,7 @@
 // (The engine itself is started once per run by global-setup.ts, named in vitest.config.ts.)
 export * from './api.js';
 export * from './domain-fixtures.js';
+export * from './evaluated-api.js';
 export * from './events.js';
 export * from './monitor-process.js';
 export * from './repo-root.js';

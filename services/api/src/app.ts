@@ -14,6 +14,7 @@ import { guardRoutes } from './route-guard.js';
 import { admissionRoutes } from './routes/admission.js';
 import { alertRoutes } from './routes/alerts.js';
 import { certificateRoutes } from './routes/certificates.js';
+import { instrumentRoutes } from './routes/instruments.js';
 import { eventRoutes } from './routes/events.js';
 import { evidenceRoutes } from './routes/evidence.js';
 import { healthRoutes } from './routes/health.js';
@@ -62,6 +63,7 @@ export async function buildApi(options: ApiOptions & { logger: Logger }): Promis
     healthRoutes,
     runbookRoutes,
     certificateRoutes,
+    instrumentRoutes,
     eventRoutes,
     usageRoutes,
     alertRoutes,

@@ -88,6 +88,8 @@ describe('the API answers every documented route and status as documented', () =
   });
 
   const lookup = { certificateId: 'CERT-1', year: 2026, subjectId: 'contract-0@example.com' };
+  const { certificateId: _certificateId, issuedBy: _issuedBy, validTo: _validTo, ...sccScope } = makeCertificate();
+  const contract = { ...sccScope, kind: 'standard_contract', instrumentId: 'SCC-1' };
   const proposal = { ...makeEvent({ subjects: subjects(1, 'proposal') }), eventId: undefined };
   const cases = (): Record<string, Record<number, Call>> => ({
     'GET /healthz': { 200: () => api.call(null, 'GET', '/healthz'), 503: () => broken.call(null, 'GET', '/healthz') },
@@ -124,6 +126,35 @@ describe('the API answers every documented route and status as documented', () =
       400: () => api.call('viewer', 'GET', '/v1/certificates/%01/versions'),
       404: () => api.call('viewer', 'GET', '/v1/certificates/NOPE/versions'),
       ...guarded('viewer', 'ingest', 'GET', '/v1/certificates/CERT-1/versions'),
+    },
+    'PUT /v1/instruments/{id}': {
+      200: () => api.call('admin', 'PUT', '/v1/instruments/SCC-1', contract),
+      400: () => api.call('admin', 'PUT', '/v1/instruments/OTHER', contract),
+      ...guarded('admin', 'viewer', 'PUT', '/v1/instruments/SCC-1', contract),
+      ...withBody('admin', 'PUT', '/v1/instruments/SCC-1'),
+    },
+    'GET /v1/instruments': {
+      200: () => api.call('viewer', 'GET', '/v1/instruments?kind=standard_contract&processorId=P1'),
+      400: () => api.call('viewer', 'GET', '/v1/instruments?kind=treaty'),
+      ...guarded('viewer', 'ingest', 'GET', '/v1/instruments'),
+    },
+    'GET /v1/instruments/{id}': {
+      200: () => api.call('viewer', 'GET', '/v1/instruments/CERT-1'),
+      400: () => api.call('viewer', 'GET', '/v1/instruments/A%01B'),
+      404: () => api.call('viewer', 'GET', '/v1/instruments/NOPE'),
+      ...guarded('viewer', 'ingest', 'GET', '/v1/instruments/CERT-1'),
+    },
+    'GET /v1/instruments/{id}/usage': {
+      200: () => api.call('viewer', 'GET', '/v1/instruments/CERT-1/usage?year=2026'),
+      400: () => api.call('viewer', 'GET', '/v1/instruments/CERT-1/usage?year=0x7EA'),
+      404: () => api.call('viewer', 'GET', '/v1/instruments/NOPE/usage'),
+      ...guarded('viewer', 'ingest', 'GET', '/v1/instruments/CERT-1/usage'),
+    },
+    'GET /v1/instruments/{id}/evidence': {
+      200: () => api.call('auditor', 'GET', '/v1/instruments/CERT-1/evidence?year=2026'),
+      400: () => api.call('auditor', 'GET', '/v1/instruments/CERT-1/evidence?format=xml'),
+      404: () => api.call('auditor', 'GET', '/v1/instruments/NOPE/evidence'),
+      ...guarded('auditor', 'viewer', 'GET', '/v1/instruments/CERT-1/evidence'),
     },
     'GET /v1/incidents': {
       200: () => api.call('viewer', 'GET', '/v1/incidents?year=2026&status=open'),

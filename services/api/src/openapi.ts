@@ -3,6 +3,10 @@ import type { FastifyInstance } from 'fastify';
 /** The tags of the OpenAPI document, each route in one. */
 export const API_TAGS = [
   { name: 'certificates', description: 'Declared certificate scopes (SPEC §4): admin writes, viewers read' },
+  {
+    name: 'instruments',
+    description: 'Instruments of the three pathways (PIPL Art. 38): certificates, standard-contract filings, security-assessment approvals',
+  },
   { name: 'processors', description: 'Processor settings: group, CII status, whether exempt transfers count' },
   { name: 'events', description: 'HTTP ingest of egress events (SPEC §3)' },
   { name: 'usage', description: 'Distinct individuals per class this calendar year at the three counting levels' },

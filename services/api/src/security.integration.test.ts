@@ -8,6 +8,11 @@ import { admittedRoles, ROLES, type Role } from './auth.js';
  */
 const SPEC_ROLES: Record<string, Role> = {
   'PUT /v1/certificates/:id': 'admin',
+  'PUT /v1/instruments/:id': 'admin',
+  'GET /v1/instruments': 'viewer',
+  'GET /v1/instruments/:id': 'viewer',
+  'GET /v1/instruments/:id/usage': 'viewer',
+  'GET /v1/instruments/:id/evidence': 'auditor',
   'PUT /v1/processors/:id': 'admin',
   'GET /v1/certificates': 'viewer',
   'GET /v1/certificates/:id': 'viewer',

@@ -12,7 +12,11 @@ import {
   splittingRiskAlerts,
   yearOf,
   type AlertCandidate,
-  type Certificate,
+  instrumentDeadlineAlerts,
+  isCertificate,
+  noValidInstrumentAlert,
+  pathwayInstrumentAlert,
+  type Instrument,
   type ClassCounts,
   type ClassStanding,
 } from '@pi-egress/domain';
@@ -24,8 +28,11 @@ export interface Assessment {
   year: number;
   /** Every year judged: the current one and each past year whose counts changed late (see CountCache). */
   years: number[];
-  /** `superseded`: expired with an active declared successor (CertificateExpired is quiet). */
-  certificates: Array<{ certificate: Certificate; year: number; standings: ClassStanding[]; superseded: boolean }>;
+  /**
+   * Every instrument (certificates and the other kinds) per year judged. `superseded`: expired with
+   * an active declared successor (CertificateExpired is quiet).
+   */
+  certificates: Array<{ certificate: Instrument; year: number; standings: ClassStanding[]; superseded: boolean }>;
   processors: Array<{ processorId: string; year: number; counts: ClassCounts }>;
   groups: Array<{ groupId: string; year: number; counts: ClassCounts; members: string[] }>;
   candidates: AlertCandidate[];
@@ -46,17 +53,23 @@ export async function assess(ctx: MonitorContext, counts: CountCache, options: {
   const now = ctx.now();
   const year = yearOf(now);
   const today = chinaDate(now);
-  const [certificateList, groupIds, incidents] = await Promise.all([
-    ctx.store.scopes.listCertificates(),
+  const since = new Date(now.getTime() - options.incidentWindowMs);
+  const [certificateList, groupIds, incidents, instrumentUses] = await Promise.all([
+    ctx.store.scopes.listInstruments(),
     ctx.store.scopes.groups(),
-    ctx.store.alerts.inputs.incidents(new Date(now.getTime() - options.incidentWindowMs)),
+    ctx.store.alerts.inputs.incidents(since),
+    ctx.store.alerts.inputs.instrumentUses(since),
     counts.refresh(),
   ]);
+  const instrumentById = new Map(certificateList.map((i) => [i.certificateId, i]));
   const years = counts.yearsToJudge(now, year, options.incidentWindowMs);
   const certificatesOf = new Map<string, string[]>();
-  for (const c of certificateList) certificatesOf.set(c.processorId, [...(certificatesOf.get(c.processorId) ?? []), c.certificateId]);
+  for (const c of certificateList.filter(isCertificate)) certificatesOf.set(c.processorId, [...(certificatesOf.get(c.processorId) ?? []), c.certificateId]);
   const processorIds = new Set<string>(certificateList.map((c) => c.processorId));
-  const successorOf = (c: Certificate) => certificateList.find((s) => s.certificateId === c.supersededBy);
+  const byProcessor = new Map<string, Instrument[]>();
+  for (const i of certificateList) byProcessor.set(i.processorId, [...(byProcessor.get(i.processorId) ?? []), i]);
+  const instrumentsOf = (processorId: string) => byProcessor.get(processorId) ?? [];
+  const successorOf = (c: Instrument) => (c.supersededBy === undefined ? undefined : instrumentById.get(c.supersededBy));
   const assessment: Assessment = { year, years, certificates: [], processors: [], groups: [], candidates: [] };
 
   for (const y of years) {
@@ -67,7 +80,8 @@ export async function assess(ctx: MonitorContext, counts: CountCache, options: {
       const key = { level: 'certificate', scopeId: certificate.certificateId, year: y } as const;
       const input = { certificate, counts: counts.counts(key), dailyNew: counts.dailyNew(key), today: day, year: y };
       const standings = classStandings(input);
-      const superseded = isExpired(certificate, today) && hasActiveSuccessor(certificate, successorOf(certificate), today);
+      const successor = successorOf(certificate);
+      const superseded = isCertificate(certificate) && isExpired(certificate, today) && successor !== undefined && isCertificate(successor) && hasActiveSuccessor(certificate, successor, today);
       assessment.certificates.push({ certificate, year: y, standings, superseded });
       const usage = standings.flatMap((standing) => classUsageAlerts(certificate, current ? standing : { ...standing, forecast: null }));
       assessment.candidates.push(...inYear(y, usage));
@@ -78,6 +92,9 @@ export async function assess(ctx: MonitorContext, counts: CountCache, options: {
       const processorCounts = counts.counts({ level: 'processor', scopeId: processorId, year: y });
       assessment.processors.push({ processorId, year: y, counts: processorCounts });
       assessment.candidates.push(...inYear(y, pathwayCeilingAlerts(processorId, processorCounts, certificatesOf.get(processorId) ?? [])));
+      const { ciiOperator } = await ctx.store.scopes.processor(processorId);
+      const gap = pathwayInstrumentAlert({ processorId, year: y, counts: processorCounts, ciiOperator, instruments: instrumentsOf(processorId), day });
+      if (gap) assessment.candidates.push(gap);
       const key = { level: 'processor', scopeId: processorId, year: y } as const;
       const early = { entity: { level: 'processor', id: processorId } as const, counts: processorCounts, dailyNew: counts.dailyNew(key), today: day, year: y };
       assessment.candidates.push(...entityThresholdAlerts(early, { forecast: current }));
@@ -93,7 +110,15 @@ export async function assess(ctx: MonitorContext, counts: CountCache, options: {
       assessment.candidates.push(...entityThresholdAlerts(early, { forecast: current }));
     }
   }
-  assessment.candidates.push(...certificateList.flatMap((certificate) => lifecycleAlerts(certificate, today, successorOf(certificate))));
+  assessment.candidates.push(...certificateList.filter(isCertificate).flatMap((certificate) => {
+    const successor = successorOf(certificate);
+    return lifecycleAlerts(certificate, today, successor && isCertificate(successor) ? successor : undefined);
+  }));
+  assessment.candidates.push(...certificateList.flatMap((instrument) => instrumentDeadlineAlerts(instrument, today)));
+  for (const use of instrumentUses) {
+    const alert = noValidInstrumentAlert(use, use.instrumentId === null ? undefined : instrumentById.get(use.instrumentId));
+    if (alert) assessment.candidates.push(alert);
+  }
   assessment.candidates.push(...incidents.map(incidentAlert));
   return assessment;
 }

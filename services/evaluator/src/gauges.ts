@@ -1,5 +1,5 @@
 import { zeroAlertsFiring, type Metrics } from '@pi-egress/core';
-import { addDaysToDate, chinaDayStart, classLabel, DATA_CLASSES, levelLabel, type ActiveAlert } from '@pi-egress/domain';
+import { addDaysToDate, chinaDayStart, classLabel, DATA_CLASSES, instrumentKind, isCertificate, levelLabel, type ActiveAlert, type Instrument } from '@pi-egress/domain';
 import type { Assessment } from './assess.js';
 
 /**
@@ -23,17 +23,22 @@ export function publishGauges(metrics: Metrics, assessment: Assessment, firing: 
   }
   zeroAlertsFiring(metrics);
   for (const { certificate, standings, year } of assessment.certificates) {
+    const owner = instrumentSeriesLabels(certificate);
     for (const s of standings) {
-      const labels = { processor_id: certificate.processorId, certificate_id: certificate.certificateId, class: classLabel(s.dataClass), year: String(year) };
+      const labels = { ...owner, class: classLabel(s.dataClass), year: String(year) };
       metrics.individuals.set(labels, s.count);
       metrics.cap.set(labels, s.cap);
       metrics.utilization.set(labels, s.utilization);
       if (s.forecast && year === assessment.year) metrics.forecastCapTimestamp.set(labels, chinaDayStart(s.forecast.date).getTime() / 1000);
-      for (const level of certificate.alerting.levels) metrics.alertLevel.set({ ...labels, level: levelLabel(level) }, level);
+      if (!isCertificate(certificate)) continue;
+      // Read by the Prometheus rules, which judge certificates (the evaluator judges every kind).
+      const certificateLabels = { processor_id: certificate.processorId, certificate_id: certificate.certificateId, class: labels.class, year: labels.year };
+      for (const level of certificate.alerting.levels) metrics.alertLevel.set({ ...certificateLabels, level: levelLabel(level) }, level);
     }
   }
   // Per certificate, once: its forecast horizon (read by the Prometheus rules), validity and successor.
   for (const { certificate, superseded } of assessment.certificates.filter((c) => c.year === assessment.year)) {
+    if (!isCertificate(certificate)) continue;
     const owner = { processor_id: certificate.processorId, certificate_id: certificate.certificateId };
     metrics.forecastHorizon.set(owner, certificate.alerting.forecastHorizonDays * 86_400);
     // End of the last day of validity, China time.
@@ -44,8 +49,21 @@ export function publishGauges(metrics: Metrics, assessment: Assessment, firing: 
   // Processor totals (all counted transfers, whatever the mechanism) carry no certificate_id.
   for (const { processorId, counts, year } of assessment.processors) {
     for (const dataClass of DATA_CLASSES) {
-      metrics.individuals.set({ processor_id: processorId, certificate_id: '', class: classLabel(dataClass), year: String(year) }, counts[dataClass]);
+      const labels = { processor_id: processorId, certificate_id: '', instrument_id: '', instrument_kind: '', class: classLabel(dataClass), year: String(year) };
+      metrics.individuals.set(labels, counts[dataClass]);
     }
   }
   for (const alert of firing) metrics.alertsFiring.inc({ alertname: alert.labels.alertname, severity: alert.labels.severity });
+}
+
+/** The scope labels of an instrument's series: certificate_id for a certificate (as always), instrument_id and instrument_kind for the other kinds. */
+function instrumentSeriesLabels(i: Instrument) {
+  const kind = instrumentKind(i);
+  const certificate = kind === 'certification';
+  return {
+    processor_id: i.processorId,
+    certificate_id: certificate ? i.certificateId : '',
+    instrument_id: certificate ? '' : i.certificateId,
+    instrument_kind: certificate ? '' : kind,
+  };
 }

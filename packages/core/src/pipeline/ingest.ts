@@ -1,4 +1,4 @@
-import { parseEvent, prepareTransfer, type EgressEvent, type PreparedTransfer } from '@pi-egress/domain';
+import { citedInstrumentId, parseEvent, prepareTransfer, type EgressEvent, type PrepareContext, type PreparedTransfer } from '@pi-egress/domain';
 import { isDataRefused, type WriteResult } from '@pi-egress/store';
 import type { MonitorContext } from '../context.js';
 import { ok, refused, type Refused, type RejectionCode, type StepResult } from './step-result.js';
@@ -34,13 +34,20 @@ export function validateStep(input: unknown, now: Date): StepResult<EgressEvent>
   return parsed.ok ? ok(parsed.event) : refused('validate', parsed.code, parsed.reason, parsed.eventId);
 }
 
-/** prepare: pseudonymise at once (nothing raw goes further), classify, judge against the scope. */
-export async function prepareStep(ctx: MonitorContext, event: EgressEvent): Promise<PreparedTransfer> {
+/** What judging an event needs: the versions of the instrument it cites and its processor's settings. */
+export async function judgingContext(ctx: MonitorContext, event: EgressEvent): Promise<Pick<PrepareContext, 'versions' | 'processor'>> {
+  const instrumentId = citedInstrumentId(event);
   const [versions, processor] = await Promise.all([
-    event.certificateId ? ctx.store.scopes.certificateVersions(event.certificateId) : undefined,
+    instrumentId ? ctx.store.scopes.certificateVersions(instrumentId) : undefined,
     ctx.store.scopes.processor(event.processorId),
   ]);
-  return prepareTransfer(event, { key: ctx.subjectKey, catalogue: ctx.catalogue, versions, processor, phoneRegion: ctx.phoneRegion });
+  return { versions, processor };
+}
+
+/** prepare: pseudonymise at once (nothing raw goes further), classify, judge against the scope. */
+export async function prepareStep(ctx: MonitorContext, event: EgressEvent): Promise<PreparedTransfer> {
+  const judging = await judgingContext(ctx, event);
+  return prepareTransfer(event, { key: ctx.subjectKey, catalogue: ctx.catalogue, phoneRegion: ctx.phoneRegion, ...judging });
 }
 
 interface WriteOutcome {

@@ -1,5 +1,5 @@
 import { declareCertificate, putProcessorSettings } from '@pi-egress/core';
-import { certificateSchema, validateCertificate } from '@pi-egress/domain';
+import { certificateSchema, certificateView, validateCertificate } from '@pi-egress/domain';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireRole } from '../auth.js';
@@ -101,7 +101,7 @@ export const certificateRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, 
         response: responses({ 200: z.object({ certificates: z.array(certificateAnswer) }) }),
       },
     },
-    async () => ({ certificates: await ctx.store.scopes.listCertificates() }),
+    async () => ({ certificates: (await ctx.store.scopes.listCertificates()).map(certificateView) }),
   );
 
   app.get(
@@ -119,7 +119,7 @@ export const certificateRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, 
     async (request) => {
       const certificate = await ctx.store.scopes.certificate(request.params.id);
       if (!certificate) throw new ApiError(404, 'not_found', 'no certificate with this id');
-      return certificate;
+      return certificateView(certificate);
     },
   );
 

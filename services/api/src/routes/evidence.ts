@@ -1,5 +1,6 @@
 import { createEvidencePack, ephemeralEvidenceKey, type EvidenceKey, type EvidencePack, type MonitorContext } from '@pi-egress/core';
 import { serialiseSigned, yearOf } from '@pi-egress/domain';
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireRole } from '../auth.js';
@@ -47,6 +48,27 @@ export async function packForRequest(
   return pack;
 }
 
+const evidenceQuery = z.strictObject({ ...packQuery, format: z.enum(['json', 'csv']).default('json') });
+const evidenceResponses = responses(
+  {
+    200: z
+      .looseObject({ certificateId: z.string(), year: z.int(), asOf: z.string(), signature: z.looseObject({}) })
+      .describe('The signed pack (JSON), or with format=csv the same as a spreadsheet-ready CSV'),
+  },
+  404,
+  503,
+);
+
+function sendPack(reply: FastifyReply, pack: EvidencePack, format: 'json' | 'csv') {
+  if (format === 'csv') {
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="evidence-${pack.year}-${pack.asOf.replaceAll(':', '')}.csv"`)
+      .send(evidenceCsv(pack));
+  }
+  return reply.type('application/json; charset=utf-8').send(serialiseSigned(pack));
+}
+
 /** The auditor's evidence pack of one certificate-year (SPEC §6), signed with Ed25519, and the report rendered from it. */
 export const evidenceRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, options) => {
   const { ctx, tokens, evidenceKey } = options;
@@ -65,29 +87,29 @@ export const evidenceRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, opt
           'incident records, alert history, audit log, SHA-256 digest over the sorted first-seen pseudonyms per class, Ed25519 signature. ' +
           'Check it with `pi-egress-evidence verify`.',
         params: evidenceParams,
-        querystring: z.strictObject({ ...packQuery, format: z.enum(['json', 'csv']).default('json') }),
+        querystring: evidenceQuery,
         produces: ['application/json', 'text/csv'],
-        response: responses(
-          {
-            200: z
-              .looseObject({ certificateId: z.string(), year: z.int(), asOf: z.string(), signature: z.looseObject({}) })
-              .describe('The signed pack (JSON), or with format=csv the same as a spreadsheet-ready CSV'),
-          },
-          404,
-          503,
-        ),
+        response: evidenceResponses,
       },
     },
-    async (request, reply) => {
-      const pack = await packForRequest(ctx, signingKey, request.params.id, request.query);
-      if (request.query.format === 'csv') {
-        return reply
-          .type('text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="evidence-${pack.year}-${pack.asOf.replaceAll(':', '')}.csv"`)
-          .send(evidenceCsv(pack));
-      }
-      return reply.type('application/json; charset=utf-8').send(serialiseSigned(pack));
+    async (request, reply) => sendPack(reply, await packForRequest(ctx, signingKey, request.params.id, request.query), request.query.format),
+  );
+
+  app.get(
+    '/v1/instruments/:id/evidence',
+    {
+      onRequest: requireRole(tokens, 'auditor'),
+      schema: {
+        tags: ['evidence', 'instruments'],
+        summary: 'Signed evidence pack of an instrument-year (any kind)',
+        description: 'The evidence pack of a certificate, standard contract or assessment approval, as for certificates; `scope.kind` names the kind.',
+        params: evidenceParams,
+        querystring: evidenceQuery,
+        produces: ['application/json', 'text/csv'],
+        response: evidenceResponses,
+      },
     },
+    async (request, reply) => sendPack(reply, await packForRequest(ctx, signingKey, request.params.id, request.query), request.query.format),
   );
 
   await app.register(reportRoute, { ...options, signingKey });

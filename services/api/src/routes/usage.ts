@@ -1,4 +1,4 @@
-import { certificateUsage, groupUsage, processorUsage } from '@pi-egress/core';
+import { certificateUsage, groupUsage, processorUsageWithInstruments } from '@pi-egress/core';
 import { yearOf } from '@pi-egress/domain';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -14,7 +14,7 @@ const classUsage = z.object({
   utilization: z.number().optional(),
   forecastCapDate: z.string().nullable().optional(),
 });
-const usageReport = z.object({
+export const usageReport = z.object({
   year: z.int(),
   asOf: z.string().describe('The instant the counts are exact at (RFC 3339)'),
   pathway: z.string().describe('Transfer pathway the processor count requires (SPEC §2)'),
@@ -22,6 +22,14 @@ const usageReport = z.object({
   sensitive: classUsage,
 });
 const memberCount = z.object({ count: z.int() });
+const processorReport = usageReport.extend({
+  instruments: z
+    .array(z.object({ instrumentId: z.string(), kind: z.string(), status: z.string(), nonSensitive: classUsage, sensitive: classUsage, transfers: z.int() }))
+    .describe("The processor's instruments of every kind, with their counts, caps and the counted transfers that used each"),
+  transfers: z
+    .array(z.object({ mechanism: z.string(), instrumentId: z.string().nullable(), channel: z.string(), transfers: z.int() }))
+    .describe('Counted transfers per mechanism, cited instrument (null: none) and channel'),
+});
 const groupReport = usageReport.extend({
   groupId: z.string(),
   members: z.array(z.object({ processorId: z.string(), nonSensitive: memberCount, sensitive: memberCount })),
@@ -44,8 +52,8 @@ export const usageRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, { ctx,
 
   app.get(
     '/v1/processors/:id/usage',
-    { onRequest: viewer, schema: { tags: ['usage'], summary: 'Counts of a processor over all its counted transfers', description: 'Distinct individuals per class this year at the processor level, and the pathway they require.', params: idParams, querystring: yearQuery, response: responses({ 200: usageReport }) } },
-    async (request) => processorUsage(ctx, request.params.id, yearOfRequest(request.query.year)),
+    { onRequest: viewer, schema: { tags: ['usage'], summary: 'Counts of a processor over all its counted transfers', description: 'Distinct individuals per class this year at the processor level, the pathway they require, and per instrument its counts, caps and the counted transfers that used it.', params: idParams, querystring: yearQuery, response: responses({ 200: processorReport }) } },
+    async (request) => processorUsageWithInstruments(ctx, request.params.id, yearOfRequest(request.query.year)),
   );
 
   app.get(
