@@ -6,7 +6,7 @@ import {
   MAX_SUBJECTS_PER_EVENT,
   parseEvent,
 } from './event.js';
-import { acmeEvent } from '@pi-egress/testing';
+import { acmeEvent } from '@pi-egress/testing/fixtures';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
 const HASH = 'a'.repeat(64);

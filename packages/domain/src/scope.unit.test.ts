@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { acmeScopeInput } from '@pi-egress/testing';
+import { acmeScopeInput } from '@pi-egress/testing/fixtures';
 import { certificateSchema, renewalDueDate, validateCertificate, withinValidity } from './scope.js';
 
 const base = () => ({ ...acmeScopeInput(), certificateId: 'CERT-2026-001', groupId: 'acme', status: 'active', ciiOperator: false });

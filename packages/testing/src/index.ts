@@ -2,9 +2,7 @@
 // campaign: the test store and API on the real engine, the built monitor as a process, fixtures.
 // (The engine itself is started once per run by global-setup.ts, named in vitest.config.ts.)
 export * from './api.js';
-export * from './domain-fixtures.js';
 export * from './evaluated-api.js';
-export * from './events.js';
+export * from './fixtures.js';
 export * from './monitor-process.js';
-export * from './repo-root.js';
 export * from './store.js';
