@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The one entry point behind `npm start`, `npm test`, `npm run bench|faults|lint`.
+// The one entry point behind `npm start`, `npm test`, `npm run test:unit|bench|faults|lint`.
 // A fresh Debian machine has only Node 20 and npm: this script installs what each command needs
 // (system packages through apt when run as root, npm packages through pnpm), builds, then runs.
 import { spawnSync } from 'node:child_process';
@@ -87,8 +87,16 @@ function build() {
   pnpm(['exec', 'turbo', 'run', 'build', '--output-logs=errors-only']);
 }
 
-/** Type-checks every package's sources (turbo) and then every test file against them. */
+/**
+ * Biome's check: `lint` (the linter) until the one-time reformat of the whole tree, then `ci`
+ * (formatter check + linter); see biome.jsonc.
+ */
+const BIOME_CHECK = 'lint';
+
+/** Lints and format-checks (Biome), type-checks every package's sources (turbo) and then every test file against them. */
 function lint() {
+  step(`lint: biome ${BIOME_CHECK}`);
+  pnpm(['exec', 'biome', BIOME_CHECK]);
   step('lint: type-check sources and tests');
   pnpm(['exec', 'turbo', 'run', 'lint', '--output-logs=errors-only']);
   pnpm(['exec', 'tsc', '-p', 'tsconfig.tests.json']);
@@ -133,6 +141,12 @@ switch (command) {
     step('vitest (unit, integration, end-to-end)');
     runVitest(extra);
     break;
+  case 'test:unit':
+    // Unit tests only (*.unit.test.ts): no engine, no build, no Debian packages; seconds.
+    installNodePackages();
+    step('vitest --project unit');
+    runVitest(['--project', 'unit', ...extra]);
+    break;
   case 'bench':
   case 'faults':
     installSystemPackages(TEST_SYSTEM_PACKAGES);
@@ -141,6 +155,6 @@ switch (command) {
     run(process.execPath, [`test/dist/${command === 'bench' ? 'bench' : 'faults'}/main.js`, ...extra]);
     break;
   default:
-    console.error(`unknown command ${command}: use start | test | build | lint | bench | faults`);
+    console.error(`unknown command ${command}: use start | test | test:unit | build | lint | bench | faults`);
     process.exit(2);
 }

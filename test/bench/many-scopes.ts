@@ -19,7 +19,7 @@ import { Registry } from 'prom-client';
 import { withBenchEngine } from './bench-engine.js';
 import { benchCertificate, benchEvent } from './monitor-rig.js';
 import { topQueries, type QueryCost } from './query-log.js';
-import { perSecond, summarise, thousands, timed, type Latency } from './stats.js';
+import { perSecond, summarise, thousands, timed, timeEach, type Latency } from './stats.js';
 
 const TOKEN = 'bench-scopes-token-0123456789';
 const EVENTS_PER_REQUEST = 200;
@@ -103,16 +103,6 @@ async function ingest(url: string, layout: ScopeLayout, events: number, tag: str
   );
 }
 
-async function repeat(count: number, operation: (i: number) => Promise<number | void>): Promise<number[]> {
-  const samples: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const started = performance.now();
-    const reported = await operation(i);
-    samples.push(typeof reported === 'number' ? reported : performance.now() - started);
-  }
-  return samples;
-}
-
 export async function runScopeScale(
   clickhouseUrl: string,
   layout: ScopeLayout,
@@ -160,10 +150,10 @@ export async function runScopeScale(
     const evaluation = [...cycles];
     const queries = await topQueries(store, database, cyclesFrom);
     let scrapeBytes = 0;
-    const scrape = await repeat(opts.scrapes, async () => {
+    const scrape = await timeEach(opts.scrapes, async () => {
       scrapeBytes = (await (await fetch(`${url}/metrics`)).text()).length;
     });
-    const admission = await repeat(opts.admissions, async (i) => {
+    const admission = await timeEach(opts.admissions, async (i) => {
       const c = (i * 7919) % layout.certificates;
       const people = Array.from({ length: 10 }, (_, s) => ({ id: `${database}-${(i * 13) % opts.events}-${s}@bench.example` }));
       const { eventId: _eventId, occurredAt: _occurredAt, ...proposal } = benchEvent('x', certificateId(c), processorId(processorOf(layout, c)), people);
@@ -177,9 +167,9 @@ export async function runScopeScale(
       eventsPerSecond: perSecond(opts.events, ingested.ms),
       recordsPerSecond: perSecond(opts.events * PEOPLE_PER_EVENT, ingested.ms),
       evaluation: summarise(evaluation),
-      scrape: summarise(scrape),
+      scrape,
       scrapeBytes,
-      admission: summarise(admission),
+      admission,
       queries,
     };
   } finally {

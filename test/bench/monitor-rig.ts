@@ -4,11 +4,10 @@ import { CEILINGS } from '@pi-egress/domain';
 import { openStore, type Store } from '@pi-egress/store';
 import { Kafka, logLevel } from 'kafkajs';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { makeCertificate } from '../fixtures/events.js';
+import { makeCertificate, type MonitorProcess, startMonitorProcess } from '@pi-egress/testing';
 import { MOCK_TUNING_ENV } from '../harness/ingest-kafka.js';
 import { startKafkaMock, type KafkaMock } from '../harness/kafka-mock.js';
 import { removeDir, tempDir } from '../harness/process.js';
-import { startMonitorProcess, type MonitorProcess } from '../setup/monitor-process.js';
 
 export const BENCH_TOPIC = 'pi.egress.events';
 export const BENCH_SUBJECT_KEY = 'bench-subject-key';

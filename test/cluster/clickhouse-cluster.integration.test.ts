@@ -7,10 +7,8 @@ import { CategoryCatalogue, validateCertificate } from '@pi-egress/domain';
 import { appliedVersions, Checkpointer, connect, loadMigrations, migrateDown, migrateUp, openStore, type ScopeKey, type Store } from '@pi-egress/store';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCertificate, makeEvent, subjects } from '../fixtures/events.js';
+import { makeCertificate, makeEvent, openTestStore, startTestApi, subjects } from '@pi-egress/testing';
 import { startClickHouseCluster, type ClickHouseCluster } from '../harness/clickhouse-cluster.js';
-import { startTestApi } from '../setup/api.js';
-import { openTestStore } from '../setup/store.js';
 
 const SUBJECT_KEY = 'cluster-test-subject-key';
 const catalogue = new CategoryCatalogue();

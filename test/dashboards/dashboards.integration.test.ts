@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCertificate, makeEvent, subjects } from '../fixtures/events.js';
+import { clickhouseUrl, makeCertificate, makeEvent, type MonitorProcess, startMonitorProcess, subjects } from '@pi-egress/testing';
 import {
   CLICKHOUSE_PLUGIN,
   dashboardsDir,
@@ -25,8 +25,6 @@ import { MOCK_TUNING_ENV } from '../harness/ingest-kafka.js';
 import { startKafkaMock, type KafkaMock } from '../harness/kafka-mock.js';
 import { pollUntil, sleep } from '../harness/process.js';
 import { startPrometheus, type PrometheusInstance } from '../harness/prometheus.js';
-import { startMonitorProcess, type MonitorProcess } from '../setup/monitor-process.js';
-import { clickhouseUrl } from '../setup/store.js';
 
 const RULES = join(dashboardsDir(), '..', 'deploy', 'prometheus', 'pi-egress.rules.yml');
 const TOPIC = 'dash.events';

@@ -7,8 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDashboards, queriesOf, substituteVariables } from '../harness/grafana-dashboards.js';
 import { startPrometheus, type PrometheusInstance } from '../harness/prometheus.js';
-import { startMonitorProcess, type MonitorProcess } from '../setup/monitor-process.js';
-import { clickhouseUrl } from '../setup/store.js';
+import { clickhouseUrl, type MonitorProcess, startMonitorProcess } from '@pi-egress/testing';
 
 // Worked out from the code paths that can fail, not read from metrics.ts: the refusals of
 // SPEC §3 (and the store refusing a row) for a dead letter, and the retried store operations

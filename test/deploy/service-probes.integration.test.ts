@@ -10,7 +10,7 @@ import { parseAllDocuments } from 'yaml';
 import { MOCK_TUNING_ENV } from '../harness/ingest-kafka.js';
 import { startKafkaMock, type KafkaMock } from '../harness/kafka-mock.js';
 import { freePort, startService, testPackageRoot, type Service } from '../harness/process.js';
-import { clickhouseUrl } from '../setup/store.js';
+import { clickhouseUrl } from '@pi-egress/testing';
 
 const root = join(testPackageRoot(), '..');
 

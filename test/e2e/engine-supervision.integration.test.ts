@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { makeCertificate, makeEvent } from '../fixtures/events.js';
-import { startMonitorProcess, type MonitorProcess } from '../setup/monitor-process.js';
+import { makeCertificate, makeEvent, type MonitorProcess, startMonitorProcess } from '@pi-egress/testing';
 
 const UNREACHABLE_LIMIT_MS = 4_000;
 

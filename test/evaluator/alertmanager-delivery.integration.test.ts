@@ -1,7 +1,7 @@
+import { createLogger } from '@pi-egress/config';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCertificate, makeEvent, subjects } from '../fixtures/events.js';
+import { makeCertificate, makeEvent, openTestStore, subjects } from '@pi-egress/testing';
 import { startAlertingRig, type AlertingRig } from '../harness/alerting-rig.js';
-import { openTestStore } from '../setup/store.js';
 
 /** The evaluator against a real Alertmanager: what reaches the on-call webhook, and when. */
 
@@ -120,7 +120,7 @@ describe('transfer incidents through Alertmanager', () => {
     const other = startEvaluator({
       ctx: rig.ctx,
       metrics: rig.metrics,
-      logger: { debug() {}, info() {}, warn() {}, error() {} },
+      logger: createLogger({ level: 'silent' }),
       intervalMs: 600_000,
       runbookBaseUrl: 'http://runbooks',
       followWrites: false,

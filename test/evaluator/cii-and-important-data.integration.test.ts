@@ -1,8 +1,7 @@
 import { checkAdmission } from '@pi-egress/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCertificate, makeEvent, subjects } from '../fixtures/events.js';
+import { makeCertificate, makeEvent, openTestStore, subjects } from '@pi-egress/testing';
 import { startAlertingRig, type AlertingRig } from '../harness/alerting-rig.js';
-import { openTestStore } from '../setup/store.js';
 
 /** A proposed transfer: no eventId, no occurredAt (now). */
 const proposal = (overrides: Record<string, unknown>) => {

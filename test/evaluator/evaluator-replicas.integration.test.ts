@@ -3,6 +3,7 @@
 // store); it alone records transitions and delivers, so the history holds each transition once and
 // the webhook receives each alert once; after kill -9 of the leader another replica takes over
 // within 30 s. Checkpoint refreshes follow the lease too (in-process part, real store).
+import { createLogger } from '@pi-egress/config';
 import { createMetrics, ingestEvents, type MonitorContext } from '@pi-egress/core';
 import { CategoryCatalogue, validateCertificate } from '@pi-egress/domain';
 import { startEvaluatorReplica, type EvaluatorReplica } from '@pi-egress/evaluator';
@@ -10,16 +11,15 @@ import { openStore, type Store } from '@pi-egress/store';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCertificate, makeEvent, subjects } from '../fixtures/events.js';
+import { clickhouseUrl, makeCertificate, makeEvent, openTestStore, subjects } from '@pi-egress/testing';
 import { ALERT_IDENTITY, RUNBOOKS_URL } from '../harness/alerting-rig.js';
 import { startAlertmanager, startWebhookReceiver, webhookAlertmanagerConfig, type AlertmanagerInstance, type WebhookReceiver } from '../harness/alertmanager.js';
 import { freePort, pollUntil, sleep, startService, testPackageRoot, type Service } from '../harness/process.js';
-import { clickhouseUrl, openTestStore } from '../setup/store.js';
 
 const REPO = join(testPackageRoot(), '..');
 const SCOPE = { processor_id: 'P1', certificate_id: 'CERT-1', class: 'non_sensitive', alertname: 'ScopeUtilization' };
 const FAILOVER_BOUND_MS = 30_000;
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
+const silent = createLogger({ level: 'silent' });
 
 function buildEvaluator(): void {
   const result = spawnSync('npx', ['--yes', 'pnpm@10.34.9', 'exec', 'turbo', 'run', 'build', '--filter', '@pi-egress/evaluator...', '--output-logs=errors-only'], {

@@ -1,9 +1,7 @@
 import type { Evaluator } from '@pi-egress/evaluator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCertificate, makeEvent, subjects } from '../fixtures/events.js';
+import { type EvaluatedApi, makeCertificate, makeEvent, startEvaluatedApi, subjects, type TestApi } from '@pi-egress/testing';
 import { seedPeople } from '../harness/seed-people.js';
-import { startEvaluatedApi, type EvaluatedApi } from '../setup/evaluated-api.js';
-import type { TestApi } from '../setup/api.js';
 
 /**
  * Every pathway, one monitor (issue "every pathway"): standard-contract filings and

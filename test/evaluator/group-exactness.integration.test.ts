@@ -2,8 +2,7 @@ import { declareCertificate, groupUsage, ingestEvents, processorUsage, putProces
 import { CategoryCatalogue, validateCertificate } from '@pi-egress/domain';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCertificate, makeEvent } from '../fixtures/events.js';
-import { openTestStore } from '../setup/store.js';
+import { makeCertificate, makeEvent, openTestStore } from '@pi-egress/testing';
 import type { MonitorContext } from '@pi-egress/core';
 
 /**

@@ -1,9 +1,7 @@
 import type { Evaluator } from '@pi-egress/evaluator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCertificate, makeEvent, subjects } from '../fixtures/events.js';
+import { makeCertificate, makeEvent, startEvaluatedApi, subjects, type EvaluatedApi, type TestApi } from '@pi-egress/testing';
 import { seedPeople } from '../harness/seed-people.js';
-import { startEvaluatedApi, type EvaluatedApi } from '../setup/evaluated-api.js';
-import type { TestApi } from '../setup/api.js';
 
 /**
  * Judgements that hold over a whole year (issue "judgements over a year"), over real HTTP, the real

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCertificate, makeEvent, subjects } from '../fixtures/events.js';
+import { makeCertificate, makeEvent, openTestStore, subjects } from '@pi-egress/testing';
 import { seedPeople } from '../harness/seed-people.js';
 import { startAlertingRig, type AlertingRig } from '../harness/alerting-rig.js';
-import { openTestStore } from '../setup/store.js';
 
 const firingNames = async (rig: AlertingRig) =>
   (await rig.evaluator.evaluateNow()).firing.map((a) => `${a.alertname}/${a.severity}`).sort();

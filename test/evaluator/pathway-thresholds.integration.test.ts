@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCertificate, makeEvent, subjects } from '../fixtures/events.js';
+import { makeCertificate, makeEvent, openTestStore, subjects } from '@pi-egress/testing';
 import { startAlertingRig, type AlertingRig } from '../harness/alerting-rig.js';
 import { seedPeople as seed } from '../harness/seed-people.js';
-import { openTestStore } from '../setup/store.js';
 import type { Store } from '@pi-egress/store';
 
 /** Distinct people per scope, first seen on 1 March. */

@@ -1,12 +1,11 @@
 import { addDaysToDate, addMonthsToDate, alertFingerprint, chinaDate } from '@pi-egress/domain';
-import { serveMetrics, type MetricsServer } from '@pi-egress/evaluator';
+import { exposition, serveOps, type OpsServer } from '@pi-egress/core';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCertificate, makeEvent, subjects } from '../fixtures/events.js';
+import { makeCertificate, makeEvent, openTestStore, subjects } from '@pi-egress/testing';
 import { startAlertingRig, type AlertingRig } from '../harness/alerting-rig.js';
 import { promtool, startPrometheus, type PrometheusInstance } from '../harness/prometheus.js';
 import { pollUntil } from '../harness/process.js';
-import { openTestStore } from '../setup/store.js';
 
 const RULES = fileURLToPath(new URL('../../deploy/prometheus/pi-egress.rules.yml', import.meta.url));
 
@@ -18,7 +17,7 @@ const identity = (labels: Record<string, string>) => alertFingerprint(labels);
 
 describe('the shipped Prometheus rules agree with the evaluator (GET /v1/alerts)', () => {
   let rig: AlertingRig;
-  let server: MetricsServer;
+  let server: OpsServer;
   let prometheus: PrometheusInstance;
   const now = new Date();
   const today = chinaDate(now);
@@ -26,7 +25,8 @@ describe('the shipped Prometheus rules agree with the evaluator (GET /v1/alerts)
 
   beforeAll(async () => {
     rig = await startAlertingRig({ store: await openTestStore(), now, evaluator: { intervalMs: 1_000 } });
-    server = await serveMetrics(rig.metrics, { host: '127.0.0.1', port: 0 });
+    // The evaluator's /metrics as served: its gauges as rendered after each evaluation.
+    server = await serveOps({ registry: rig.metrics.registry, exposition: () => exposition(rig.metrics), host: '127.0.0.1', port: 0 });
     prometheus = await startPrometheus({ scrapeTargets: [new URL(server.url).host], ruleFiles: [RULES] });
     const yesterday = addDaysToDate(today, -1);
     await Promise.all([

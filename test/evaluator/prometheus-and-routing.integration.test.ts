@@ -1,12 +1,11 @@
-import { serveMetrics, type MetricsServer } from '@pi-egress/evaluator';
+import { exposition, serveOps, type OpsServer } from '@pi-egress/core';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCertificate, makeEvent, subjects } from '../fixtures/events.js';
+import { makeCertificate, makeEvent, openTestStore, subjects } from '@pi-egress/testing';
 import { amtool, startAlertmanager } from '../harness/alertmanager.js';
 import { startAlertingRig, type AlertingRig } from '../harness/alerting-rig.js';
 import { promtool, startPrometheus, type PrometheusInstance } from '../harness/prometheus.js';
-import { openTestStore } from '../setup/store.js';
 
 const deploy = (path: string) => fileURLToPath(new URL(`../../deploy/${path}`, import.meta.url));
 const RULES = deploy('prometheus/pi-egress.rules.yml');
@@ -78,12 +77,13 @@ describe('shipped Prometheus rules and Alertmanager routing', () => {
 
 describe('Prometheus scraping the evaluator', () => {
   let rig: AlertingRig;
-  let server: MetricsServer;
+  let server: OpsServer;
   let prometheus: PrometheusInstance;
   beforeAll(async () => {
     // Evaluating every second also refreshes the count checkpoints behind the forecast.
     rig = await startAlertingRig({ store: await openTestStore(), now: new Date(), evaluator: { intervalMs: 1_000 } });
-    server = await serveMetrics(rig.metrics, { host: '127.0.0.1', port: 0 });
+    // The evaluator's /metrics as served: its gauges as rendered after each evaluation.
+    server = await serveOps({ registry: rig.metrics.registry, exposition: () => exposition(rig.metrics), host: '127.0.0.1', port: 0 });
     prometheus = await startPrometheus({ scrapeTargets: [new URL(server.url).host], ruleFiles: [RULES] });
     await rig.declare(makeCertificate({ limits: { nonSensitive: 100, sensitive: 20 } }));
     // 96 of 100 today: past 95 %, and at this rate the cap falls within days (a forecast).

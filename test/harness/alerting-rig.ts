@@ -1,5 +1,6 @@
 // The evaluator wired to a real Alertmanager and a webhook receiver, on a given store, with an
 // injectable clock: shared by the evaluator's integration tests and the alert-latency benchmark.
+import { createLogger } from '@pi-egress/config';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createMetrics, declareCertificate, ingestEvents, recordIngest, type IngestReport, type Metrics, type MonitorContext } from '@pi-egress/core';
 import { CategoryCatalogue, validateCertificate } from '@pi-egress/domain';
@@ -28,7 +29,7 @@ export interface AlertingRig {
   stop(): Promise<void>;
 }
 
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
+const silent = createLogger({ level: 'silent' });
 
 export async function startAlertingRig(opts: {
   store: Store;

@@ -109,7 +109,7 @@ describe('Kafka mock broker (librdkafka rdkafka_mock) with kafkajs', () => {
 
   it('kafkajs consumes what kcat (Debian) produced into the mock', async () => {
     const kcat = requireBinary(['kcat', 'kafkacat'], 'kcat');
-    const lines = Array.from({ length: 50 }, (_, i) => `k${i}|{"n":${i}}`).join('\n') + '\n';
+    const lines = `${Array.from({ length: 50 }, (_, i) => `k${i}|{"n":${i}}`).join('\n')}\n`;
     const produced = await runCommand(kcat, ['-P', '-b', mock.bootstrap, '-t', 'from-kcat', '-K', '|'], { stdin: lines, timeoutMs: 20_000 });
     expect(produced.code, produced.stderr).toBe(0);
 
@@ -139,7 +139,7 @@ describe('Kafka mock broker (librdkafka rdkafka_mock) with kafkajs', () => {
     const b = kafka.consumer({ groupId, ...KAFKA_MOCK_CONSUMER_TIMINGS });
     const assigned = new Map<Consumer, number[]>();
     const track = (c: Consumer) =>
-      c.on(c.events.GROUP_JOIN, (e) => assigned.set(c, e.payload.memberAssignment['rebalance'] ?? []));
+      c.on(c.events.GROUP_JOIN, (e) => assigned.set(c, e.payload.memberAssignment.rebalance ?? []));
     track(a);
     track(b);
     await Promise.all([a.connect(), b.connect()]);

@@ -1,8 +1,7 @@
 import { buildEvidenceBody, createMetrics, ingestEvents, recordIngest, type MonitorContext } from '@pi-egress/core';
 import { CategoryCatalogue, certificateSchema } from '@pi-egress/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCertificate, makeEvent, subjects } from '../fixtures/events.js';
-import { openTestStore } from '../setup/store.js';
+import { makeCertificate, makeEvent, openTestStore, subjects } from '@pi-egress/testing';
 
 describe('where "abroad" is: CN is domestic, HK counts', () => {
   let ctx: MonitorContext;

@@ -15,7 +15,7 @@ import {
 import { buildWorkload, WORKLOAD_YEAR, type Workload } from '../harness/ingest-workload.js';
 import { startKafkaMock, type KafkaMock } from '../harness/kafka-mock.js';
 import { freePort, pollUntil, sleep, type Service } from '../harness/process.js';
-import { clickhouseUrl, openTestStore } from '../setup/store.js';
+import { clickhouseUrl, openTestStore } from '@pi-egress/testing';
 
 const SUBJECT_KEY = 'ingest-process-test-key';
 const MAX_MESSAGE_BYTES = 16 * 1024;

@@ -10,7 +10,7 @@ import { startKafkaMock, type KafkaMock } from '../harness/kafka-mock.js';
 import { removeDir, requireBinary, runCommand, tempDir } from '../harness/process.js';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { openTestStore } from '../setup/store.js';
+import { openTestStore } from '@pi-egress/testing';
 
 const TOPIC = 'pi.egress.events';
 const DLQ = 'pi.egress.events.dlq';

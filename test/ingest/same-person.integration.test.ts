@@ -3,9 +3,8 @@ import { ingestEvents, type MonitorContext } from '@pi-egress/core';
 import { CategoryCatalogue, certificateSchema } from '@pi-egress/domain';
 import { subjectIdHash } from '@pi-egress/producer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCertificate, makeEvent } from '../fixtures/events.js';
+import { makeCertificate, makeEvent, openTestStore } from '@pi-egress/testing';
 import { runCommand, testPackageRoot } from '../harness/process.js';
-import { openTestStore } from '../setup/store.js';
 
 const KEY = 'same-person-key';
 const CLI = join(testPackageRoot(), '..', 'packages', 'producer', 'dist', 'cli.js');

@@ -4,10 +4,9 @@ import { CategoryCatalogue } from '@pi-egress/domain';
 import { startKafkaIngest, type KafkaIngest } from '@pi-egress/ingest';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeEvent, subjects } from '../fixtures/events.js';
+import { makeEvent, openTestStore, subjects } from '@pi-egress/testing';
 import { MOCK_TUNING, produceMessages, readDeadLetters, waitUntilConsumed } from '../harness/ingest-kafka.js';
 import { startKafkaMock, type KafkaMock } from '../harness/kafka-mock.js';
-import { openTestStore } from '../setup/store.js';
 
 const TOPIC = 'pi.egress.events';
 const DLQ = 'pi.egress.events.dlq';

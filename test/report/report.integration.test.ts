@@ -11,10 +11,8 @@ import { join } from 'node:path';
 import { PDFDocument, PDFName, PDFString, PDFDict } from 'pdf-lib';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCertificate, makeEvent, subjects } from '../fixtures/events.js';
+import { clickhouseUrl, makeCertificate, makeEvent, startTestApi, subjects, type TestApi } from '@pi-egress/testing';
 import { requireBinary, runCommand } from '../harness/process.js';
-import { startTestApi, type TestApi } from '../setup/api.js';
-import { clickhouseUrl } from '../setup/store.js';
 
 const CERT = 'CERT-REPORT';
 const cert = { certificateId: CERT, processorId: 'P-REPORT' };

@@ -19,7 +19,7 @@ import { declareWorkloadProcessor } from '../harness/ingest-kafka.js';
 import { buildWorkload, WORKLOAD_YEAR, type Workload } from '../harness/ingest-workload.js';
 import { startKafkaMock, type KafkaMock } from '../harness/kafka-mock.js';
 import { freePort, pollUntil, type Service } from '../harness/process.js';
-import { clickhouseUrl, openTestStore } from '../setup/store.js';
+import { clickhouseUrl, openTestStore } from '@pi-egress/testing';
 
 const PARTITIONS = 12;
 const INITIAL_INSTANCES = 4;

@@ -2,7 +2,6 @@ export { libchdbPath, launcherPath, buildLauncher } from './paths.js';
 export {
   startEmbeddedClickHouse,
   type EmbeddedClickHouse,
-  type EmbeddedClickHouseLogger,
   type EmbeddedClickHouseOptions,
 } from './server.js';
 export { superviseEmbeddedClickHouse, type SupervisedClickHouse, type SupervisedClickHouseOptions } from './supervisor.js';

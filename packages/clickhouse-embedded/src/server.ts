@@ -1,3 +1,4 @@
+import type { Logger } from '@pi-egress/config';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -6,12 +7,6 @@ import { engineArgs, serverLogPath } from './args.js';
 import { fileSize, fileTail, OutputTail } from './output.js';
 import { buildLauncher, launcherPath, libchdbPath } from './paths.js';
 import { freePorts } from './ports.js';
-
-export interface EmbeddedClickHouseLogger {
-  info(o: object, msg?: string): void;
-  warn(o: object, msg?: string): void;
-  error(o: object, msg?: string): void;
-}
 
 export interface EmbeddedClickHouseOptions {
   /** Where the engine keeps its databases (created if missing); server logs go to `logs/` inside. */
@@ -25,7 +20,7 @@ export interface EmbeddedClickHouseOptions {
   settings?: Record<string, string | number>;
   /** How long to wait for `GET /ping`; default 60 s (re-opening large tables takes a while). */
   startTimeoutMs?: number;
-  logger?: EmbeddedClickHouseLogger;
+  logger?: Logger;
 }
 
 export interface EmbeddedClickHouse {

@@ -32,7 +32,7 @@ export interface SupervisedClickHouse {
 export async function superviseEmbeddedClickHouse(options: SupervisedClickHouseOptions): Promise<SupervisedClickHouse> {
   const first = await startEmbeddedClickHouse(options);
   const fixedPorts = { ...options, httpPort: first.httpPort, tcpPort: first.tcpPort };
-  const logger = options.logger;
+  const logger = options.logger?.child({ component: 'clickhouse-embedded' });
   const stopping = new AbortController();
   let current: EmbeddedClickHouse | undefined = first;
   let restarts = 0;

@@ -1,30 +1,28 @@
 import { z } from 'zod';
 
-const port = z.coerce.number().int().min(0).max(65_535);
-const optionalString = z
+/** A TCP port number (0: any free port). */
+export const port = z.coerce.number().int().min(0).max(65_535);
+/** A positive whole number (counts, sizes, milliseconds). */
+export const positiveInt = z.coerce.number().int().positive();
+/** Unset and empty are the same: undefined. */
+export const optionalString = z
   .string()
   .trim()
   .transform((value) => (value === '' ? undefined : value))
   .optional();
+/** A variable a service cannot start without; empty counts as missing. */
+export const requiredString = z.string({ error: 'is required' }).trim().min(1, 'is required');
 
 /**
- * Every setting the monitor reads from the environment, validated once at start-up.
- * Defaults give the embedded all-in-one monitor; production overrides them.
+ * The settings every process reads from the environment: HTTP listener, log level, the store and
+ * how counts settle, the category catalogue and the phone region of the pseudonym's normal form.
+ * Each service extends it with its own (services/<x>/src/env.ts); a service that needs a variable
+ * makes it required there, so a missing one stops start-up before anything runs.
  */
-export const envSchema = z.object({
+export const baseEnvSchema = z.object({
   EGRESS_HTTP_HOST: z.string().default('0.0.0.0'),
   EGRESS_HTTP_PORT: port.default(8080),
-  EGRESS_DATA_DIR: z.string().default('./data'),
-  EGRESS_PUBLIC_URL: optionalString,
-  EGRESS_SUBJECT_KEY: optionalString,
-  EGRESS_TOKENS: optionalString,
-  EGRESS_MAX_BODY_BYTES: z.coerce.number().int().positive().default(32 * 1024 * 1024),
-  EGRESS_MAX_BATCH_EVENTS: z.coerce.number().int().positive().default(100_000),
-  EGRESS_CATEGORIES_FILE: optionalString,
-  /** Region of national phone numbers in raw subject ids; part of the pseudonym's normal form. */
-  EGRESS_PHONE_REGION: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code, e.g. CN').default('CN'),
-  EGRESS_COUNT_SETTLE_MS: z.coerce.number().int().min(0).default(10_000),
-  EGRESS_STORE_UNREACHABLE_LIMIT_MS: z.coerce.number().int().positive().default(60_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CLICKHOUSE_URL: optionalString,
   /** Server settings of the embedded engine over its defaults: `key=value,key=value` (e.g. `max_server_memory_usage=536870912`). */
   EGRESS_ENGINE_SETTINGS: z
@@ -40,32 +38,36 @@ export const envSchema = z.object({
     .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a plain identifier')
     .default('pi_egress'),
   CLICKHOUSE_CLUSTER: optionalString,
-  KAFKA_BROKERS: optionalString,
-  KAFKA_CLIENT_ID: z.string().default('pi-egress-monitor'),
-  EGRESS_TOPIC: z.string().default('pi.egress.events'),
-  EGRESS_DLQ_TOPIC: z.string().default('pi.egress.events.dlq'),
-  EGRESS_GROUP_ID: z.string().default('pi-egress-monitor'),
-  EGRESS_MAX_MESSAGE_BYTES: z.coerce.number().int().positive().default(16 * 1024 * 1024),
-  ALERTMANAGER_URL: optionalString,
-  EGRESS_EVAL_INTERVAL_MS: z.coerce.number().int().positive().default(5_000),
+  EGRESS_COUNT_SETTLE_MS: z.coerce.number().int().min(0).default(10_000),
+  /** The store unreachable for longer than this: /healthz answers 503, and a service still starting gives up (exit 1). */
+  EGRESS_STORE_UNREACHABLE_LIMIT_MS: positiveInt.default(60_000),
+  EGRESS_SUBJECT_KEY: optionalString,
+  EGRESS_CATEGORIES_FILE: optionalString,
+  /** Region of national phone numbers in raw subject ids; part of the pseudonym's normal form. */
+  EGRESS_PHONE_REGION: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code, e.g. CN').default('CN'),
+  /** How often the evaluator evaluates and a writer advances the count checkpoints. */
+  EGRESS_EVAL_INTERVAL_MS: positiveInt.default(5_000),
+  EGRESS_PUBLIC_URL: optionalString,
   /** Base of the alerts' runbook_url (where docs/runbooks is published); default: the bundled files. */
   EGRESS_RUNBOOK_BASE_URL: optionalString,
-  /** Ed25519 key (PKCS#8 PEM) signing evidence packs; default <data dir>/secrets/evidence-ed25519.pem, created on first start. */
-  EGRESS_EVIDENCE_KEY_FILE: optionalString,
-  /** Requests per minute per API token (0: no rate limiting) and per client address without a valid token. */
-  EGRESS_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(6_000),
-  EGRESS_RATE_LIMIT_ANONYMOUS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
-  /** Chromium executable printing the PDF report; default: `chromium` (or a Chrome) found on PATH. */
-  EGRESS_CHROMIUM_PATH: optionalString,
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
-export type Env = z.infer<typeof envSchema>;
+/** The parsed settings of a schema (for services that do not import zod themselves). */
+export type EnvOf<Schema extends z.ZodType> = z.infer<Schema>;
+export type BaseEnv = EnvOf<typeof baseEnvSchema>;
 
-/** Parses the environment; a bad value stops start-up with one line per offending variable. */
-export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
-  const parsed = envSchema.safeParse(source);
-  if (parsed.success) return parsed.data;
-  const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
-  throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+/** A configuration the process cannot start with; its message is one line naming every bad variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
 }
+
+/** Parses `source` with a service's schema; throws a ConfigError naming each missing or invalid variable. */
+export function parseEnv<Schema extends z.ZodType>(schema: Schema, source: NodeJS.ProcessEnv = process.env): z.infer<Schema> {
+  const parsed = schema.safeParse(source);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}${issue.message.startsWith('is ') ? ' ' : ': '}${issue.message}`);
+  throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+}
+
+/** A zod schema whose parsed value is `Env` (what runService is given). */
+export type EnvSchema<Env> = z.ZodType<Env>;

@@ -26,6 +26,7 @@ import type {
   ScopeKey,
   Store,
 } from '@pi-egress/store';
+import { ALERT_HISTORY_LIMIT } from '@pi-egress/store';
 import type { EvidenceKey } from './evidence-key.js';
 
 export const EVIDENCE_FORMAT = 'pi-egress-evidence/1';
@@ -94,7 +95,11 @@ export interface EvidenceBody {
   incidents: IncidentTransfer[];
   /** Breaches on record (open until acknowledged), with who acknowledged them, when and why. */
   incidentRecords: IncidentRecord[];
+  /** The certificate's alert transitions of the year up to asOf, oldest first, at most the pack's alert-history limit. */
   alertHistory: AlertHistoryEntry[];
+  /** Present only when the limit left transitions out: always true then, with how many there are in all. */
+  alertHistoryTruncated?: true;
+  alertHistoryTotal?: number;
   auditLog: AuditEntry[];
 }
 
@@ -140,7 +145,13 @@ async function certificateAsOf(
  * that instant, so recomputing it later gives the same bytes (evidence-verify.ts). Undefined when
  * the certificate was never declared.
  */
-export async function buildEvidenceBody(store: Store, certificateId: string, year: number, asOf: Date): Promise<EvidenceBody | undefined> {
+export async function buildEvidenceBody(
+  store: Store,
+  certificateId: string,
+  year: number,
+  asOf: Date,
+  { alertHistoryLimit = ALERT_HISTORY_LIMIT }: { alertHistoryLimit?: number } = {},
+): Promise<EvidenceBody | undefined> {
   const declared = await certificateAsOf(store, certificateId, asOf);
   if (!declared) return undefined;
   const { certificate } = declared;
@@ -153,6 +164,7 @@ export async function buildEvidenceBody(store: Store, certificateId: string, yea
     { targetType: 'processor' as const, targetId: processorId },
     ...(groupId ? [{ targetType: 'group' as const, targetId: groupId }] : []),
   ];
+  const alertFilter = { certificateId, from, to: new Date(asOf.getTime() + 1) };
   const [digests, monthly, processorCounts, settings, importantData, breakdowns, domesticTransfers, incidents, incidentRecords, alertHistory, auditLog] = await Promise.all([
     Promise.all(DATA_CLASSES.map((c) => store.evidence.firstSeenDigest(key, c, asOf))) as Promise<[ClassDigest, ClassDigest]>,
     store.evidence.monthlyNewIndividuals(key, asOf),
@@ -163,9 +175,11 @@ export async function buildEvidenceBody(store: Store, certificateId: string, yea
     store.evidence.transfers.domestic(certificateId, year, asOf, instrumentKind(certificate)),
     store.evidence.transfers.incidents(certificateId, year, asOf, instrumentKind(certificate)),
     store.evidence.incidentsAsOf(certificateId, year, asOf),
-    store.alerts.history({ certificateId, from, to: new Date(asOf.getTime() + 1) }),
+    store.alerts.history({ ...alertFilter, limit: alertHistoryLimit }),
     store.audit.entries(targets, from, asOf),
   ]);
+  // Only a full page can have left some out: count them then (a complete history costs no extra read).
+  const alertHistoryTotal = alertHistory.length === alertHistoryLimit ? await store.alerts.historyTotal(alertFilter) : alertHistory.length;
   const [nonSensitive, sensitive] = digests;
   const caps = instrumentCaps(certificate);
   const classFigures = (digest: ClassDigest, c: DataClass): EvidenceClass => {
@@ -195,6 +209,7 @@ export async function buildEvidenceBody(store: Store, certificateId: string, yea
     incidents,
     incidentRecords,
     alertHistory,
+    ...(alertHistoryTotal > alertHistory.length ? { alertHistoryTruncated: true as const, alertHistoryTotal } : {}),
     auditLog,
   };
 }

@@ -11,3 +11,5 @@ export * from './declarations.js';
 export * from './checkpointing.js';
 export * from './subject-lookup.js';
 export * from './reservations.js';
+export * from './service.js';
+export * from './ops-server.js';

@@ -1,6 +1,8 @@
+import type { Logger } from '@pi-egress/config';
 import { CategoryCatalogue } from '@pi-egress/domain';
 import { openStore, type Store, type StoreOptions } from '@pi-egress/store';
 import { readFileSync } from 'node:fs';
+import pRetry from 'p-retry';
 
 /** The environment settings (SPEC names) a service needs to reach the store. */
 export interface StoreEnv {
@@ -22,21 +24,39 @@ export function storeOptionsFromEnv(env: StoreEnv, url: string): StoreOptions {
   };
 }
 
-/** Opens the store, retrying while a just-started or restarting engine does not answer yet. */
+/** How long a service waits for the store at start-up unless told otherwise (EGRESS_STORE_UNREACHABLE_LIMIT_MS's default). */
+export const DEFAULT_STORE_OPEN_TIMEOUT_MS = 60_000;
+
+/**
+ * Opens the store, retrying (backoff 0.5 s doubling to 5 s) while a just-started or restarting
+ * engine does not answer yet; gives up with the last error after `timeoutMs`, or when `signal` aborts.
+ */
 export async function openStoreWhenReady(
   options: StoreOptions,
-  { timeoutMs = 60_000, onRetry }: { timeoutMs?: number; onRetry?: (error: unknown) => void } = {},
+  { timeoutMs = DEFAULT_STORE_OPEN_TIMEOUT_MS, onRetry, signal }: { timeoutMs?: number; onRetry?: (error: unknown) => void; signal?: AbortSignal } = {},
 ): Promise<Store> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await openStore(options);
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      onRetry?.(error);
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-    }
-  }
+  return pRetry(() => openStore(options), {
+    retries: Number.POSITIVE_INFINITY,
+    minTimeout: 500,
+    maxTimeout: 5_000,
+    maxRetryTime: timeoutMs,
+    signal,
+    onFailedAttempt: ({ error }) => onRetry?.(error),
+  });
+}
+
+/** What every service does to reach its store: the env's connection, waiting up to EGRESS_STORE_UNREACHABLE_LIMIT_MS, each retry logged. */
+export function openStoreFromEnv(
+  env: StoreEnv & { EGRESS_STORE_UNREACHABLE_LIMIT_MS: number },
+  url: string,
+  logger: Logger,
+  signal?: AbortSignal,
+): Promise<Store> {
+  return openStoreWhenReady(storeOptionsFromEnv(env, url), {
+    timeoutMs: env.EGRESS_STORE_UNREACHABLE_LIMIT_MS,
+    onRetry: (error) => logger.warn({ err: error }, 'ClickHouse not reachable yet, retrying'),
+    ...(signal ? { signal } : {}),
+  });
 }
 
 /** The default catalogue, extended by EGRESS_CATEGORIES_FILE when given. */

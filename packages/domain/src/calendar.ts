@@ -74,20 +74,10 @@ export function yearStart(year: number): Date {
   return new Date(utcMidnight(year, 1, 1) - CHINA_OFFSET_MS);
 }
 
-/** Exclusive end of the counting window of `year` = {@link yearStart}(year + 1). */
-export function yearEndExclusive(year: number): Date {
-  return yearStart(year + 1);
-}
-
 /** China calendar date 'YYYY-MM-DD' of an instant. */
 export function chinaDate(instant: Date | string | number): string {
   const f = chinaFields(instant);
   return formatDate(f.getUTCFullYear(), f.getUTCMonth() + 1, f.getUTCDate());
-}
-
-/** China calendar month 'YYYY-MM' of an instant. */
-export function chinaMonth(instant: Date | string | number): string {
-  return chinaDate(instant).slice(0, 7);
 }
 
 /** UTC instant of 00:00 CST on the China date `date`. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeCertificate } from '../../../test/fixtures/events.js';
+import { makeCertificate } from '@pi-egress/testing/fixtures';
 import { certificateAlerts, classStandings, lifecycleAlerts } from './certificate-alerts.js';
 import { certificateSchema, type Certificate } from './scope.js';
 

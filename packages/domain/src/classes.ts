@@ -16,11 +16,6 @@ export function classLabel(c: DataClass): ClassLabel {
   return LABELS[c];
 }
 
-/** Inverse of {@link classLabel}; undefined for anything else. */
-export function classFromLabel(label: string): DataClass | undefined {
-  return DATA_CLASSES.find((c) => LABELS[c] === label);
-}
-
 /** Distinct classes in the canonical {@link DATA_CLASSES} order. */
 export function sortClasses(classes: Iterable<DataClass>): DataClass[] {
   const set = new Set(classes);

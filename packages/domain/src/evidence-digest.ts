@@ -13,8 +13,6 @@ export interface FirstSeenRecord {
   firstSeenMs: number;
 }
 
-export const EMPTY_DIGEST = createHash('sha256').digest('hex');
-
 export function firstSeenDigestLine(record: FirstSeenRecord): string {
   return `${record.pseudonym.toLowerCase()}\t${record.firstSeenMs}\n`;
 }

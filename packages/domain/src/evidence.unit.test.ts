@@ -1,7 +1,7 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from './canonical-json.js';
-import { EMPTY_DIGEST, firstSeenDigest } from './evidence-digest.js';
+import { firstSeenDigest } from './evidence-digest.js';
 import { openSigned, serialiseSigned, signDocument } from './evidence-signature.js';
 
 describe('canonical JSON', () => {
@@ -33,7 +33,8 @@ describe('first-seen digest', () => {
     const base = firstSeenDigest([a, b]);
     expect(firstSeenDigest([a, { ...b, firstSeenMs: b.firstSeenMs + 1 }])).not.toBe(base);
     expect(firstSeenDigest([a, { ...b, pseudonym: 'c'.repeat(64) }])).not.toBe(base);
-    expect(firstSeenDigest([])).toBe(EMPTY_DIGEST);
+    // SHA-256 of no bytes at all (FIPS 180-4 test vector).
+    expect(firstSeenDigest([])).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
   });
 });
 

@@ -38,6 +38,7 @@ export function forecastWindowStart(input: Pick<ForecastInput, 'dailyNew' | 'tod
   if (firstData === null) return null;
   const candidates = [addDaysToDate(input.today, -(FORECAST_WINDOW_DAYS - 1)), `${input.year}-01-01`, firstData];
   if (input.since !== undefined) candidates.push(input.since);
+  // biome-ignore lint/complexity/useMathMinMax: ISO dates compared as strings, not numbers
   return candidates.reduce((latest, day) => (day > latest ? day : latest));
 }
 

@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { FORECAST_WINDOW_DAYS, forecastCapReach } from './forecast.js';
+import { forecastCapReach } from './forecast.js';
 
 const days = (today: string, perDay: number, n = 14) =>
   Array.from({ length: n }, (_, i) => ({ day: new Date(Date.parse(`${today}T00:00:00Z`) - i * 86_400_000).toISOString().slice(0, 10), individuals: perDay }));
 
 describe('forecastCapReach (trailing rate over at most 14 days)', () => {
   it('uses a 14-day window ending today, both ends included', () => {
-    expect(FORECAST_WINDOW_DAYS).toBe(14);
     const dailyNew = [
       { day: '2026-06-01', individuals: 1_400 }, // 14th day back: inside
       { day: '2026-05-31', individuals: 99_999 }, // 15th day back: outside

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { acmeCertificate } from '../../../test/fixtures/domain.js';
+import { acmeCertificate } from '@pi-egress/testing/fixtures';
 import type { Instrument } from './instrument.js';
 import { instrumentGap, pathwayInstrumentAlert, type InstrumentUse } from './instrument-alerts.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { eventCategoryCodes, OUT_OF_SCOPE_REASONS, outOfScopeReasons } from './outOfScope.js';
 import type { Certificate } from './scope.js';
-import { acmeCertificate, acmeEvent } from '../../../test/fixtures/domain.js';
+import { acmeCertificate, acmeEvent } from '@pi-egress/testing/fixtures';
 
 const certificate = (patch: Partial<Certificate> = {}): Certificate =>
   acmeCertificate({ recipients: [{ id: 'acme-gmbh', country: 'DE' }, { id: 'acme-sg', country: 'SG' }], ...patch });

@@ -52,8 +52,3 @@ export function pathwayFor(counts: ClassCounts, flags: PathwayFlags = {}): Pathw
 export function ceilingReached(counts: ClassCounts): DataClass[] {
   return DATA_CLASSES.filter((c) => counts[c] >= ASSESSMENT_THRESHOLDS[c]);
 }
-
-/** True when pathway `a` is at least as demanding as `b`. */
-export function pathwayAtLeast(a: Pathway, b: Pathway): boolean {
-  return PATHWAYS.indexOf(a) >= PATHWAYS.indexOf(b);
-}

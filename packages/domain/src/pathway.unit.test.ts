@@ -1,22 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ASSESSMENT_THRESHOLDS,
-  CEILINGS,
   ceilingReached,
-  CONTRACT_THRESHOLDS,
-  pathwayAtLeast,
   pathwayFor,
 } from './pathway.js';
 
 const n = (nonSensitive: number, sensitive = 0) => ({ nonSensitive, sensitive });
 
 describe('pathway bands (以上 includes, 不满 excludes)', () => {
-  it('fixes the thresholds and ceilings', () => {
-    expect(ASSESSMENT_THRESHOLDS).toEqual({ nonSensitive: 1_000_000, sensitive: 10_000 });
-    expect(CONTRACT_THRESHOLDS).toEqual({ nonSensitive: 100_000, sensitive: 1 });
-    expect(CEILINGS).toEqual({ nonSensitive: 999_999, sensitive: 9_999 });
-  });
-
   it('is exempt with no one', () => {
     expect(pathwayFor(n(0, 0))).toBe('exempt');
   });
@@ -57,11 +47,5 @@ describe('pathway bands (以上 includes, 不满 excludes)', () => {
     expect(ceilingReached(n(1_000_000, 9_999))).toEqual(['nonSensitive']);
     expect(ceilingReached(n(999_999, 10_000))).toEqual(['sensitive']);
     expect(ceilingReached(n(1_000_000, 10_000))).toEqual(['nonSensitive', 'sensitive']);
-  });
-
-  it('orders pathways by how demanding they are', () => {
-    expect(pathwayAtLeast('security_assessment', 'exempt')).toBe(true);
-    expect(pathwayAtLeast('exempt', 'standard_contract_or_certification')).toBe(false);
-    expect(pathwayAtLeast('exempt', 'exempt')).toBe(true);
   });
 });

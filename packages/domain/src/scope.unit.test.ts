@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { acmeScopeInput } from '../../../test/fixtures/domain.js';
+import { acmeScopeInput } from '@pi-egress/testing/fixtures';
 import { certificateSchema, renewalDueDate, validateCertificate, withinValidity } from './scope.js';
 
 const base = () => ({ ...acmeScopeInput(), certificateId: 'CERT-2026-001', groupId: 'acme', status: 'active', ciiOperator: false });
@@ -143,7 +143,7 @@ describe('certificate JSON Schema', () => {
     const input = z.toJSONSchema(certificateSchema, { io: 'input' }) as { required: string[]; properties: Record<string, unknown> };
     expect(input.required).not.toContain('alerting');
     expect(input.required).toContain('limits');
-    expect(input.properties['limits']).toMatchObject({
+    expect(input.properties.limits).toMatchObject({
       properties: { nonSensitive: { maximum: 999_999 }, sensitive: { maximum: 9_999 } },
     });
     const output = z.toJSONSchema(certificateSchema) as { required: string[] };

@@ -6,7 +6,6 @@ import { citedInstrumentId, type Channel, type EgressEvent } from './event.js';
 import { instrumentKind } from './instrument.js';
 import type { OutOfScopeReason } from './outOfScope.js';
 import { eventCategoryCodes, outOfScopeReasons } from './outOfScope.js';
-import type { Certificate } from './scope.js';
 import { versionInForce, type ScopeVersion } from './scope-versions.js';
 import { subjectHash, type NormaliseOptions } from './subject.js';
 import { isDomesticRecipient } from './fields.js';

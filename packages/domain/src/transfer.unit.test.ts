@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CategoryCatalogue } from './catalogue.js';
 import type { EgressEvent } from './event.js';
 import type { Certificate } from './scope.js';
-import { acmeCertificate, acmeEvent } from '../../../test/fixtures/domain.js';
+import { acmeCertificate, acmeEvent } from '@pi-egress/testing/fixtures';
 import type { ScopeVersion } from './scope-versions.js';
 import type { ProcessorSettings } from './transfer.js';
 import { prepareTransfer } from './transfer.js';

@@ -1,4 +1,4 @@
-import { loadEnv } from '@pi-egress/config';
+import { baseEnvSchema, ConfigError, parseEnv } from '@pi-egress/config';
 import { loadOrCreateEvidenceKey, publicKeyPem, readTrustedPublicKey, storeOptionsFromEnv, verifyEvidencePack } from '@pi-egress/core';
 import { openSigned } from '@pi-egress/domain';
 import { isPdf, renderReportHtml, renderReportPdf, REPORT_LANGS, verifyReportPdf, type ReportLang } from '@pi-egress/report';
@@ -41,7 +41,7 @@ async function verify(args: string[], io: CliIo): Promise<number> {
   const [packFile] = positionals;
   if (!packFile || positionals.length > 1) throw new UsageError('verify takes one evidence pack file');
   const trusted = readTrustedPublicKey(trustedKeyFile(values, io.env));
-  const env = loadEnv(io.env);
+  const env = parseEnv(baseEnvSchema, io.env);
   const url = values['clickhouse-url'] ?? env.CLICKHOUSE_URL;
   if (!url) throw new UsageError('the store is required: --clickhouse-url <url> or CLICKHOUSE_URL');
   const store = await openStore({ ...storeOptionsFromEnv(env, url), migrate: false });
@@ -104,7 +104,7 @@ export async function runEvidenceCli(argv: string[], io: CliIo): Promise<number>
     throw new UsageError(command ? `unknown command ${command}` : 'a command is required');
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const misuse = error instanceof UsageError || String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS');
+    const misuse = error instanceof UsageError || error instanceof ConfigError || String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS');
     io.err(misuse ? `${message}\n${USAGE}` : `error: ${message}`);
     return 2;
   }

@@ -12,7 +12,7 @@ import { LABELS, type ReportLabels, type ReportLang } from './labels.js';
 const KNOWN_FIELDS = new Set([
   'format', 'certificateId', 'processorId', 'groupId', 'year', 'asOf', 'definition', 'asOfRule', 'scope', 'pathway',
   'processorCounts', 'counts', 'digest', 'monthlyNewIndividuals', 'breakdowns', 'incidents', 'alertHistory', 'auditLog', 'signature',
-  'scopeVersions', 'incidentRecords',
+  'scopeVersions', 'incidentRecords', 'alertHistoryTruncated', 'alertHistoryTotal',
 ]);
 const DEFAULT_LEVELS = [0.8, 0.9, 0.95];
 
@@ -168,6 +168,13 @@ section { break-inside: auto; } tr { break-inside: avoid; }
 .note, .none { color: #555; }
 `;
 
+/** Says so, above the table, when the pack's alert history is not complete. */
+function alertHistoryNote(pack: EvidencePack, t: ReportLabels): string {
+  if (!pack.alertHistoryTruncated) return '';
+  const note = t.parts.alertHistoryTruncated(formatCount(pack.alertHistory.length), formatCount(pack.alertHistoryTotal ?? pack.alertHistory.length));
+  return `<p class="note truncated">${escapeHtml(note)}</p>`;
+}
+
 /** The report page of one signed evidence pack. */
 export async function renderReportHtml(pack: EvidencePack, lang: ReportLang): Promise<string> {
   const t = LABELS[lang];
@@ -207,7 +214,7 @@ ${section(
   `<h3>${escapeHtml(t.parts.incidentTransfers)}</h3>${anyValue(pack.incidents, t.none)}` +
     (fields.incidentRecords === undefined ? '' : `<h3>${escapeHtml(t.parts.incidentRecords)}</h3>${anyValue(fields.incidentRecords, t.none)}`),
 )}
-${section('alerts', t.sections.alerts, objectsTable(pack.alertHistory, t.none))}
+${section('alerts', t.sections.alerts, alertHistoryNote(pack, t) + objectsTable(pack.alertHistory, t.none))}
 ${section('audit', t.sections.audit, objectsTable(pack.auditLog, t.none))}
 ${further ? section('further', t.sections.further, further) : ''}
 ${section('verification', t.sections.verification, verification(pack, t))}

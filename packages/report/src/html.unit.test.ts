@@ -51,6 +51,14 @@ describe('the HTML report of a pack', () => {
     expect((html.match(/<svg/g) ?? []).length).toBe(4); // two cumulative charts, monthly, one non-empty breakdown
   });
 
+  it('says so above the alert history when the pack left transitions out, and not otherwise', async () => {
+    const alert = { at: '2026-02-01T00:00:00.000Z', status: 'firing', alertname: 'ScopeUtilization', severity: 'warning', startsAt: '2026-02-01T00:00:00.000Z', labels: {}, annotations: {} };
+    const truncated = signDocument({ ...body, alertHistory: [alert, alert], alertHistoryTruncated: true, alertHistoryTotal: 120_000 } as EvidenceBody, privateKey);
+    expect(await renderReportHtml(truncated, 'en')).toContain('Truncated: the first 2 of 120,000 alert transitions are listed');
+    expect(await renderReportHtml(truncated, 'zh')).toContain('仅列出 120,000 条告警状态变化中的前 2 条');
+    expect(await renderReportHtml(pack, 'en')).not.toContain('Truncated');
+  });
+
   it('writes the legal terms in Chinese: 以上, 不满, 敏感个人信息', async () => {
     const html = await renderReportHtml(pack, 'zh');
     for (const term of ['以上', '不满', '敏感个人信息', '个人信息出境标准合同或个人信息保护认证']) expect(html).toContain(term);

@@ -43,7 +43,14 @@ export interface ReportLabels {
   chart: { cumulative: string; cap: string; level: (percent: number) => string; newPeople: string; month: string; people: string; subjectRecords: string };
   dimensions: Record<string, string>;
   none: string;
-  parts: { scopeVersions: string; effectiveFrom: string; declaredAt: string; incidentTransfers: string; incidentRecords: string };
+  parts: {
+    scopeVersions: string;
+    effectiveFrom: string;
+    declaredAt: string;
+    incidentTransfers: string;
+    incidentRecords: string;
+    alertHistoryTruncated: (shown: string, total: string) => string;
+  };
   verify: { intro: string; digest: string; lines: string; signature: string; keyId: string; publicKey: string; value: string; how: string; pdf: string };
   definitions: { asOf: string; asOfRule: string; person: string; sensitive: string; counting: string };
 }
@@ -114,6 +121,7 @@ const en: ReportLabels = {
     declaredAt: 'declared',
     incidentTransfers: 'Out-of-scope transfers',
     incidentRecords: 'Breaches on record and their acknowledgements',
+    alertHistoryTruncated: (shown, total) => `Truncated: the first ${shown} of ${total} alert transitions are listed; the rest are in the monitor's alert history.`,
   },
   verify: {
     intro: 'This report is rendered from the signed evidence pack alone; the PDF carries the pack itself as the attachment evidence-pack.json.',
@@ -201,6 +209,7 @@ const zh: ReportLabels = {
     declaredAt: '申报于',
     incidentTransfers: '超出范围的传输',
     incidentRecords: '违规事件及其确认',
+    alertHistoryTruncated: (shown, total) => `已截断：仅列出 ${total} 条告警状态变化中的前 ${shown} 条，其余见监测系统的告警记录。`,
   },
   verify: {
     intro: '本报告仅依据已签名的证据包生成；PDF 以附件 evidence-pack.json 携带该证据包本身。',

@@ -10,7 +10,7 @@ export const isPdf = (bytes: Uint8Array) => Buffer.from(bytes.subarray(0, 5)).to
  * section recomputed from the store), and the pages and document information against that pack.
  */
 export async function verifyReportPdf(store: Store, bytes: Uint8Array, trusted?: KeyObject): Promise<EvidenceVerification> {
-  let read;
+  let read: Awaited<ReturnType<typeof readReportPdf>>;
   try {
     read = await readReportPdf(bytes);
   } catch (error) {

@@ -1,7 +1,6 @@
 import { CategoryCatalogue, parseEvent, prepareTransfer } from '@pi-egress/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeEvent, type EventOverrides, ownVersions } from '../../../test/fixtures/events.js';
-import { clickhouseUrl, openTestStore } from '../../../test/setup/store.js';
+import { clickhouseUrl, type EventOverrides, makeEvent, openTestStore, ownVersions } from '@pi-egress/testing';
 import { openStore, type Store } from './store.js';
 import type { StoredAlert } from './alerts.js';
 

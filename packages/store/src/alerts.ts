@@ -36,6 +36,15 @@ export interface AlertChanges {
   resolved: readonly StoredAlert[];
 }
 
+/** Most transitions one history read lists (an evidence pack states when it left some out). */
+export const ALERT_HISTORY_LIMIT = 100_000;
+
+export interface AlertHistoryFilter {
+  certificateId?: string;
+  from?: Date;
+  to?: Date;
+}
+
 interface StateRow {
   fingerprint: string;
   labels: Record<string, string>;
@@ -66,29 +75,27 @@ export class AlertStore {
     return (await this.active()).map(toFiringAlert);
   }
 
-  /** Transitions, oldest first; optionally of one certificate and within [from, to). */
-  async history(filter: { certificateId?: string; from?: Date; to?: Date; limit?: number } = {}): Promise<AlertHistoryEntry[]> {
-    const where = ['1'];
-    if (filter.certificateId !== undefined) where.push('certificate_id = {certificateId:String}');
-    // Table-qualified: a bare `at` would be the String alias of the SELECT below.
-    if (filter.from) where.push(`alert_history.at >= {from:DateTime64(3, 'UTC')}`);
-    if (filter.to) where.push(`alert_history.at < {to:DateTime64(3, 'UTC')}`);
+  /** Transitions, oldest first (at most `limit`, default ALERT_HISTORY_LIMIT); optionally of one certificate and within [from, to). */
+  async history(filter: AlertHistoryFilter & { limit?: number } = {}): Promise<AlertHistoryEntry[]> {
+    const { where, params } = historyWhere(filter);
     const rows = await selectRows<StateRow & { at: string; status: 'firing' | 'resolved' }>(
       this.client,
       `SELECT toString(at) AS at, status, fingerprint, labels, annotations, toString(starts_at) AS starts_at
        FROM alert_history WHERE ${where.join(' AND ')} ORDER BY at, fingerprint, status LIMIT {limit:UInt32}`,
-      {
-        certificateId: filter.certificateId,
-        from: filter.from && toClickHouseTime(filter.from),
-        to: filter.to && toClickHouseTime(filter.to),
-        limit: filter.limit ?? 100_000,
-      },
+      { ...params, limit: filter.limit ?? ALERT_HISTORY_LIMIT },
     );
     return rows.map((row) => ({
       ...toFiringAlert({ labels: row.labels, annotations: row.annotations, startsAt: fromClickHouseTime(row.starts_at) }),
       status: row.status,
       at: fromClickHouseTime(row.at).toISOString(),
     }));
+  }
+
+  /** How many transitions `history` would list without a limit. */
+  async historyTotal(filter: AlertHistoryFilter = {}): Promise<number> {
+    const { where, params } = historyWhere(filter);
+    const [row] = await selectRows<{ n: string }>(this.client, `SELECT toString(count()) AS n FROM alert_history WHERE ${where.join(' AND ')}`, params);
+    return Number(row?.n ?? 0);
   }
 
   /** Persists one evaluation's transitions: state first (what a restart reads), then history. */
@@ -106,6 +113,19 @@ export class AlertStore {
     ];
     if (history.length > 0) await this.client.insert({ table: 'alert_history', values: history, format: 'JSONEachRow' });
   }
+}
+
+/** The conditions of a history read (static SQL with {parameters}; only which apply varies) and their values. */
+function historyWhere(filter: AlertHistoryFilter): { where: string[]; params: Record<string, unknown> } {
+  const where = ['1'];
+  if (filter.certificateId !== undefined) where.push('certificate_id = {certificateId:String}');
+  // Table-qualified: a bare `at` would be the String alias of the history's SELECT.
+  if (filter.from) where.push(`alert_history.at >= {from:DateTime64(3, 'UTC')}`);
+  if (filter.to) where.push(`alert_history.at < {to:DateTime64(3, 'UTC')}`);
+  return {
+    where,
+    params: { certificateId: filter.certificateId, from: filter.from && toClickHouseTime(filter.from), to: filter.to && toClickHouseTime(filter.to) },
+  };
 }
 
 function toFiringAlert(alert: Pick<StoredAlert, 'labels' | 'annotations' | 'startsAt'>): FiringAlert {

@@ -1,7 +1,6 @@
 import { CategoryCatalogue, parseEvent, prepareTransfer } from '@pi-egress/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeEvent, ownVersions, subjects } from '../../../test/fixtures/events.js';
-import { openTestStore } from '../../../test/setup/store.js';
+import { makeEvent, openTestStore, ownVersions, subjects } from '@pi-egress/testing';
 import { Checkpointer } from './checkpointer.js';
 import type { Store } from './store.js';
 

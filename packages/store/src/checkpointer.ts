@@ -2,7 +2,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { selectRows } from './client.js';
 import { countsFrom, DATA_CLASSES, scopeIdOf, type DailyRow } from './count-rows.js';
 import type { ScopeKey } from './scope.js';
-import { chunks, IN_SCOPES, keyOfRow, MARKS_TYPE, marksParam, scopesParam, type ScopeColumns } from './scope-batch.js';
+import { chunks, earliest, IN_SCOPES, keyOfRow, MARKS_TYPE, marksParam, scopesParam, type ScopeColumns } from './scope-batch.js';
 import { IN_FLIGHT_SUBJECT_INSERTS } from './scope-sql.js';
 
 /** How often each scope's checkpoint is recounted in full rather than stepped from the last one. */
@@ -176,7 +176,7 @@ export class Checkpointer {
    */
   private async stepCheckpoints(steps: ReadonlyArray<{ key: ScopeKey; previous: LatestDaily }>, watermark: string): Promise<void> {
     if (steps.length === 0) return;
-    const from = steps.reduce((min, step) => (step.previous.watermark < min ? step.previous.watermark : min), steps[0]!.previous.watermark);
+    const from = earliest(steps.map((step) => step.previous.watermark));
     const added = await selectRows<ScopeColumns & DailyRow>(
       this.client,
       `SELECT toString(scope_level) AS scope_level, scope_id, year, toString(class) AS class,

@@ -3,7 +3,7 @@ import { selectRows } from './client.js';
 import { CHECKPOINT_MAX_AGE_MS, countsFrom, DATA_CLASSES, scopeIdOf, type DataClass } from './count-rows.js';
 import { fromClickHouseTime, zeroCounts, type ClassCounts, type ScopeKey } from './scope.js';
 import { IN_FLIGHT_SUBJECT_INSERTS, SCOPE_CONDITION, scopeParams } from './scope-sql.js';
-import { chunks, IN_SCOPES, keyOfRow, MARKS_TYPE, marksParam, scopesParam, type ScopeColumns } from './scope-batch.js';
+import { chunks, earliest, IN_SCOPES, keyOfRow, MARKS_TYPE, marksParam, scopesParam, type ScopeColumns } from './scope-batch.js';
 
 /**
  * Exact distinct counts that stay fast as a year fills up.
@@ -234,7 +234,7 @@ export class CountReader {
   ): Promise<Map<string, Array<readonly [string, number | string, number | string]>>> {
     const tails = new Map<string, Array<readonly [string, number | string, number | string]>>();
     if (marks.length === 0) return tails;
-    const from = marks.reduce((min, mark) => (mark.watermark < min ? mark.watermark : min), marks[0]!.watermark);
+    const from = earliest(marks.map((mark) => mark.watermark));
     const rows = await selectRows<ScopeColumns & { class: string; settled: number | string; individuals: number | string }>(
       this.client,
       `SELECT toString(scope_level) AS scope_level, scope_id, year, toString(class) AS class,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestStore } from '../../../test/setup/store.js';
+import { openTestStore } from '@pi-egress/testing';
 import type { Store } from './store.js';
 
 describe('the settled instant of an evidence pack', () => {

@@ -2,7 +2,7 @@
 // the TTL, immediate hand-over on release, and no theft by a candidate acting on a stale view.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestStore } from '../../../test/setup/store.js';
+import { openTestStore } from '@pi-egress/testing';
 import { LeaderLease } from './leader-lease.js';
 import type { Store } from './store.js';
 

@@ -39,3 +39,6 @@ export interface ScopeColumns {
 }
 
 export const keyOfRow = (row: ScopeColumns): ScopeKey => ({ level: row.scope_level, scopeId: row.scope_id, year: Number(row.year) });
+
+/** The earliest of ClickHouse DateTime64 texts (they sort as text). */
+export const earliest = (times: readonly string[]): string => [...times].sort()[0]!;

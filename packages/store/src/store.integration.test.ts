@@ -6,8 +6,7 @@ import {
   type PreparedTransfer,
 } from '@pi-egress/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCertificate, makeEvent, ownVersions, subjects, type EventOverrides } from '../../../test/fixtures/events.js';
-import { openTestStore } from '../../../test/setup/store.js';
+import { type EventOverrides, makeCertificate, makeEvent, openTestStore, ownVersions, subjects } from '@pi-egress/testing';
 import { appliedVersions, loadMigrations, migrateDown, migrateUp } from './migrator.js';
 import type { Store } from './store.js';
 

@@ -1,7 +1,6 @@
 import { CategoryCatalogue, parseEvent, prepareTransfer, type PreparedTransfer } from '@pi-egress/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeEvent, subjects, ownVersions } from '../../../test/fixtures/events.js';
-import { clickhouseUrl, openTestStore } from '../../../test/setup/store.js';
+import { clickhouseUrl, makeEvent, openTestStore, ownVersions, subjects } from '@pi-egress/testing';
 import { openStore, type Store } from './store.js';
 import type { ScopeKey } from './scope.js';
 import { scopeIdOf } from './count-rows.js';

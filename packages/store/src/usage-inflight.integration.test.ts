@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clickhouseUrl, openTestStore } from '../../../test/setup/store.js';
+import { clickhouseUrl, openTestStore } from '@pi-egress/testing';
 import { scopeIdOf } from './count-rows.js';
 import { openStore } from './store.js';
 import type { Store } from './store.js';

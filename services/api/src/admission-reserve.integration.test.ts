@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCertificate, makeEvent, subjects } from '../../../test/fixtures/events.js';
-import { startTestApi, type TestApi } from '../../../test/setup/api.js';
+import { makeCertificate, makeEvent, startTestApi, subjects, type TestApi } from '@pi-egress/testing';
 
 interface Answer {
   allowed: boolean;

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApi, type TestApi } from '../../../test/setup/api.js';
-import { makeCertificate, makeEvent, subjects } from '../../../test/fixtures/events.js';
+import { makeCertificate, makeEvent, startTestApi, subjects, type TestApi } from '@pi-egress/testing';
 
 describe('HTTP API over real HTTP and the real engine', () => {
   let api: TestApi;
@@ -12,7 +11,7 @@ describe('HTTP API over real HTTP and the real engine', () => {
   afterAll(() => api.close());
 
   it('refuses a missing token (401) and a wrong role (403) on every protected route', async () => {
-    const routes: Array<[string, string, keyof typeof import('../../../test/setup/api.js').TEST_TOKENS]> = [
+    const routes: Array<[string, string, keyof typeof import('@pi-egress/testing').TEST_TOKENS]> = [
       ['PUT', '/v1/certificates/CERT-1', 'viewer'],
       ['PUT', '/v1/processors/P1', 'ingest'],
       ['GET', '/v1/certificates', 'ingest'],

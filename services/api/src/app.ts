@@ -27,7 +27,7 @@ import { usageRoutes } from './routes/usage.js';
 export async function buildApi(options: ApiOptions & { logger: Logger }): Promise<FastifyInstance> {
   const publicUrl = (options.publicUrl ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
   const app = Fastify({
-    loggerInstance: options.logger as FastifyBaseLogger,
+    loggerInstance: options.logger.child({ component: 'api' }) as FastifyBaseLogger,
     bodyLimit: options.maxBodyBytes,
     frameworkErrors,
   });

@@ -52,10 +52,6 @@ export function tokenOf(tokens: readonly TokenEntry[], authorization: string | u
   return found;
 }
 
-export function roleOf(tokens: readonly TokenEntry[], authorization: string | undefined): Role | undefined {
-  return tokenOf(tokens, authorization)?.role;
-}
-
 declare module 'fastify' {
   interface FastifyRequest {
     /** The role admitted to the route. */

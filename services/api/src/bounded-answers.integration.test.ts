@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApi, type TestApi } from '../../../test/setup/api.js';
+import { startTestApi, type TestApi } from '@pi-egress/testing';
 import { MAX_LISTED_REJECTIONS } from './routes/events.js';
 
 const MiB = 1024 * 1024;

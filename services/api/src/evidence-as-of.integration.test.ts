@@ -1,8 +1,6 @@
 import { verifyEvidencePack, type EvidencePack } from '@pi-egress/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCertificate, makeEvent, subjects } from '../../../test/fixtures/events.js';
-import { startTestApi, type TestApi } from '../../../test/setup/api.js';
-import { openTestStore } from '../../../test/setup/store.js';
+import { makeCertificate, makeEvent, openTestStore, startTestApi, subjects, type TestApi } from '@pi-egress/testing';
 
 const CERT = 'CERT-ASOF';
 const cert = { certificateId: CERT, processorId: 'P-ASOF' };

@@ -60,6 +60,8 @@ export function evidenceCsv(pack: EvidencePack): string {
       ['categories', list(scope.categories)],
       ['purposes', list(scope.purposes)],
       ['declaredAt', scope.declaredAt],
+      ['alertHistoryTruncated', pack.alertHistoryTruncated ?? false],
+      ['alertHistoryTotal', pack.alertHistoryTotal ?? pack.alertHistory.length],
     ]),
     ...section('monthlyNewIndividuals', ['month', 'nonSensitive', 'sensitive'], pack.monthlyNewIndividuals.map((m) => [m.month, m.nonSensitive, m.sensitive])),
     ...section(

@@ -5,9 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCertificate, makeEvent, subjects } from '../../../test/fixtures/events.js';
-import { startTestApi, type TestApi } from '../../../test/setup/api.js';
-import { clickhouseUrl } from '../../../test/setup/store.js';
+import { clickhouseUrl, makeCertificate, makeEvent, startTestApi, subjects, type TestApi } from '@pi-egress/testing';
 
 const CERT = 'CERT-E';
 const SUBJECT_KEY = 'api-test-subject-key';

@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCertificate } from '../../../test/fixtures/events.js';
-import { startTestApi, type TestApi } from '../../../test/setup/api.js';
-import { clickhouseUrl } from '../../../test/setup/store.js';
+import { clickhouseUrl, makeCertificate, startTestApi, type TestApi } from '@pi-egress/testing';
 
 /** Every error answer: exactly {error, message, details?}, a snake_case code, no framework code, nothing of the body echoed. */
 async function expectErrorShape(response: Response, status: number, error?: string): Promise<{ error: string; message: string; details?: string[] }> {
@@ -76,6 +74,7 @@ describe('the API edge under hostile input', () => {
     const lone = await api.call('admin', 'PUT', '/v1/processors/P1', '{"groupId":"G\\ud800"}');
     expect((await expectErrorShape(lone, 400, 'invalid_request')).message).toMatch(/^groupId: /);
     const metrics = await (await api.call(null, 'GET', '/metrics')).text();
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: no control character may reach the metrics text
     expect(metrics).not.toMatch(/[\u0000-\u0008\u007f]|\\u0000/);
   });
 

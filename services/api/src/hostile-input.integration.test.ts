@@ -1,8 +1,7 @@
 import { CategoryCatalogue } from '@pi-egress/domain';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeEvent } from '../../../test/fixtures/events.js';
-import { startTestApi, type TestApi } from '../../../test/setup/api.js';
+import { makeEvent, startTestApi, type TestApi } from '@pi-egress/testing';
 
 /**
  * Hostile and careless input over real HTTP against the real engine: every bad event is refused on

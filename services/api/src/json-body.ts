@@ -18,6 +18,7 @@ export function strictJsonBodies(app: FastifyInstance): void {
     } catch {
       return done(new ApiError(400, 'invalid_utf8', 'the body is not valid UTF-8'), undefined);
     }
-    parseJson(request, text, done);
+    // The callback form: it answers through `done` and returns nothing to await.
+    void parseJson(request, text, done);
   });
 }

@@ -2,9 +2,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { createConnection, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCertificate, makeEvent, subjects } from '../../../test/fixtures/events.js';
-import { startTestApi, TEST_TOKENS, type TestApi } from '../../../test/setup/api.js';
-import { clickhouseUrl, openTestStore } from '../../../test/setup/store.js';
+import { clickhouseUrl, makeCertificate, makeEvent, openTestStore, startTestApi, subjects, type TEST_TOKENS, type TestApi } from '@pi-egress/testing';
 
 type Role = keyof typeof TEST_TOKENS | null;
 type Call = () => Promise<Response>;

@@ -3,7 +3,7 @@ import { Document, Spectral } from '@stoplight/spectral-core';
 import { Json } from '@stoplight/spectral-parsers';
 import { oas } from '@stoplight/spectral-rulesets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApi, type TestApi } from '../../../test/setup/api.js';
+import { startTestApi, type TestApi } from '@pi-egress/testing';
 
 describe('the OpenAPI document at /docs', () => {
   let api: TestApi;

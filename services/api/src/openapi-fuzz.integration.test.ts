@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCertificate, makeEvent, subjects } from '../../../test/fixtures/events.js';
-import { startTestApi, TEST_TOKENS, type TestApi } from '../../../test/setup/api.js';
+import { makeCertificate, makeEvent, startTestApi, subjects, TEST_TOKENS, type TestApi } from '@pi-egress/testing';
 
 /** How long the fuzzer runs: a fixed budget, not a number of runs, so the suite's time stays bounded. */
 const BUDGET_MS = 20_000;
@@ -26,13 +25,13 @@ const oddText = fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((code)
 const anyText = fc.oneof(fc.string({ maxLength: 12 }), oddText, fc.constantFrom('CERT-1', 'P1', '2026', '', ' ', '__proto__', 'constructor'));
 
 /** Values of a JSON Schema, mostly valid and sometimes anything at all. */
-function valueOf(schema: JsonSchema | undefined, depth = 0): fc.Arbitrary<unknown> {
+function arbitraryFor(schema: JsonSchema | undefined, depth = 0): fc.Arbitrary<unknown> {
   if (!schema || depth > 4) return fc.jsonValue({ maxDepth: 2 });
   const typed = ((): fc.Arbitrary<unknown> => {
     if (schema.const !== undefined) return fc.constant(schema.const);
     if (schema.enum) return fc.constantFrom(...schema.enum);
     const variants = schema.anyOf ?? schema.oneOf;
-    if (variants) return fc.oneof(...variants.map((variant) => valueOf(variant, depth + 1)));
+    if (variants) return fc.oneof(...variants.map((variant) => arbitraryFor(variant, depth + 1)));
     switch ([schema.type].flat()[0]) {
       case 'string':
         return anyText;
@@ -43,9 +42,9 @@ function valueOf(schema: JsonSchema | undefined, depth = 0): fc.Arbitrary<unknow
       case 'boolean':
         return fc.boolean();
       case 'array':
-        return fc.array(valueOf(schema.items, depth + 1), { maxLength: 3 });
+        return fc.array(arbitraryFor(schema.items, depth + 1), { maxLength: 3 });
       case 'object': {
-        const fields = Object.fromEntries(Object.entries(schema.properties ?? {}).map(([key, field]) => [key, valueOf(field, depth + 1)]));
+        const fields = Object.fromEntries(Object.entries(schema.properties ?? {}).map(([key, field]) => [key, arbitraryFor(field, depth + 1)]));
         return fc
           .tuple(fc.record(fields, { requiredKeys: [] }), fc.dictionary(anyText, fc.jsonValue({ maxDepth: 1 }), { maxKeys: 2 }))
           .map(([known, extra]) => ({ ...extra, ...known }));
@@ -81,10 +80,10 @@ function requestsOf(doc: { paths: Record<string, Record<string, Operation>> }): 
         .tuple(...pathParams.map(() => pathSegment))
         .map((segments) => pathParams.reduce((url, param, i) => url.replace(`{${param.name}}`, segments[i]!), template));
       const query = fc.array(
-        fc.tuple(fc.oneof(fc.constantFrom(...queryParams.map((p) => p.name), 'year[]', 'x'), anyText), fc.oneof(valueOf(queryParams[0]?.schema), anyText)),
+        fc.tuple(fc.oneof(fc.constantFrom(...queryParams.map((p) => p.name), 'year[]', 'x'), anyText), fc.oneof(arbitraryFor(queryParams[0]?.schema), anyText)),
         { maxLength: 3 },
       );
-      const body = bodySchema ? fc.option(valueOf(bodySchema), { freq: 10 }) : fc.constant(null);
+      const body = bodySchema ? fc.option(arbitraryFor(bodySchema), { freq: 10 }) : fc.constant(null);
       return fc.record({
         method: fc.constant(method.toUpperCase()),
         path: fc.tuple(path, query).map(([base, pairs]) => {

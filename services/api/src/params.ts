@@ -6,6 +6,7 @@ import { ApiError } from './errors.js';
 /** C0 and C1 control characters (NUL included) and UTF-16 surrogates without their pair (not encodable as UTF-8). */
 // Without the `u` flag the pattern sees UTF-16 code units, so a high surrogate not followed by a
 // low one (or a low one not preceded by a high one) is found.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const ODD_CHARACTER = /[\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const ODD_TEXT_MESSAGE = 'must not contain control characters (e.g. NUL) or unpaired UTF-16 surrogates';
 

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCertificate, makeEvent, subjects } from '../../../test/fixtures/events.js';
-import { startTestApi, TEST_TOKENS, type TestApi } from '../../../test/setup/api.js';
+import { makeCertificate, makeEvent, startTestApi, subjects, TEST_TOKENS, type TestApi } from '@pi-egress/testing';
 import { admittedRoles, ROLES, type Role } from './auth.js';
 
 /**

@@ -2,8 +2,7 @@ import { createLogger } from '@pi-egress/config';
 import { pseudonymise } from '@pi-egress/domain';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCertificate, makeEvent } from '../../../test/fixtures/events.js';
-import { startTestApi, TEST_TOKENS, type TestApi } from '../../../test/setup/api.js';
+import { makeCertificate, makeEvent, startTestApi, TEST_TOKENS, type TestApi } from '@pi-egress/testing';
 
 const CERT = 'CERT-L';
 const SENT = 'Alice.Smith@Example.com';

@@ -1,3 +1,4 @@
+import { createLogger } from '@pi-egress/config';
 import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AlertmanagerPusher, type OutgoingAlert } from './alertmanager-client.js';
@@ -22,7 +23,7 @@ async function flakyAlertmanager(failures: number) {
   return { url, bodies, attempts: () => attempts, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
-const logger = { warn() {}, info() {} };
+const logger = createLogger({ level: 'silent' });
 const alert = (level: string): OutgoingAlert => ({ labels: { alertname: 'ScopeUtilization', level }, annotations: {}, startsAt: '2026-06-01T00:00:00.000Z' });
 const until = async (condition: () => boolean) => {
   for (let i = 0; i < 200 && !condition(); i++) await new Promise((r) => setTimeout(r, 10));

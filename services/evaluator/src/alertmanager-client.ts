@@ -1,3 +1,6 @@
+import type { Logger } from '@pi-egress/config';
+import pRetry from 'p-retry';
+
 /** An alert as Alertmanager's v2 API takes it (`POST /api/v2/alerts`), without its endsAt. */
 export interface OutgoingAlert {
   labels: Record<string, string>;
@@ -5,15 +8,10 @@ export interface OutgoingAlert {
   startsAt: string;
 }
 
-export interface PusherLogger {
-  warn(obj: object, msg: string): void;
-  info(obj: object, msg: string): void;
-}
-
 export interface AlertmanagerPusherOptions {
   /** Alertmanager base URL (e.g. http://alertmanager:9093). */
   url: string;
-  logger: PusherLogger;
+  logger: Logger;
   /** How long a firing alert stays firing in Alertmanager without being re-sent. */
   firingTtlMs: number;
   timeoutMs?: number;
@@ -32,17 +30,19 @@ export class AlertmanagerPusher {
   private readonly resolved = new Map<string, OutgoingAlert & { endsAt: string }>();
   private pending = false;
   private running: Promise<void> | undefined;
-  private stopped = false;
-  private wakeUp: (() => void) | undefined;
+  private readonly stopping = new AbortController();
+  private readonly logger: Logger;
   /** Consecutive failed deliveries (0 after a success). */
   failures = 0;
   lastDeliveredAt: Date | undefined;
 
-  constructor(private readonly options: AlertmanagerPusherOptions) {}
+  constructor(private readonly options: AlertmanagerPusherOptions) {
+    this.logger = options.logger.child({ component: 'alertmanager-pusher', alertmanager: options.url });
+  }
 
   /** Replaces the firing snapshot and queues resolved alerts (keyed by fingerprint); delivers soon. */
   push(firing: readonly OutgoingAlert[], resolved: ReadonlyMap<string, OutgoingAlert>, now = new Date()): void {
-    if (this.stopped) return;
+    if (this.stopping.signal.aborted) return;
     this.firing = firing;
     for (const [fingerprint, alert] of resolved) this.resolved.set(fingerprint, { ...alert, endsAt: now.toISOString() });
     this.pending = true;
@@ -53,31 +53,39 @@ export class AlertmanagerPusher {
 
   /** Stops retrying; waits for an attempt in flight. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    this.wakeUp?.();
+    this.stopping.abort();
     await this.running;
   }
 
   private async deliverLoop(): Promise<void> {
     // Nothing of the delivery (not even building the request) runs inside push().
     await new Promise((resolve) => setImmediate(resolve));
-    while (this.pending && !this.stopped) {
-      this.pending = false;
-      const resolved = [...this.resolved.entries()];
-      try {
-        await this.post([...this.firingWithEndsAt(), ...resolved.map(([, alert]) => alert)]);
-        for (const [fingerprint, alert] of resolved) if (this.resolved.get(fingerprint) === alert) this.resolved.delete(fingerprint);
-        if (this.failures > 0) this.options.logger.info({ alertmanager: this.options.url, failures: this.failures }, 'Alertmanager reachable again');
-        this.failures = 0;
-        this.lastDeliveredAt = new Date();
-      } catch (err) {
-        this.failures += 1;
-        this.pending = true;
-        const delay = this.backoffMs();
-        this.options.logger.warn({ err, alertmanager: this.options.url, failures: this.failures, retryInMs: delay }, 'alert delivery to Alertmanager failed');
-        await this.sleep(delay);
-      }
+    while (this.pending && !this.stopping.signal.aborted) {
+      // Each attempt sends the latest snapshot; exponential backoff (jittered) between attempts, for as long as it takes.
+      await pRetry(() => this.deliverLatest(), {
+        retries: Number.POSITIVE_INFINITY,
+        minTimeout: this.options.minBackoffMs ?? 500,
+        maxTimeout: this.options.maxBackoffMs ?? 30_000,
+        randomize: true,
+        signal: this.stopping.signal,
+        onFailedAttempt: ({ error }) => {
+          this.failures += 1;
+          this.logger.warn({ err: error, failures: this.failures }, 'alert delivery to Alertmanager failed');
+        },
+      }).catch(() => {
+        // Only a stop ends the retries.
+      });
     }
+  }
+
+  private async deliverLatest(): Promise<void> {
+    this.pending = false;
+    const resolved = [...this.resolved.entries()];
+    await this.post([...this.firingWithEndsAt(), ...resolved.map(([, alert]) => alert)]);
+    for (const [fingerprint, alert] of resolved) if (this.resolved.get(fingerprint) === alert) this.resolved.delete(fingerprint);
+    if (this.failures > 0) this.logger.info({ failures: this.failures }, 'Alertmanager reachable again');
+    this.failures = 0;
+    this.lastDeliveredAt = new Date();
   }
 
   /** endsAt is set at send time: Alertmanager resolves an alert not re-sent before it. */
@@ -92,27 +100,12 @@ export class AlertmanagerPusher {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(alerts),
       signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
+    }).catch((error: unknown) => {
+      // A plain Error, so that p-retry retries every kind of failure (it gives up on most TypeErrors).
+      throw new Error(`Alertmanager not reachable: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     });
     await res.arrayBuffer();
     if (!res.ok) throw new Error(`Alertmanager answered HTTP ${res.status}`);
-  }
-
-  private backoffMs(): number {
-    const min = this.options.minBackoffMs ?? 500;
-    const max = this.options.maxBackoffMs ?? 30_000;
-    const exponential = Math.min(max, min * 2 ** (this.failures - 1));
-    return exponential / 2 + Math.random() * (exponential / 2);
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wakeUp = done;
-    });
   }
 }
 

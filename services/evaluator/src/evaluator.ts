@@ -1,3 +1,4 @@
+import type { Logger } from '@pi-egress/config';
 import { renderPublishedGauges, type Metrics, type MonitorContext } from '@pi-egress/core';
 import { reconcileAlerts, yearOf, type ActiveAlert } from '@pi-egress/domain';
 import type { FiringAlert, StoredAlert } from '@pi-egress/store';
@@ -9,17 +10,10 @@ import { publishGauges } from './gauges.js';
 import { PipelineWatch } from './pipeline.js';
 import { runbookUrl } from './runbooks.js';
 
-export interface EvaluatorLogger {
-  debug(obj: object, msg: string): void;
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
-
 export interface EvaluatorOptions {
   ctx: MonitorContext;
   metrics: Metrics;
-  logger: EvaluatorLogger;
+  logger: Logger;
   /** Alertmanager base URL(s), comma-separated for an HA pair (ALERTMANAGER_URL); none: no delivery. */
   alertmanagerUrl?: string | undefined;
   /** Time between periodic evaluations (EGRESS_EVAL_INTERVAL_MS). */
@@ -71,7 +65,8 @@ const MIN_SPACED_CYCLE_MS = 100;
  * which is what Alertmanager compares startsAt/endsAt with.
  */
 export function startEvaluator(options: EvaluatorOptions): Evaluator {
-  const { ctx, metrics, logger } = options;
+  const { ctx, metrics } = options;
+  const logger = options.logger.child({ component: 'evaluator' });
   const resendMs = options.resendIntervalMs ?? DEFAULT_RESEND_MS;
   const pushers = (options.alertmanagerUrl ?? '')
     .split(',')

@@ -19,7 +19,8 @@ export interface EvaluatorReplica extends Evaluator {
  * over when the leader stops renewing. README "Replicas" says why a lease.
  */
 export function startEvaluatorReplica(options: EvaluatorOptions & { leaseTtlMs?: number }): EvaluatorReplica {
-  const { ctx, logger } = options;
+  const { ctx } = options;
+  const logger = options.logger.child({ component: 'evaluator-lease' });
   const ttlMs = options.leaseTtlMs ?? EVALUATOR_LEASE_TTL_MS;
   const lease = new LeaderLease(ctx.store.client, { name: LEASE_NAME, holder: `${hostname()}:${process.pid}:${randomUUID()}`, ttlMs });
   const evaluator = startEvaluator({ ...options, leadership: lease });

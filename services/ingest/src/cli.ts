@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // Operator tools of the ingest service: replay a dead-letter topic or an NDJSON file.
-import { loadEnv } from '@pi-egress/config';
+import { parseEnv } from '@pi-egress/config';
 import { Kafka, logLevel } from 'kafkajs';
 import { parseArgs } from 'node:util';
-import { parseBrokers } from './env.js';
+import { kafkaToolEnvSchema, parseBrokers } from './env.js';
 import { formatBytes, progressPrinter } from './progress.js';
-import { httpSink, kafkaSink, replayDeadLetters, replayNdjsonFile } from './replay.js';
+import { httpSink, kafkaSink, replayDeadLetters, replayNdjsonFile, type EventSink } from './replay.js';
 
 const USAGE = `Usage:
   pi-egress-ingest replay-dlq [--since <ISO time>]
@@ -18,8 +18,7 @@ const USAGE = `Usage:
 Kafka settings come from KAFKA_BROKERS, KAFKA_CLIENT_ID, EGRESS_TOPIC and EGRESS_DLQ_TOPIC.`;
 
 function kafkaFromEnv(): { kafka: Kafka; topic: string; dlqTopic: string } {
-  const env = loadEnv();
-  if (!env.KAFKA_BROKERS) throw new Error('KAFKA_BROKERS is required');
+  const env = parseEnv(kafkaToolEnvSchema);
   const kafka = new Kafka({ clientId: `${env.KAFKA_CLIENT_ID}-replay`, brokers: parseBrokers(env.KAFKA_BROKERS), logLevel: logLevel.WARN });
   return { kafka, topic: env.EGRESS_TOPIC, dlqTopic: env.EGRESS_DLQ_TOPIC };
 }
@@ -49,7 +48,7 @@ async function replayFileCommand(args: string[]): Promise<void> {
   if (!file) throw new Error('replay-file needs the NDJSON file to send');
   const batchSize = Number(values['batch-size']);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error('--batch-size must be a positive integer');
-  let sink;
+  let sink: EventSink;
   if (values.to === 'http') {
     const token = process.env.EGRESS_INGEST_TOKEN;
     if (!values.url || !token) throw new Error('--to http needs --url and the EGRESS_INGEST_TOKEN environment variable');

@@ -1,12 +1,13 @@
-import { buildApi, parseTokens } from '@pi-egress/api';
+import { apiOptionsFromEnv, buildApi, parseTokens } from '@pi-egress/api';
 import { superviseEmbeddedClickHouse } from '@pi-egress/clickhouse-embedded';
-import { createLogger, type Env, type Logger } from '@pi-egress/config';
-import { createMetrics, loadCatalogue, loadOrCreateEvidenceKey, openStoreWhenReady, storeOptionsFromEnv, type MonitorContext } from '@pi-egress/core';
+import { createLogger, type Logger } from '@pi-egress/config';
+import { createMetrics, loadCatalogue, loadOrCreateEvidenceKey, openStoreFromEnv, type MonitorContext } from '@pi-egress/core';
 import { phoneRegion } from '@pi-egress/domain';
 import { evaluatorOptionsFromEnv, startEvaluatorReplica } from '@pi-egress/evaluator';
 import { kafkaSettingsFromEnv, startKafkaIngest } from '@pi-egress/ingest';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { MonitorEnv } from './env.js';
 import { resolveSecrets } from './secrets.js';
 
 export interface RunningMonitor {
@@ -19,7 +20,7 @@ export interface RunningMonitor {
  * The whole monitor in one process: the embedded ClickHouse engine unless CLICKHOUSE_URL is set,
  * HTTP ingest and API, evaluator and metrics, and Kafka ingest when KAFKA_BROKERS is set.
  */
-export async function startMonitor(env: Env, logger: Logger = createLogger({ level: env.LOG_LEVEL })): Promise<RunningMonitor> {
+export async function startMonitor(env: MonitorEnv, logger: Logger = createLogger({ level: env.LOG_LEVEL })): Promise<RunningMonitor> {
   // A bad category file stops start-up before anything else runs (one line naming the code).
   const catalogue = loadCatalogue(env.EGRESS_CATEGORIES_FILE);
   const region = phoneRegion(env.EGRESS_PHONE_REGION);
@@ -43,9 +44,7 @@ export async function startMonitor(env: Env, logger: Logger = createLogger({ lev
       clickhouseUrl = engine.url;
       logger.info({ clickhouse: engine.url, dataDir: engine.dataDir }, 'embedded ClickHouse engine started');
     }
-    const store = await openStoreWhenReady(storeOptionsFromEnv(env, clickhouseUrl), {
-      onRetry: (error) => logger.warn({ err: error }, 'ClickHouse not ready yet, retrying'),
-    });
+    const store = await openStoreFromEnv(env, clickhouseUrl, logger);
     stops.push(() => store.close());
     const secrets = resolveSecrets({ ...env, EGRESS_DATA_DIR: dataDir });
     const ctx: MonitorContext = {
@@ -76,15 +75,10 @@ export async function startMonitor(env: Env, logger: Logger = createLogger({ lev
       metrics,
       logger,
       tokens: parseTokens(secrets.tokens),
-      maxBodyBytes: env.EGRESS_MAX_BODY_BYTES,
-      maxBatchEvents: env.EGRESS_MAX_BATCH_EVENTS,
+      ...apiOptionsFromEnv(env),
       publicUrl: env.EGRESS_PUBLIC_URL ?? `http://127.0.0.1:${env.EGRESS_HTTP_PORT}`,
-      runbookBaseUrl: env.EGRESS_RUNBOOK_BASE_URL ?? (env.EGRESS_PUBLIC_URL ? `${env.EGRESS_PUBLIC_URL.replace(/\/+$/, '')}/runbooks` : undefined),
-      storeUnreachableLimitMs: env.EGRESS_STORE_UNREACHABLE_LIMIT_MS,
       readiness,
       evidenceKey: loadOrCreateEvidenceKey(evidenceKeyFile),
-      ...(env.EGRESS_CHROMIUM_PATH ? { chromiumPath: env.EGRESS_CHROMIUM_PATH } : {}),
-      rateLimit: { perTokenPerMinute: env.EGRESS_RATE_LIMIT_PER_MINUTE, anonymousPerMinute: env.EGRESS_RATE_LIMIT_ANONYMOUS_PER_MINUTE },
     });
     logger.info({ evidenceKey: evidenceKeyFile, publicKey: `${evidenceKeyFile}.pub` }, 'evidence packs are signed with this Ed25519 key; give auditors the .pub file');
     stops.push(() => api.close());

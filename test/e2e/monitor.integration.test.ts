@@ -3,8 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { makeCertificate, makeEvent } from '../fixtures/events.js';
-import { startMonitorProcess, type MonitorProcess } from '../setup/monitor-process.js';
+import { makeCertificate, makeEvent, type MonitorProcess, startMonitorProcess } from '@pi-egress/testing';
 
 const DISTINCT = 1_000_000;
 const PER_EVENT = 50_000;

@@ -1,3 +1,4 @@
+import { createLogger } from '@pi-egress/config';
 import { createMetrics } from '@pi-egress/core';
 import { startEvaluator, type Evaluator } from '@pi-egress/evaluator';
 import { Registry } from 'prom-client';
@@ -16,7 +17,7 @@ export async function startEvaluatedApi(now: () => Date): Promise<EvaluatedApi> 
   const evaluator = startEvaluator({
     ctx: api.ctx,
     metrics: createMetrics(new Registry()),
-    logger: { debug() {}, info() {}, warn() {}, error() {} },
+    logger: createLogger({ level: 'silent' }),
     intervalMs: 600_000,
     runbookBaseUrl: 'http://runbooks.test',
     followWrites: false,

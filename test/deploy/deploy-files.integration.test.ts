@@ -1,8 +1,9 @@
 // Schema and consistency checks of the deployment files (no Docker or Kubernetes here): the compose
 // file against the Compose specification's JSON schema, every Kubernetes object against the
 // Kubernetes OpenAPI schema (kubernetes-models), and both against the code they deploy.
-import { envSchema } from '@pi-egress/config';
-import { kafkaTuningEnvSchema } from '@pi-egress/ingest';
+import { apiEnvSchema } from '@pi-egress/api';
+import { evaluatorEnvSchema } from '@pi-egress/evaluator';
+import { ingestEnvSchema } from '@pi-egress/ingest';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -15,9 +16,14 @@ import { promtool } from '../harness/prometheus.js';
 const root = join(testPackageRoot(), '..');
 const require = createRequire(import.meta.url);
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
-/** Every variable the services read (packages/config, and the ingest's Kafka tuning). */
-const KNOWN_ENV = new Set([...Object.keys(envSchema.shape), ...Object.keys(kafkaTuningEnvSchema.shape)]);
-const SERVICES = ['api', 'ingest', 'evaluator'];
+/** The variables each standalone service reads (its env schema, services/<x>/src/env.ts). */
+const ENV_OF: Record<string, Set<string>> = {
+  api: new Set(Object.keys(apiEnvSchema.shape)),
+  ingest: new Set(Object.keys(ingestEnvSchema.shape)),
+  evaluator: new Set(Object.keys(evaluatorEnvSchema.shape)),
+};
+const KNOWN_ENV = new Set(Object.values(ENV_OF).flatMap((names) => [...names]));
+const SERVICES = Object.keys(ENV_OF);
 
 /** `node services/x/dist/main.js` must be the build output of an existing `services/x/src/main.ts`. */
 function expectEntryPoint(command: unknown, where: string): void {
@@ -103,7 +109,7 @@ describe('compose file', () => {
       expect(stages, service).toContain(spec.build!.target);
       expect(resolve(root, 'deploy/compose', spec.build!.context)).toBe(root);
       expectEntryPoint(spec.command, `compose ${service}`);
-      for (const name of Object.keys(spec.environment ?? {})) expect(KNOWN_ENV.has(name), `compose ${service}: ${name}`).toBe(true);
+      for (const name of Object.keys(spec.environment ?? {})) expect(ENV_OF[service]!.has(name), `compose ${service}: ${name}`).toBe(true);
     }
   });
 
@@ -168,7 +174,7 @@ describe('Kubernetes manifests', () => {
         expect(container.resources.limits.memory, where).toEqual(expect.any(String));
         expect(container.securityContext, where).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
         for (const variable of container.env ?? []) {
-          expect(KNOWN_ENV.has(variable.name), `${where}: ${variable.name}`).toBe(true);
+          expect(ENV_OF[deployment.metadata.name.replace('pi-egress-', '')]!.has(variable.name), `${where}: ${variable.name}`).toBe(true);
           const key = variable.valueFrom?.secretKeyRef?.key as string | undefined;
           if (key) expect(secret, `${where}: Secret key ${key}`).toHaveProperty(key);
         }

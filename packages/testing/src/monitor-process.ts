@@ -1,10 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { testPackageRoot } from '../harness/process.js';
+import { repoRoot } from './repo-root.js';
 
-/** Found from the package root, so this works from test/setup and compiled into test/dist/setup. */
-const MAIN = join(testPackageRoot(), '..', 'services', 'monitor', 'dist', 'main.js');
+const MAIN = join(repoRoot(), 'services', 'monitor', 'dist', 'main.js');
 
 export interface MonitorProcess {
   child: ChildProcess;
