@@ -138,8 +138,7 @@ describe('Kafka mock broker (librdkafka rdkafka_mock) with kafkajs', () => {
     const a = kafka.consumer({ groupId, ...KAFKA_MOCK_CONSUMER_TIMINGS });
     const b = kafka.consumer({ groupId, ...KAFKA_MOCK_CONSUMER_TIMINGS });
     const assigned = new Map<Consumer, number[]>();
-    const track = (c: Consumer) =>
-      c.on(c.events.GROUP_JOIN, (e) => assigned.set(c, e.payload.memberAssignment.rebalance ?? []));
+    const track = (c: Consumer) => c.on(c.events.GROUP_JOIN, (e) => assigned.set(c, e.payload.memberAssignment.rebalance ?? []));
     track(a);
     track(b);
     await Promise.all([a.connect(), b.connect()]);
