@@ -164,7 +164,7 @@ describe('Kafka mock broker (librdkafka rdkafka_mock) with kafkajs', () => {
     } finally {
       await Promise.all([a.disconnect(), b.disconnect()]);
     }
-  }, 60_000);
+  }, 120_000); // a rebalance takes ~8 s alone, far longer with the whole suite on 2 cores
 
   it('fails clearly on bad topic input and stops cleanly', async () => {
     await expect(startKafkaMock({ topics: [{ name: 'bad topic', partitions: 1 }] })).rejects.toThrow(/invalid Kafka topic name/);
