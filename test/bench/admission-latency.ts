@@ -13,7 +13,7 @@ import { createMetrics, declareCertificate, ephemeralEvidenceKey, ingestEvents, 
 import { CategoryCatalogue, validateCertificate } from '@pi-egress/domain';
 import { openStore } from '@pi-egress/store';
 import { Registry } from 'prom-client';
-import { makeCertificate, makeEvent, subjects } from '@pi-egress/testing';
+import { makeCertificate, makeEvent, subjects } from '@pi-egress/testing/fixtures';
 import { withBenchEngine } from './bench-engine.js';
 
 const TOKEN = 'bench-ingest-token-0123456789';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startEmbeddedClickHouse } from '@pi-egress/clickhouse-embedded';
 import { openStore } from '@pi-egress/store';
-import { makeCertificate, makeEvent, subjects, type EventOverrides } from '@pi-egress/testing';
+import { makeCertificate, makeEvent, subjects, type EventOverrides } from '@pi-egress/testing/fixtures';
 import { startAlertingRig, type AlertingRig } from '../harness/alerting-rig.js';
 
 export interface LatencyRow {

@@ -4,7 +4,9 @@ import { CEILINGS } from '@pi-egress/domain';
 import { openStore, type Store } from '@pi-egress/store';
 import { Kafka, logLevel } from 'kafkajs';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { makeCertificate, type MonitorProcess, startMonitorProcess } from '@pi-egress/testing';
+// Subpaths: the package's index also exports the vitest store helpers, which need a vitest run.
+import { makeCertificate } from '@pi-egress/testing/fixtures';
+import { type MonitorProcess, startMonitorProcess } from '@pi-egress/testing/monitor-process';
 import { MOCK_TUNING_ENV } from '../harness/ingest-kafka.js';
 import { startKafkaMock, type KafkaMock } from '../harness/kafka-mock.js';
 import { removeDir, tempDir } from '../harness/process.js';

@@ -4,7 +4,7 @@
 import { CEILINGS, validateCertificate, yearOf } from '@pi-egress/domain';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeCertificate } from '@pi-egress/testing';
+import { makeCertificate } from '@pi-egress/testing/fixtures';
 import { sleep, testPackageRoot } from '../harness/process.js';
 import { waitUntilConsumed } from '../harness/ingest-kafka.js';
 import { CampaignRig, INGEST_TOKEN, MAX_MESSAGE_BYTES, SUBJECT_KEY, TOPIC } from './campaign-rig.js';

@@ -5,7 +5,7 @@ import type { KafkaConsumerTuning } from '@pi-egress/ingest';
 import { readTopicToEnd } from '@pi-egress/ingest';
 import type { Store } from '@pi-egress/store';
 import { validateCertificate } from '@pi-egress/domain';
-import { makeCertificate } from '@pi-egress/testing';
+import { makeCertificate } from '@pi-egress/testing/fixtures';
 import type { Kafka, Message } from 'kafkajs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
