@@ -32,7 +32,12 @@ export default defineConfig({
       { extends: true, test: { name: 'unit', include: UNIT_TESTS, pool: 'threads', poolOptions: { threads: { maxThreads: 2, minThreads: 1 } } } },
       {
         extends: true,
-        test: { name: 'integration', include: EVERY_TEST, exclude: ['**/node_modules/**', '**/dist/**', '**/*.unit.test.ts'], globalSetup: ['packages/testing/src/global-setup.ts'] },
+        test: {
+          name: 'integration',
+          include: EVERY_TEST,
+          exclude: ['**/node_modules/**', '**/dist/**', '**/*.unit.test.ts'],
+          globalSetup: ['packages/testing/src/global-setup.ts'],
+        },
       },
     ],
   },

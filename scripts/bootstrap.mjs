@@ -22,7 +22,17 @@ const extra = process.argv.slice(3);
 const MONITOR_NODE_FLAGS = ['--max-old-space-size=256'];
 
 /** Debian packages the test suite and benchmarks drive for real (SPEC §9). */
-const TEST_SYSTEM_PACKAGES = ['gcc', 'libc6-dev', 'librdkafka-dev', 'kcat', 'prometheus', 'prometheus-alertmanager', 'chromium', 'poppler-utils', 'fonts-noto-cjk'];
+const TEST_SYSTEM_PACKAGES = [
+  'gcc',
+  'libc6-dev',
+  'librdkafka-dev',
+  'kcat',
+  'prometheus',
+  'prometheus-alertmanager',
+  'chromium',
+  'poppler-utils',
+  'fonts-noto-cjk',
+];
 
 function step(message) {
   console.log(`\n▶ ${message}`);
@@ -52,9 +62,7 @@ function pnpm(args) {
 
 function missingDebianPackages(packages) {
   return packages.filter(
-    (pkg) =>
-      spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' }).stdout?.includes('install ok installed') !==
-      true,
+    (pkg) => spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' }).stdout?.includes('install ok installed') !== true,
   );
 }
 
@@ -87,11 +95,8 @@ function build() {
   pnpm(['exec', 'turbo', 'run', 'build', '--output-logs=errors-only']);
 }
 
-/**
- * Biome's check: `lint` (the linter) until the one-time reformat of the whole tree, then `ci`
- * (formatter check + linter); see biome.jsonc.
- */
-const BIOME_CHECK = 'lint';
+/** Biome's check: the formatter check and the linter (see biome.jsonc); `biome format --write` fixes the format. */
+const BIOME_CHECK = 'ci';
 
 /** Lints and format-checks (Biome), type-checks every package's sources (turbo) and then every test file against them. */
 function lint() {

@@ -86,17 +86,30 @@ export async function runAdmissionLatencyBench(clickhouseUrl: string, samples: n
     if (response.status !== 200) throw new Error(`admission answered ${response.status}: ${await response.text()}`);
     await response.json();
   };
-  const proposal = (people: Array<{ id: string }>) => ({ ...cert, recipient: { id: 'R1', country: 'DE' }, mechanism: 'certification', purpose: 'customer_support', categories: ['name', 'email'], subjects: people });
+  const proposal = (people: Array<{ id: string }>) => ({
+    ...cert,
+    recipient: { id: 'R1', country: 'DE' },
+    mechanism: 'certification',
+    purpose: 'customer_support',
+    categories: ['name', 'email'],
+    subjects: people,
+  });
   const mixed = (i: number, n: number) => [...subjects(n / 2, 'known', (i * 7919) % Math.max(1, known - n)), ...subjects(n / 2, `new-${i}`)];
   try {
     await measure(50, 1, (i) => admit(proposal(mixed(i, 10)))); // warm-up: connections, JIT, caches
     return [
-      { path: 'baseline: ClickHouse `SELECT 1` round trip', samples: await measure(samples, 1, async () => void (await store.client.query({ query: 'SELECT 1' })).text()) },
+      {
+        path: 'baseline: ClickHouse `SELECT 1` round trip',
+        samples: await measure(samples, 1, async () => void (await store.client.query({ query: 'SELECT 1' })).text()),
+      },
       { path: 'baseline: HTTP GET /healthz round trip', samples: await measure(samples, 1, async () => void (await fetch(`${url}/healthz`)).text()) },
       { path: 'admission, 1 new subject', samples: await measure(samples, 1, (i) => admit(proposal(subjects(1, `one-${i}`)))) },
       { path: 'admission, 10 subjects (5 counted, 5 new)', samples: await measure(samples, 1, (i) => admit(proposal(mixed(i, 10)))) },
       { path: 'admission, 10 subjects, 8 concurrent callers', samples: await measure(samples, 8, (i) => admit(proposal(mixed(i + samples, 10)))) },
-      { path: 'admission, 1,000 subjects (500 counted, 500 new)', samples: await measure(Math.max(20, samples / 10), 1, (i) => admit(proposal(mixed(i, 1_000)))) },
+      {
+        path: 'admission, 1,000 subjects (500 counted, 500 new)',
+        samples: await measure(Math.max(20, samples / 10), 1, (i) => admit(proposal(mixed(i, 1_000)))),
+      },
     ];
   } finally {
     await api.close();

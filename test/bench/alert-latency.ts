@@ -63,7 +63,13 @@ export async function runAlertLatencyBench(clickhouseUrl: string, samples: numbe
       rig.clock.now = new Date();
       await rig.declare(makeCertificate({ certificateId, processorId: 'P-BENCH', limits: { nonSensitive: 1_000, sensitive: 100 } }));
       await rig.ingest([transfer(certificateId, `${certificateId}-fill`, { subjects: subjects(799, `${certificateId}-fill`) })]);
-      crossing.push(await measure(rig, [transfer(certificateId, `${certificateId}-cross`)], { alertname: 'ScopeUtilization', certificate_id: certificateId, level: '0.8' }));
+      crossing.push(
+        await measure(rig, [transfer(certificateId, `${certificateId}-cross`)], {
+          alertname: 'ScopeUtilization',
+          certificate_id: certificateId,
+          level: '0.8',
+        }),
+      );
       outOfScope.push(
         await measure(rig, [transfer(certificateId, `${certificateId}-oos`, { recipient: { id: 'R1', country: 'US' } })], {
           alertname: 'OutOfScopeTransfer',

@@ -13,7 +13,9 @@ export function latencyFigure(figure: string, latency: Latency, baseline: string
     figure,
     measured: p50p99(latency),
     baseline,
-    ...(p99TargetMs === undefined ? {} : { target: `p99 < ${p99TargetMs >= 1000 ? `${p99TargetMs / 1000} s` : `${p99TargetMs} ms`}`, met: latency.p99 < p99TargetMs }),
+    ...(p99TargetMs === undefined
+      ? {}
+      : { target: `p99 < ${p99TargetMs >= 1000 ? `${p99TargetMs / 1000} s` : `${p99TargetMs} ms`}`, met: latency.p99 < p99TargetMs }),
   };
 }
 
@@ -43,7 +45,10 @@ export function usageFigures(usage: UsageLatency): Figure[] {
     const name = `Usage, ${level.level} level, ${at}`;
     rows.push({ ...latencyFigure(`${name}: store usage.individuals(), repeated reads`, level.store, baseline, target), versus: versus(level.store) });
     rows.push({ ...latencyFigure(`${name}: store, right after a write`, level.afterWrite, baseline, target), versus: versus(level.afterWrite) });
-    rows.push({ ...latencyFigure(`${name}: GET /v1/${LEVEL_ROUTE[level.level]}/:id/usage`, level.http, baseline, target), versus: versus(level.http) });
+    rows.push({
+      ...latencyFigure(`${name}: GET /v1/${LEVEL_ROUTE[level.level]}/:id/usage`, level.http, baseline, target),
+      versus: versus(level.http),
+    });
   }
   rows.push({
     figure: `Do-it-yourself peer at ${at}: raw MergeTree (scope, year, class, pseudonym), uniqExact per query`,
@@ -57,7 +62,9 @@ const mib = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(bytes >= 100 * 102
 
 export function usageNote(usage: UsageLatency): string {
   const checkpoint =
-    usage.checkpointSeconds === undefined ? 'recomputed by the monitor’s own evaluator first' : `recomputed in ${usage.checkpointSeconds.toFixed(2)} s`;
+    usage.checkpointSeconds === undefined
+      ? 'recomputed by the monitor’s own evaluator first'
+      : `recomputed in ${usage.checkpointSeconds.toFixed(2)} s`;
   return `Usage at ${thousands(usage.individuals)} individuals (certificate, processor and group level, ${thousands(3 * usage.individuals)} rows): seeded in ${usage.seedSeconds.toFixed(1)} s; checkpoint over the year ${checkpoint}; 1,000 people ingested after the checkpoint form the tail; the do-it-yourself table was filled in ${usage.diy.seedSeconds.toFixed(1)} s.`;
 }
 
@@ -76,7 +83,9 @@ export function scalingTable(usages: readonly UsageLatency[]): string {
   row('baseline: full exact count', (u) => u.fullCount);
   lines.push(`| peer: do-it-yourself uniqExact | ${usages.map((u) => (u.diy.latency ? cell(u.diy.latency) : 'failed')).join(' | ')} |`);
   lines.push(`| seeding inside the engine (3 levels), s | ${usages.map((u) => u.seedSeconds.toFixed(1)).join(' | ')} |`);
-  lines.push(`| subject tables on disk after the seed (system.parts, every scope so far) | ${usages.map((u) => mib(u.oursDisk.bytes)).join(' | ')} |`);
+  lines.push(
+    `| subject tables on disk after the seed (system.parts, every scope so far) | ${usages.map((u) => mib(u.oursDisk.bytes)).join(' | ')} |`,
+  );
   lines.push(`| do-it-yourself table on disk (one scope) | ${usages.map((u) => mib(u.diy.disk.bytes)).join(' | ')} |`);
   return lines.join('\n');
 }
@@ -104,7 +113,10 @@ export function scopeFigures({ single, many }: { single: ScopeScaleResult; many:
   const ratio = many.eventsPerSecond / single.eventsPerSecond;
   return [
     latencyFigure(`${layout}: evaluation cycle while rounds of events reach every certificate`, many.evaluation, one(single.evaluation), 1_000),
-    { ...latencyFigure(`${layout}: /metrics scrape`, many.scrape, one(single.scrape), 200), versus: `${thousands(many.scrapeBytes)} bytes vs ${thousands(single.scrapeBytes)}` },
+    {
+      ...latencyFigure(`${layout}: /metrics scrape`, many.scrape, one(single.scrape), 200),
+      versus: `${thousands(many.scrapeBytes)} bytes vs ${thousands(single.scrapeBytes)}`,
+    },
     latencyFigure(`${layout}: admission check (POST /v1/admission, 10 subjects)`, many.admission, one(single.admission), 50),
     {
       figure: `${layout}: HTTP ingest (${thousands(many.events)} events × 20 people, round robin)`,

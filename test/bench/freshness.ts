@@ -18,7 +18,9 @@ async function usageCount(rig: MonitorRig, certificateId: string, year: number):
 
 async function metricsCount(rig: MonitorRig, certificateId: string): Promise<number> {
   const text = await (await fetch(`${rig.monitor.url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith('pi_egress_individuals{') && l.includes(`certificate_id="${certificateId}"`) && l.includes('class="non_sensitive"'));
+  const line = text
+    .split('\n')
+    .find((l) => l.startsWith('pi_egress_individuals{') && l.includes(`certificate_id="${certificateId}"`) && l.includes('class="non_sensitive"'));
   return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
 }
 

@@ -60,9 +60,14 @@ function subjectRows(all: ReturnType<typeof events>, year: number): string[] {
     const firstSeen = event.occurredAt.replace('T', ' ').replace('Z', '');
     for (const subject of event.subjects) {
       const idHash = pseudonymise(subject.id, BENCH_SUBJECT_KEY);
-      for (const [level, scopeId] of [['processor', event.processorId], ['certificate', event.certificateId]] as const) {
+      for (const [level, scopeId] of [
+        ['processor', event.processorId],
+        ['certificate', event.certificateId],
+      ] as const) {
         for (const dataClass of classes) {
-          lines.push(`${JSON.stringify({ scope_level: level, scope_id: scopeId, year, class: dataClass, id_hash: idHash, first_seen: firstSeen })}\n`);
+          lines.push(
+            `${JSON.stringify({ scope_level: level, scope_id: scopeId, year, class: dataClass, id_hash: idHash, first_seen: firstSeen })}\n`,
+          );
         }
       }
     }
@@ -100,7 +105,10 @@ export async function ingestOverHttp(rig: MonitorRig, opts: { records: number; y
  * The monitor's HTTP ingest between two bare inserts of the same subject rows (baseline, ingest,
  * baseline), so that noise on a shared machine hits both; the baseline is their mean rate.
  */
-export async function measureHttpIngest(rig: MonitorRig, opts: { records: number; year: number; certificateId: string; processorId: string }): Promise<IngestThroughput> {
+export async function measureHttpIngest(
+  rig: MonitorRig,
+  opts: { records: number; year: number; certificateId: string; processorId: string },
+): Promise<IngestThroughput> {
   const lines = subjectRows(events(`http-${opts.certificateId}`, opts.certificateId, opts.processorId, opts.records), opts.year);
   const client = rig.store.client;
   const baseline = async () => {

@@ -99,7 +99,8 @@ async function ingestOnce(clickhouseUrl: string, mock: KafkaMock, kafka: Kafka, 
     const counts = await storedCounts(store, workload.truth, WORKLOAD_YEAR);
     const countMs = Date.now() - countStart;
     await ingest.stop();
-    if (JSON.stringify(counts) !== JSON.stringify(workload.truth)) throw new Error(`counts differ from the truth: ${JSON.stringify({ counts, truth: workload.truth })}`);
+    if (JSON.stringify(counts) !== JSON.stringify(workload.truth))
+      throw new Error(`counts differ from the truth: ${JSON.stringify({ counts, truth: workload.truth })}`);
     // Committed and counted: up to the last batch's commit, plus the exact count queries.
     return { seconds: (lastBatchAt - started + countMs) / 1000, subjectRows, rows: await insertedSubjectRows(store) };
   } finally {
@@ -126,7 +127,12 @@ async function baselineOnce(clickhouseUrl: string, rows: readonly string[], run:
  * (the bare insert needs the rows the first ingest wrote). The figures are the means of each pair.
  */
 export async function runIngestThroughputBench(clickhouseUrl: string, records: number, concurrency?: number): Promise<ThroughputResult> {
-  const mock = await startKafkaMock({ topics: [{ name: TOPIC, partitions: 6 }, { name: `${TOPIC}.dlq`, partitions: 1 }] });
+  const mock = await startKafkaMock({
+    topics: [
+      { name: TOPIC, partitions: 6 },
+      { name: `${TOPIC}.dlq`, partitions: 1 },
+    ],
+  });
   const kafka = new Kafka({ clientId: 'bench', brokers: mock.brokers, logLevel: logLevel.NOTHING });
   const run = Date.now();
   try {

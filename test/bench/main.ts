@@ -85,7 +85,9 @@ async function monitorFigures(year: number, figures: Figure[], notes: string[], 
 
     log('freshness: produced to Kafka → visible');
     const fresh = await measureFreshness(rig, { samples: SIZES.freshness, year });
-    figures.push(latencyFigure('Freshness: produced to Kafka → visible in GET /usage', fresh.usage, 'none (end-to-end); usage polled every 10 ms', 2_000));
+    figures.push(
+      latencyFigure('Freshness: produced to Kafka → visible in GET /usage', fresh.usage, 'none (end-to-end); usage polled every 10 ms', 2_000),
+    );
     figures.push(latencyFigure('Freshness: produced to Kafka → visible in /metrics', fresh.metrics, 'none (end-to-end); scraped every 10 ms', 2_000));
 
     for (const individuals of SIZES.usage) {
@@ -130,16 +132,20 @@ async function engineFigures(figures: Figure[], notes: string[]): Promise<void> 
       kafkaIngestFigure(await runIngestThroughputBench(url, SIZES.kafkaRecords)),
     ]);
     const { scopes } = SIZES;
-    await attempt(`many scopes: ${thousands(scopes.certificates)} certificates over ${scopes.processors} processors in ${scopes.groups} groups, against one`, figures, async () => {
-      const result = await runManyScopesBench(url, scopes, { events: scopes.events, cycles: scopes.rounds, scrapes: 50, admissions: 100 });
-      notes.push(
-        `Many scopes: declared through the store in ${result.many.declareSeconds.toFixed(1)} s; the first evaluation cycle after the burst of ${thousands(scopes.events)} events (every scope's tail is the burst, the checkpoints not taken yet) took ${(result.many.catchUpMs / 1000).toFixed(1)} s (one certificate: ${(result.single.catchUpMs / 1000).toFixed(1)} s). Costliest engine queries during the steady-state cycles (system.query_log): ${result.many.queries
-          .slice(0, 3)
-          .map((q) => `${q.calls} × \`${q.query.slice(0, 70)}…\` ${(q.totalMs / 1000).toFixed(1)} s`)
-          .join('; ')}.`,
-      );
-      return scopeFigures(result);
-    });
+    await attempt(
+      `many scopes: ${thousands(scopes.certificates)} certificates over ${scopes.processors} processors in ${scopes.groups} groups, against one`,
+      figures,
+      async () => {
+        const result = await runManyScopesBench(url, scopes, { events: scopes.events, cycles: scopes.rounds, scrapes: 50, admissions: 100 });
+        notes.push(
+          `Many scopes: declared through the store in ${result.many.declareSeconds.toFixed(1)} s; the first evaluation cycle after the burst of ${thousands(scopes.events)} events (every scope's tail is the burst, the checkpoints not taken yet) took ${(result.many.catchUpMs / 1000).toFixed(1)} s (one certificate: ${(result.single.catchUpMs / 1000).toFixed(1)} s). Costliest engine queries during the steady-state cycles (system.query_log): ${result.many.queries
+            .slice(0, 3)
+            .map((q) => `${q.calls} × \`${q.query.slice(0, 70)}…\` ${(q.totalMs / 1000).toFixed(1)} s`)
+            .join('; ')}.`,
+        );
+        return scopeFigures(result);
+      },
+    );
     await attempt(`admission latency (${SIZES.admission} samples, ${thousands(SIZES.admissionKnown)} people counted)`, figures, async () =>
       admissionFigures(await runAdmissionLatencyBench(url, SIZES.admission, SIZES.admissionKnown)),
     );

@@ -55,9 +55,11 @@ const processorOf = (layout: ScopeLayout, certificate: number) => certificate % 
 
 async function inParallel(count: number, task: (i: number) => Promise<unknown>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: DECLARE_CONCURRENCY }, async () => {
-    while (next < count) await task(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: DECLARE_CONCURRENCY }, async () => {
+      while (next < count) await task(next++);
+    }),
+  );
 }
 
 /** Processors (each in a group) and certificates, straight into the store's registry. */
@@ -156,7 +158,11 @@ export async function runScopeScale(
     const admission = await timeEach(opts.admissions, async (i) => {
       const c = (i * 7919) % layout.certificates;
       const people = Array.from({ length: 10 }, (_, s) => ({ id: `${database}-${(i * 13) % opts.events}-${s}@bench.example` }));
-      const { eventId: _eventId, occurredAt: _occurredAt, ...proposal } = benchEvent('x', certificateId(c), processorId(processorOf(layout, c)), people);
+      const {
+        eventId: _eventId,
+        occurredAt: _occurredAt,
+        ...proposal
+      } = benchEvent('x', certificateId(c), processorId(processorOf(layout, c)), people);
       await (await post(url, '/v1/admission', proposal)).json();
     });
     return {

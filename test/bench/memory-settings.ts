@@ -37,8 +37,13 @@ export async function measureMonitorMemory(records: number, env: Record<string, 
     for (let i = 0; i < 20; i++) await (await rig.call('GET', `/v1/certificates/${certificateId}/usage?year=${year}`)).text();
     // What the monitor's own memory is made of at the end (its prom-client process metrics).
     const text = await (await fetch(`${rig.monitor.url}/metrics`)).text();
-    const gauge = (name: string) => Number(/^(\S+) (\S+)$/m.exec(text.split('\n').find((line) => line.startsWith(`${name} `)) ?? '')?.[2] ?? NaN) / 1024 ** 2;
-    const heap = { heapTotalMiB: gauge('nodejs_heap_size_total_bytes'), heapUsedMiB: gauge('nodejs_heap_size_used_bytes'), externalMiB: gauge('nodejs_external_memory_bytes') };
+    const gauge = (name: string) =>
+      Number(/^(\S+) (\S+)$/m.exec(text.split('\n').find((line) => line.startsWith(`${name} `)) ?? '')?.[2] ?? NaN) / 1024 ** 2;
+    const heap = {
+      heapTotalMiB: gauge('nodejs_heap_size_total_bytes'),
+      heapUsedMiB: gauge('nodejs_heap_size_used_bytes'),
+      externalMiB: gauge('nodejs_external_memory_bytes'),
+    };
     return { ready: rig.readyRss, peak: peakRss(rig), recordsPerSecond: (records * 1000) / ingested.ms, heap };
   } finally {
     await rig.stop();
@@ -50,7 +55,9 @@ export const sumMiB = (rss: PeakRss) => rss.monitorMiB + rss.engineMiB;
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({ options: { records: { type: 'string', default: '1000000' } }, allowPositionals: true });
   const variants = positionals.length > 0 ? positionals : ['defaults:'];
-  console.log('| settings | monitor MiB | engine MiB | sum MiB | ready sum MiB | ingest records/s | monitor heap total / used / external MiB at the end |\n| --- | ---: | ---: | ---: | ---: | ---: | --- |');
+  console.log(
+    '| settings | monitor MiB | engine MiB | sum MiB | ready sum MiB | ingest records/s | monitor heap total / used / external MiB at the end |\n| --- | ---: | ---: | ---: | ---: | ---: | --- |',
+  );
   for (const variant of variants) {
     const [name, spec = ''] = variant.split(/:(.*)/s);
     const env: Record<string, string> = {};
@@ -60,7 +67,9 @@ async function main(): Promise<void> {
     }
     const settings = spec;
     const run = await measureMonitorMemory(Number(values.records), env);
-    console.log(`| ${name} (${settings || 'none'}) | ${run.peak.monitorMiB.toFixed(0)} | ${run.peak.engineMiB.toFixed(0)} | ${sumMiB(run.peak).toFixed(0)} | ${sumMiB(run.ready).toFixed(0)} | ${thousands(run.recordsPerSecond)} | ${run.heap.heapTotalMiB.toFixed(0)} / ${run.heap.heapUsedMiB.toFixed(0)} / ${run.heap.externalMiB.toFixed(0)} |`);
+    console.log(
+      `| ${name} (${settings || 'none'}) | ${run.peak.monitorMiB.toFixed(0)} | ${run.peak.engineMiB.toFixed(0)} | ${sumMiB(run.peak).toFixed(0)} | ${sumMiB(run.ready).toFixed(0)} | ${thousands(run.recordsPerSecond)} | ${run.heap.heapTotalMiB.toFixed(0)} / ${run.heap.heapUsedMiB.toFixed(0)} / ${run.heap.externalMiB.toFixed(0)} |`,
+    );
   }
 }
 

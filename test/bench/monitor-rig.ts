@@ -55,10 +55,17 @@ function engineOf(monitor: MonitorProcess): { url: string; pid: number } {
 /** The monitor as `npm start` runs it; `env` adds or overrides settings (e.g. EGRESS_ENGINE_SETTINGS). */
 export async function startMonitorRig(env: Record<string, string> = {}): Promise<MonitorRig> {
   const dataDir = await tempDir('bench-monitor');
-  const mock: KafkaMock = await startKafkaMock({ topics: [{ name: BENCH_TOPIC, partitions: 4 }, { name: `${BENCH_TOPIC}.dlq`, partitions: 1 }] });
+  const mock: KafkaMock = await startKafkaMock({
+    topics: [
+      { name: BENCH_TOPIC, partitions: 4 },
+      { name: `${BENCH_TOPIC}.dlq`, partitions: 1 },
+    ],
+  });
   const monitor = await startMonitorProcess({
     EGRESS_DATA_DIR: dataDir,
-    EGRESS_TOKENS: Object.entries(TOKENS).map(([role, token]) => `${role}:${token}`).join(','),
+    EGRESS_TOKENS: Object.entries(TOKENS)
+      .map(([role, token]) => `${role}:${token}`)
+      .join(','),
     EGRESS_SUBJECT_KEY: BENCH_SUBJECT_KEY,
     EGRESS_COUNT_SETTLE_MS: String(BENCH_SETTLE_MS),
     EGRESS_RATE_LIMIT_PER_MINUTE: '0',

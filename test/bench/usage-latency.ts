@@ -81,10 +81,17 @@ export async function measureUsageLatency(
   const processorId = `P-USAGE-${opts.individuals}`;
   const groupId = `G-USAGE-${opts.individuals}`;
   // The processor joins the group with this declaration (a new counting epoch of the group).
-  const declared = await rig.call('PUT', `/v1/certificates/${certificateId}`, { ...benchCertificate(certificateId, processorId, opts.year), groupId });
+  const declared = await rig.call('PUT', `/v1/certificates/${certificateId}`, {
+    ...benchCertificate(certificateId, processorId, opts.year),
+    groupId,
+  });
   if (!declared.ok) throw new Error(`declaring ${certificateId}: ${declared.status} ${await declared.text()}`);
   await rig.store.scopes.reload();
-  const scopes: Record<UsageLevel, string> = { certificate: certificateId, processor: processorId, group: await rig.store.scopes.groupScopeId(groupId) };
+  const scopes: Record<UsageLevel, string> = {
+    certificate: certificateId,
+    processor: processorId,
+    group: await rig.store.scopes.groupScopeId(groupId),
+  };
   const keyOf = (level: UsageLevel): ScopeKey => ({ level, scopeId: scopes[level], year: opts.year });
   const idOf: Record<UsageLevel, string> = { certificate: certificateId, processor: processorId, group: groupId };
 
@@ -107,10 +114,15 @@ export async function measureUsageLatency(
       const body = (await response.json()) as { nonSensitive: { count: number } };
       if (body.nonSensitive?.count !== expected) throw new Error(`GET usage of ${level} ${idOf[level]}: ${JSON.stringify(body).slice(0, 300)}`);
     });
-    const afterWrite = await timeEach(opts.afterWriteSamples, () => read(level), 0, async (i) => {
-      await addTail(rig, processorId, certificateId, 1, `write-${level}-${i}`);
-      expected += 1;
-    });
+    const afterWrite = await timeEach(
+      opts.afterWriteSamples,
+      () => read(level),
+      0,
+      async (i) => {
+        await addTail(rig, processorId, certificateId, 1, `write-${level}-${i}`);
+        expected += 1;
+      },
+    );
     levels.push({ level, store, afterWrite, http });
   }
   const fullCount = await timeEach(opts.baselineSamples, () => rig.store.usage.fullCount(keyOf('certificate')), 1);

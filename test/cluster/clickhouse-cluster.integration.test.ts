@@ -4,7 +4,17 @@
 // Shards without replicas, DDL per node: see test/harness/clickhouse-cluster.ts for why.
 import { ingestEvents, type MonitorContext } from '@pi-egress/core';
 import { CategoryCatalogue, validateCertificate } from '@pi-egress/domain';
-import { appliedVersions, Checkpointer, connect, loadMigrations, migrateDown, migrateUp, openStore, type ScopeKey, type Store } from '@pi-egress/store';
+import {
+  appliedVersions,
+  Checkpointer,
+  connect,
+  loadMigrations,
+  migrateDown,
+  migrateUp,
+  openStore,
+  type ScopeKey,
+  type Store,
+} from '@pi-egress/store';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCertificate, makeEvent, openTestStore, startTestApi, subjects } from '@pi-egress/testing';
@@ -105,9 +115,7 @@ describe('ClickHouse cluster mode (2 shards on the real engine)', () => {
     firstMigration = await migrateUp(migrator, migrations, target());
     await migrator.close();
     single = await openTestStore();
-    clusterStores = await Promise.all(
-      cluster.nodes.map((node) => openStore({ ...connection, url: node.url, settleMs: 0, migrate: false })),
-    );
+    clusterStores = await Promise.all(cluster.nodes.map((node) => openStore({ ...connection, url: node.url, settleMs: 0, migrate: false })));
     for (const store of [single, ...clusterStores]) await declareScopes(store);
   }, 180_000);
 
@@ -126,7 +134,9 @@ describe('ClickHouse cluster mode (2 shards on the real engine)', () => {
       );
       const engines = new Map(tables.map((table) => [table.name, table.engine]));
       const view = tables.find((table) => table.name === 'subject_recent_mv')?.ddl;
-      expect(engines.get('subject_first_seen')).toMatch(/^Distributed\('pi_test_cluster', '\w+', 'subject_first_seen_local', cityHash64\(id_hash\)\)/);
+      expect(engines.get('subject_first_seen')).toMatch(
+        /^Distributed\('pi_test_cluster', '\w+', 'subject_first_seen_local', cityHash64\(id_hash\)\)/,
+      );
       expect(engines.get('subject_first_seen_local')).toMatch(/^AggregatingMergeTree/);
       expect(engines.get('transfers')).toMatch(/cityHash64\(event_id\)\)/);
       expect(view).toMatch(/TO \w+\.subject_recent_local[\s\S]+FROM \w+\.subject_first_seen_local/);
@@ -141,9 +151,7 @@ describe('ClickHouse cluster mode (2 shards on the real engine)', () => {
     expect(await countsOf(clusterStores[1]!)).toEqual(expected);
 
     const pseudonyms = await Promise.all(
-      [0, 1].map(async (node) =>
-        cluster.select<{ h: string }>(node, `SELECT DISTINCT hex(id_hash) AS h FROM ${database}.subject_first_seen_local`),
-      ),
+      [0, 1].map(async (node) => cluster.select<{ h: string }>(node, `SELECT DISTINCT hex(id_hash) AS h FROM ${database}.subject_first_seen_local`)),
     );
     const [first, second] = pseudonyms.map((rows) => new Set(rows.map((row) => row.h)));
     expect(first!.size).toBeGreaterThan(100);
@@ -171,8 +179,20 @@ describe('ClickHouse cluster mode (2 shards on the real engine)', () => {
     const certificate = makeCertificate({ certificateId: 'CERT-API', processorId: 'P-API', groupId: 'G-API' });
     const events = [
       makeEvent({ processorId: 'P-API', certificateId: 'CERT-API', occurredAt: '2026-02-03T04:00:00Z', subjects: subjects(40, 'api') }),
-      makeEvent({ processorId: 'P-API', certificateId: 'CERT-API', occurredAt: '2026-05-06T04:00:00Z', categories: ['name', 'health'], subjects: subjects(30, 'api', 20) }),
-      makeEvent({ processorId: 'P-API', certificateId: 'CERT-API', occurredAt: '2026-07-08T04:00:00Z', purpose: 'marketing', subjects: subjects(10, 'api', 60) }),
+      makeEvent({
+        processorId: 'P-API',
+        certificateId: 'CERT-API',
+        occurredAt: '2026-05-06T04:00:00Z',
+        categories: ['name', 'health'],
+        subjects: subjects(30, 'api', 20),
+      }),
+      makeEvent({
+        processorId: 'P-API',
+        certificateId: 'CERT-API',
+        occurredAt: '2026-07-08T04:00:00Z',
+        purpose: 'marketing',
+        subjects: subjects(10, 'api', 60),
+      }),
     ];
     try {
       const answers = await Promise.all(
@@ -194,7 +214,14 @@ describe('ClickHouse cluster mode (2 shards on the real engine)', () => {
           const admission = await get('ingest', '/v1/admission', proposed);
           await get('viewer', '/v1/alerts');
           const { counts, digest, monthlyNewIndividuals, breakdowns, incidents, pathway, processorCounts } = pack;
-          return { posted, usage, group, lookup, admission, pack: { counts, digest, monthlyNewIndividuals, breakdowns, incidents, pathway, processorCounts } };
+          return {
+            posted,
+            usage,
+            group,
+            lookup,
+            admission,
+            pack: { counts, digest, monthlyNewIndividuals, breakdowns, incidents, pathway, processorCounts },
+          };
         }),
       );
       expect(answers[0]!.usage).toMatchObject({ nonSensitive: { count: 60 }, sensitive: { count: 30 } });
@@ -208,7 +235,11 @@ describe('ClickHouse cluster mode (2 shards on the real engine)', () => {
   // The reason this cluster has no replicas (docs/scale-out.md, "Replication on the embedded
   // engine"). If a chdb upgrade makes either statement work, replication can be tried for real.
   it('still cannot host replicas: no distributed DDL, no interserver listener', async () => {
-    const refusal = (query: string) => cluster.onEveryNode(query).then(() => 'accepted', (error: Error) => error.message);
+    const refusal = (query: string) =>
+      cluster.onEveryNode(query).then(
+        () => 'accepted',
+        (error: Error) => error.message,
+      );
     expect(await refusal(`CREATE TABLE ${database}.canary ON CLUSTER ${cluster.name} (a UInt8) ENGINE = MergeTree ORDER BY a`)).toMatch(
       /Replicated DDL queries are disabled\. \(QUERY_IS_PROHIBITED\)/,
     );

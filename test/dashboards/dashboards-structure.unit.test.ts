@@ -53,7 +53,10 @@ describe('Grafana dashboards', () => {
     for (const { file, dashboard } of dashboards) {
       const variables = dashboard.templating.list;
       for (const [name, plugin] of Object.entries(DATASOURCE_VARIABLES)) {
-        expect(variables.find((v) => v.name === name), `${file} variable ${name}`).toMatchObject({ type: 'datasource', query: plugin });
+        expect(
+          variables.find((v) => v.name === name),
+          `${file} variable ${name}`,
+        ).toMatchObject({ type: 'datasource', query: plugin });
       }
       for (const panel of panelsOf(dashboard).filter((p) => p.type !== 'row')) {
         const variable = isVariableRef(panel.datasource?.uid);

@@ -41,7 +41,13 @@ const certificates = [
 const seedEvents = [
   makeEvent({ processorId: 'P-DASH-A', certificateId: 'CERT-DASH-A', occurredAt: '2026-03-10T02:00:00Z', subjects: subjects(40, 'dash') }),
   makeEvent({ processorId: 'P-DASH-A', certificateId: 'CERT-DASH-A', occurredAt: daysAgo(3), subjects: subjects(45, 'dash', 40), system: 'crm' }),
-  makeEvent({ processorId: 'P-DASH-A', certificateId: 'CERT-DASH-A', occurredAt: daysAgo(2), categories: ['name', 'health'], subjects: subjects(5, 'dash') }),
+  makeEvent({
+    processorId: 'P-DASH-A',
+    certificateId: 'CERT-DASH-A',
+    occurredAt: daysAgo(2),
+    categories: ['name', 'health'],
+    subjects: subjects(5, 'dash'),
+  }),
   makeEvent({ processorId: 'P-DASH-A', certificateId: 'CERT-DASH-A', occurredAt: daysAgo(1), purpose: 'marketing', subjects: subjects(3, 'dash') }),
   makeEvent({ processorId: 'P-DASH-B', certificateId: 'CERT-DASH-B', occurredAt: daysAgo(5), subjects: subjects(60, 'dash', 20) }),
 ];
@@ -66,7 +72,12 @@ describe('Grafana dashboards against a real Prometheus scraping the running moni
   /** A trickle of HTTP and Kafka ingest (and a dead letter now and then) so that rates have data. */
   async function keepTrafficFlowing(producer: ReturnType<Kafka['producer']>): Promise<void> {
     for (let tick = 0; trafficRunning; tick++) {
-      const event = makeEvent({ processorId: 'P-DASH-B', certificateId: 'CERT-DASH-B', occurredAt: daysAgo(0.01), subjects: subjects(3, 'trickle', tick) });
+      const event = makeEvent({
+        processorId: 'P-DASH-B',
+        certificateId: 'CERT-DASH-B',
+        occurredAt: daysAgo(0.01),
+        subjects: subjects(3, 'trickle', tick),
+      });
       await call('ingest', 'POST', '/v1/events', [event]);
       const value = tick % 5 === 0 ? Buffer.from('{not json') : Buffer.from(JSON.stringify({ ...event, eventId: `kafka-${event.eventId}` }));
       await producer.send({ topic: TOPIC, messages: [{ key: `trickle-${tick}`, value }] });
@@ -75,7 +86,12 @@ describe('Grafana dashboards against a real Prometheus scraping the running moni
   }
 
   beforeAll(async () => {
-    mock = await startKafkaMock({ topics: [{ name: TOPIC, partitions: 3 }, { name: DLQ, partitions: 1 }] });
+    mock = await startKafkaMock({
+      topics: [
+        { name: TOPIC, partitions: 3 },
+        { name: DLQ, partitions: 1 },
+      ],
+    });
     kafka = new Kafka({ clientId: 'dashboards-test', brokers: mock.brokers, logLevel: logLevel.NOTHING });
     monitor = await startMonitorProcess({
       ...MOCK_TUNING_ENV,
@@ -125,7 +141,8 @@ describe('Grafana dashboards against a real Prometheus scraping the running moni
       const found = ((await response.json()) as { data: string[] }).data;
       expect(found.length, `${dashboard.uid} variable ${variable.name} has values`).toBeGreaterThan(0);
       // The certificate with every kind of data; a multi-value variable as "All".
-      values[variable.name] = variable.includeAll && variable.allValue ? variable.allValue : found.includes('CERT-DASH-A') ? 'CERT-DASH-A' : found[0]!;
+      values[variable.name] =
+        variable.includeAll && variable.allValue ? variable.allValue : found.includes('CERT-DASH-A') ? 'CERT-DASH-A' : found[0]!;
     }
     return values;
   }

@@ -51,7 +51,10 @@ describe('a fresh monitor with no traffic', () => {
       // increase()/rate() need two scrapes inside the window.
       const result = (await prometheus.waitFor(expr, (r) => r.length === expected.length, 60_000)) as Sample[];
       expect(result.map((s) => s.metric[label]).sort(), panel.title).toEqual(expected);
-      expect(result.map((s) => Number(s.value[1])), panel.title).toEqual(expected.map(() => 0));
+      expect(
+        result.map((s) => Number(s.value[1])),
+        panel.title,
+      ).toEqual(expected.map(() => 0));
     }
   }, 120_000);
 });

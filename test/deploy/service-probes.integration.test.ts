@@ -39,7 +39,12 @@ describe('the Kubernetes Deployments’ commands answer their probes', () => {
   let mock: KafkaMock;
 
   beforeAll(async () => {
-    mock = await startKafkaMock({ topics: [{ name: 'probe.events', partitions: 2 }, { name: 'probe.events.dlq', partitions: 1 }] });
+    mock = await startKafkaMock({
+      topics: [
+        { name: 'probe.events', partitions: 2 },
+        { name: 'probe.events.dlq', partitions: 1 },
+      ],
+    });
   });
 
   afterAll(async () => {

@@ -68,7 +68,10 @@ describe('the monitor supervises its embedded engine', () => {
     monitor = await startMonitorProcess({ EGRESS_DATA_DIR: dataDir, EGRESS_STORE_UNREACHABLE_LIMIT_MS: String(UNREACHABLE_LIMIT_MS) });
     expect((await call('/v1/certificates/CERT-1', 'admin', { method: 'PUT', body: JSON.stringify(makeCertificate()) })).status).toBe(200);
     const subjects = Array.from({ length: 250 }, (_, i) => ({ id: `person-${i}` }));
-    const posted = await call('/v1/events', 'ingest', { method: 'POST', body: JSON.stringify([makeEvent({ occurredAt: '2026-07-01T00:00:00Z', subjects })]) });
+    const posted = await call('/v1/events', 'ingest', {
+      method: 'POST',
+      body: JSON.stringify([makeEvent({ occurredAt: '2026-07-01T00:00:00Z', subjects })]),
+    });
     expect(posted.status).toBe(200);
     expect(await certificateCount()).toBe(250);
 

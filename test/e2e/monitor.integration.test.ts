@@ -46,7 +46,14 @@ describe('the all-in-one monitor as `npm start` runs it (embedded engine, real H
 
   it(`counts ${DISTINCT.toLocaleString('en')} distinct subjects posted over HTTP exactly`, async () => {
     monitor = await startMonitorProcess({ EGRESS_DATA_DIR: dataDir });
-    expect((await call('/v1/certificates/CERT-1', 'admin', { method: 'PUT', body: JSON.stringify(makeCertificate({ limits: { nonSensitive: 999_999, sensitive: 9_999 } })) })).status).toBe(200);
+    expect(
+      (
+        await call('/v1/certificates/CERT-1', 'admin', {
+          method: 'PUT',
+          body: JSON.stringify(makeCertificate({ limits: { nonSensitive: 999_999, sensitive: 9_999 } })),
+        })
+      ).status,
+    ).toBe(200);
     const events = Array.from({ length: DISTINCT / PER_EVENT }, (_, e) => {
       const eventId = randomBytes(16).toString('hex');
       eventIds.push(eventId);

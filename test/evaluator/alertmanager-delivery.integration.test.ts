@@ -8,8 +8,10 @@ import { startAlertingRig, type AlertingRig } from '../harness/alerting-rig.js';
 const JUNE = new Date('2026-06-02T00:00:00Z');
 const SCOPE = { processor_id: 'P1', certificate_id: 'CERT-1', class: 'non_sensitive', year: '2026' };
 
-const matches = (labels: Record<string, string>, status = 'firing') => (alert: { status: string; labels: Record<string, string> }) =>
-  alert.status === status && Object.entries(labels).every(([name, value]) => alert.labels[name] === value);
+const matches =
+  (labels: Record<string, string>, status = 'firing') =>
+  (alert: { status: string; labels: Record<string, string> }) =>
+    alert.status === status && Object.entries(labels).every(([name, value]) => alert.labels[name] === value);
 
 describe('utilisation alerts through Alertmanager', () => {
   let rig: AlertingRig;

@@ -33,7 +33,9 @@ describe('important data and CII operators under every mechanism (PIPL Art. 40, 
     const event = { processorId: 'PI1', mechanism: 'standard_contract', importantData: true, occurredAt: '2026-06-01T08:00:00Z' } as const;
     expect(await admit(event)).toEqual({ allowed: false, reasons: ['important_data'] });
     await rig.ingest([makeEvent({ ...event, subjects: subjects(2, 'imp') })]);
-    expect(await labelsOf('ImportantDataTransfer')).toEqual([{ alertname: 'ImportantDataTransfer', severity: 'critical', processor_id: 'PI1', year: '2026' }]);
+    expect(await labelsOf('ImportantDataTransfer')).toEqual([
+      { alertname: 'ImportantDataTransfer', severity: 'critical', processor_id: 'PI1', year: '2026' },
+    ]);
   });
 
   it('leaves important data under a security assessment alone', async () => {

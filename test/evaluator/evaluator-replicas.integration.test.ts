@@ -13,7 +13,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clickhouseUrl, makeCertificate, makeEvent, openTestStore, subjects } from '@pi-egress/testing';
 import { ALERT_IDENTITY, RUNBOOKS_URL } from '../harness/alerting-rig.js';
-import { startAlertmanager, startWebhookReceiver, webhookAlertmanagerConfig, type AlertmanagerInstance, type WebhookReceiver } from '../harness/alertmanager.js';
+import {
+  startAlertmanager,
+  startWebhookReceiver,
+  webhookAlertmanagerConfig,
+  type AlertmanagerInstance,
+  type WebhookReceiver,
+} from '../harness/alertmanager.js';
 import { freePort, pollUntil, sleep, startService, testPackageRoot, type Service } from '../harness/process.js';
 
 const REPO = join(testPackageRoot(), '..');
@@ -22,10 +28,14 @@ const FAILOVER_BOUND_MS = 30_000;
 const silent = createLogger({ level: 'silent' });
 
 function buildEvaluator(): void {
-  const result = spawnSync('npx', ['--yes', 'pnpm@10.34.9', 'exec', 'turbo', 'run', 'build', '--filter', '@pi-egress/evaluator...', '--output-logs=errors-only'], {
-    cwd: REPO,
-    encoding: 'utf8',
-  });
+  const result = spawnSync(
+    'npx',
+    ['--yes', 'pnpm@10.34.9', 'exec', 'turbo', 'run', 'build', '--filter', '@pi-egress/evaluator...', '--output-logs=errors-only'],
+    {
+      cwd: REPO,
+      encoding: 'utf8',
+    },
+  );
   if (result.status !== 0) throw new Error(`building @pi-egress/evaluator failed:\n${result.stdout}\n${result.stderr}`);
 }
 

@@ -46,7 +46,8 @@ describe('every pathway', () => {
     expect(result.rejected).toEqual([]);
   };
   const firing = async (): Promise<Alert[]> => (await evaluator.evaluateNow()).firing.map((a) => ({ alertname: a.alertname, labels: a.labels }));
-  const ofProcessor = (alerts: Alert[], processorId: string, alertname: string) => alerts.filter((a) => a.alertname === alertname && a.labels.processor_id === processorId);
+  const ofProcessor = (alerts: Alert[], processorId: string, alertname: string) =>
+    alerts.filter((a) => a.alertname === alertname && a.labels.processor_id === processorId);
 
   it('judges a transfer to SG under a standard contract declaring DE out of its scope; usage and evidence work as for a certificate', async () => {
     const declared = await declare(scc({ recipients: [{ id: 'R1', country: 'DE' }] }));
@@ -55,7 +56,13 @@ describe('every pathway', () => {
 
     await send([
       makeEvent({ processorId: 'PS', mechanism: 'standard_contract', instrumentId: 'SCC-1', subjects: subjects(3, 'scc-de') }),
-      makeEvent({ processorId: 'PS', mechanism: 'standard_contract', instrumentId: 'SCC-1', recipient: { id: 'R1', country: 'SG' }, subjects: subjects(2, 'scc-sg') }),
+      makeEvent({
+        processorId: 'PS',
+        mechanism: 'standard_contract',
+        instrumentId: 'SCC-1',
+        recipient: { id: 'R1', country: 'SG' },
+        subjects: subjects(2, 'scc-sg'),
+      }),
     ]);
     const outOfScope = ofProcessor(await firing(), 'PS', 'OutOfScopeTransfer');
     expect(outOfScope.map((a) => a.labels)).toEqual([
@@ -86,7 +93,10 @@ describe('every pathway', () => {
   });
 
   it('refuses at admission a transfer naming an instrument that is not a valid one of its mechanism', async () => {
-    const proposal = (overrides: Record<string, unknown>) => ({ ...makeEvent({ processorId: 'PS', subjects: subjects(1, 'admit'), ...overrides }), eventId: undefined });
+    const proposal = (overrides: Record<string, unknown>) => ({
+      ...makeEvent({ processorId: 'PS', subjects: subjects(1, 'admit'), ...overrides }),
+      eventId: undefined,
+    });
     const admit = async (overrides: Record<string, unknown>) => {
       const result = await answer(api.call('ingest', 'POST', '/v1/admission', proposal(overrides)));
       return { allowed: result.allowed, reasons: result.reasons };
@@ -122,7 +132,13 @@ describe('every pathway', () => {
     const usage = await answer(api.call('viewer', 'GET', '/v1/processors/PN/usage?year=2026'));
     expect(usage.nonSensitive.count).toBe(100_000);
     expect(usage.instruments).toEqual([
-      expect.objectContaining({ instrumentId: 'SCC-N', kind: 'standard_contract', status: 'active', transfers: 1, nonSensitive: expect.objectContaining({ count: 1 }) }),
+      expect.objectContaining({
+        instrumentId: 'SCC-N',
+        kind: 'standard_contract',
+        status: 'active',
+        transfers: 1,
+        nonSensitive: expect.objectContaining({ count: 1 }),
+      }),
     ]);
     expect(usage.transfers).toEqual([{ mechanism: 'standard_contract', instrumentId: 'SCC-N', channel: 'transfer', transfers: 1 }]);
   });
@@ -138,7 +154,13 @@ describe('every pathway', () => {
     const person = [{ id: 'remote-and-sent@example.com' }];
     await send([
       makeEvent({ processorId: 'PR', mechanism: 'standard_contract', instrumentId: 'SCC-R', subjects: person }),
-      makeEvent({ processorId: 'PR', mechanism: 'standard_contract', instrumentId: 'SCC-R', channel: 'remote_access', subjects: [...person, { id: 'only-remote@example.com' }] }),
+      makeEvent({
+        processorId: 'PR',
+        mechanism: 'standard_contract',
+        instrumentId: 'SCC-R',
+        channel: 'remote_access',
+        subjects: [...person, { id: 'only-remote@example.com' }],
+      }),
     ]);
     const usage = await answer(api.call('viewer', 'GET', '/v1/instruments/SCC-R/usage?year=2026'));
     expect(usage.nonSensitive.count).toBe(2);

@@ -23,7 +23,15 @@ type Step =
   | { kind: 'declare'; backdated: boolean };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
-  { arbitrary: fc.record({ kind: fc.constant('send' as const), processor: fc.constantFrom(...PROCESSORS), people: fc.uniqueArray(fc.integer({ min: 0, max: 40 }), { minLength: 1, maxLength: 8 }), viaCertificate: fc.boolean() }), weight: 4 },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('send' as const),
+      processor: fc.constantFrom(...PROCESSORS),
+      people: fc.uniqueArray(fc.integer({ min: 0, max: 40 }), { minLength: 1, maxLength: 8 }),
+      viaCertificate: fc.boolean(),
+    }),
+    weight: 4,
+  },
   { arbitrary: fc.record({ kind: fc.constant('join' as const), processor: fc.constantFrom(...PROCESSORS) }), weight: 2 },
   { arbitrary: fc.record({ kind: fc.constant('leave' as const), processor: fc.constantFrom(...PROCESSORS) }), weight: 1 },
   { arbitrary: fc.record({ kind: fc.constant('declare' as const), backdated: fc.boolean() }), weight: 1 },
@@ -32,7 +40,12 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 describe('counts stay exact through membership changes and re-judging', () => {
   let ctx: MonitorContext;
   beforeAll(async () => {
-    ctx = { store: await openTestStore(), catalogue: new CategoryCatalogue(), subjectKey: 'group-exactness', now: () => new Date('2026-09-01T00:00:00Z') };
+    ctx = {
+      store: await openTestStore(),
+      catalogue: new CategoryCatalogue(),
+      subjectKey: 'group-exactness',
+      now: () => new Date('2026-09-01T00:00:00Z'),
+    };
   });
   afterAll(() => ctx.store.close());
 
@@ -54,7 +67,9 @@ describe('counts stay exact through membership changes and re-judging', () => {
             const event = makeEvent({
               eventId: `${id('e')}-${eventNo++}`,
               processorId: id(s.processor),
-              ...(s.viaCertificate ? { certificateId: certificate, mechanism: 'certification' as const } : { mechanism: 'standard_contract' as const }),
+              ...(s.viaCertificate
+                ? { certificateId: certificate, mechanism: 'certification' as const }
+                : { mechanism: 'standard_contract' as const }),
               subjects: s.people.map((n) => ({ id: `person-${run}-${n}@example.com` })),
             });
             const report = await ingestEvents(ctx, [event]);
@@ -63,7 +78,12 @@ describe('counts stay exact through membership changes and re-judging', () => {
             // The certificate belongs to A: only A's transfers under it count against it.
             if (s.viaCertificate && s.processor === 'A') for (const n of s.people) underCertificate.add(n);
           } else if (s.kind === 'join' || s.kind === 'leave') {
-            await putProcessorSettings(ctx, { processorId: id(s.processor), countExempt: false, ciiOperator: false, ...(s.kind === 'join' ? { groupId: group } : {}) });
+            await putProcessorSettings(ctx, {
+              processorId: id(s.processor),
+              countExempt: false,
+              ciiOperator: false,
+              ...(s.kind === 'join' ? { groupId: group } : {}),
+            });
             if (s.kind === 'join') members.add(s.processor);
             else members.delete(s.processor);
           } else {

@@ -34,13 +34,18 @@ describe('judgements over a year', () => {
   };
   const declare = (certificate: Record<string, unknown>) =>
     ok(api.call('admin', 'PUT', `/v1/certificates/${String(certificate.certificateId)}`, certificate));
-  const setProcessor = (processorId: string, settings: Record<string, unknown>) => ok(api.call('admin', 'PUT', `/v1/processors/${processorId}`, settings));
+  const setProcessor = (processorId: string, settings: Record<string, unknown>) =>
+    ok(api.call('admin', 'PUT', `/v1/processors/${processorId}`, settings));
   const send = async (events: Array<Record<string, unknown>>) => {
     const answer = await ok(api.call('ingest', 'POST', '/v1/events', events));
     expect(answer.rejected).toEqual([]);
   };
   const usage = async (path: string, year = 2026) =>
-    (await ok(api.call('viewer', 'GET', `${path}?year=${year}`))) as { nonSensitive: { count: number }; sensitive: { count: number }; members?: Array<{ processorId: string }> };
+    (await ok(api.call('viewer', 'GET', `${path}?year=${year}`))) as {
+      nonSensitive: { count: number };
+      sensitive: { count: number };
+      members?: Array<{ processorId: string }>;
+    };
   const firing = async (): Promise<Alert[]> => {
     const result = await evaluator.evaluateNow();
     return result.firing.map((a) => ({ alertname: a.alertname, labels: a.labels }));
@@ -60,7 +65,10 @@ describe('judgements over a year', () => {
     expect((await usage('/v1/certificates/C1/usage')).nonSensitive.count).toBe(0);
     expect((await usage('/v1/processors/P2/usage')).nonSensitive.count).toBe(100);
     expect(await firing()).toContainEqual(
-      expect.objectContaining({ alertname: 'OutOfScopeTransfer', labels: expect.objectContaining({ processor_id: 'P2', certificate_id: 'C1', reason: 'certificate_of_other_processor' }) }),
+      expect.objectContaining({
+        alertname: 'OutOfScopeTransfer',
+        labels: expect.objectContaining({ processor_id: 'P2', certificate_id: 'C1', reason: 'certificate_of_other_processor' }),
+      }),
     );
     const pack = await evidence('C1');
     expect(pack.counts.nonSensitive.count).toBe(0);
@@ -80,10 +88,20 @@ describe('judgements over a year', () => {
     expect(group.members!.map((m) => m.processorId)).toEqual(['GP1', 'GP2']);
     expect(group.sensitive.count).toBe(10_001);
     const alerts = await firing();
-    expect(alerts).toContainEqual(expect.objectContaining({ alertname: 'PathwayCeilingReached', labels: expect.objectContaining({ processor_id: 'GP1', class: 'sensitive', year: '2026' }) }));
+    expect(alerts).toContainEqual(
+      expect.objectContaining({
+        alertname: 'PathwayCeilingReached',
+        labels: expect.objectContaining({ processor_id: 'GP1', class: 'sensitive', year: '2026' }),
+      }),
+    );
     expect(alerts.filter((a) => a.alertname === 'SplittingRisk' && a.labels.group_id === 'G')).toEqual([]);
     // A certificate's group must be its processor's.
-    const mismatch = await api.call('admin', 'PUT', '/v1/certificates/GC9', makeCertificate({ certificateId: 'GC9', processorId: 'GP2', groupId: 'OTHER' }));
+    const mismatch = await api.call(
+      'admin',
+      'PUT',
+      '/v1/certificates/GC9',
+      makeCertificate({ certificateId: 'GC9', processorId: 'GP2', groupId: 'OTHER' }),
+    );
     expect(mismatch.status).toBe(400);
   });
 
@@ -113,7 +131,9 @@ describe('judgements over a year', () => {
     await setProcessor('P5', { groupId: 'G5' });
     await setProcessor('P6', { groupId: 'G5' });
     expect((await usage('/v1/groups/G5/usage')).nonSensitive.count).toBe(1_000_000);
-    expect((await splitting()).map((a) => a.labels)).toEqual([{ alertname: 'SplittingRisk', severity: 'critical', group_id: 'G5', class: 'non_sensitive', year: '2026' }]);
+    expect((await splitting()).map((a) => a.labels)).toEqual([
+      { alertname: 'SplittingRisk', severity: 'critical', group_id: 'G5', class: 'non_sensitive', year: '2026' },
+    ]);
     await setProcessor('P5', {});
     expect((await usage('/v1/groups/G5/usage')).nonSensitive.count).toBe(400_000);
     expect(await splitting()).toEqual([]);
@@ -121,30 +141,62 @@ describe('judgements over a year', () => {
 
   it('judges a late event of last year in its own year: a cap breached in 2026 alerts in 2027, and the incident stays until acknowledged', async () => {
     await declare(makeCertificate({ certificateId: 'CY', processorId: 'PY', limits: { nonSensitive: 500_000, sensitive: 3 } }));
-    await send([makeEvent({ processorId: 'PY', certificateId: 'CY', occurredAt: '2026-06-01T00:00:00Z', categories: ['health'], subjects: subjects(3, 'y-patient') })]);
+    await send([
+      makeEvent({
+        processorId: 'PY',
+        certificateId: 'CY',
+        occurredAt: '2026-06-01T00:00:00Z',
+        categories: ['health'],
+        subjects: subjects(3, 'y-patient'),
+      }),
+    ]);
     await firing();
     clock.now = new Date('2027-01-02T00:00:00+08:00');
     expect((await firing()).filter((a) => a.labels.certificate_id === 'CY' && a.alertname === 'ScopeCapExceeded')).toEqual([]);
-    await send([makeEvent({ processorId: 'PY', certificateId: 'CY', occurredAt: '2026-12-31T23:00:00+08:00', categories: ['health'], subjects: subjects(1, 'y-late') })]);
+    await send([
+      makeEvent({
+        processorId: 'PY',
+        certificateId: 'CY',
+        occurredAt: '2026-12-31T23:00:00+08:00',
+        categories: ['health'],
+        subjects: subjects(1, 'y-late'),
+      }),
+    ]);
     const breach = (await firing()).find((a) => a.alertname === 'ScopeCapExceeded' && a.labels.certificate_id === 'CY');
     expect(breach?.labels).toMatchObject({ year: '2026', class: 'sensitive' });
 
-    const open = (await ok(api.call('viewer', 'GET', '/v1/incidents?year=2026&status=open'))) as { incidents: Array<{ incidentId: string; alertname: string; labels: Record<string, string> }> };
+    const open = (await ok(api.call('viewer', 'GET', '/v1/incidents?year=2026&status=open'))) as {
+      incidents: Array<{ incidentId: string; alertname: string; labels: Record<string, string> }>;
+    };
     const incident = open.incidents.find((i) => i.alertname === 'ScopeCapExceeded' && i.labels.certificate_id === 'CY');
     expect(incident).toBeDefined();
     // The breach is on record across the turn of the year until a person acknowledges it.
     clock.now = new Date('2027-03-01T00:00:00Z');
     await firing();
-    expect(((await ok(api.call('viewer', 'GET', '/v1/incidents?status=open'))) as { incidents: Array<{ incidentId: string }> }).incidents.map((i) => i.incidentId)).toContain(
-      incident!.incidentId,
-    );
+    expect(
+      ((await ok(api.call('viewer', 'GET', '/v1/incidents?status=open'))) as { incidents: Array<{ incidentId: string }> }).incidents.map(
+        (i) => i.incidentId,
+      ),
+    ).toContain(incident!.incidentId);
     const denied = await api.call('viewer', 'POST', `/v1/incidents/${incident!.incidentId}/acknowledge`, { note: 'x' });
     expect(denied.status).toBe(403);
-    const acknowledged = await ok(api.call('admin', 'POST', `/v1/incidents/${incident!.incidentId}/acknowledge`, { note: 'cap raised with the body; filing updated' }));
-    expect(acknowledged).toMatchObject({ status: 'acknowledged', acknowledgement: { role: 'admin', note: 'cap raised with the body; filing updated' } });
+    const acknowledged = await ok(
+      api.call('admin', 'POST', `/v1/incidents/${incident!.incidentId}/acknowledge`, { note: 'cap raised with the body; filing updated' }),
+    );
+    expect(acknowledged).toMatchObject({
+      status: 'acknowledged',
+      acknowledgement: { role: 'admin', note: 'cap raised with the body; filing updated' },
+    });
     const pack = await evidence('CY');
-    expect(pack.incidentRecords.find((r) => r.incidentId === incident!.incidentId)).toMatchObject({ status: 'acknowledged', acknowledgement: { role: 'admin' } });
-    const audit = await api.ctx.store.audit.entries([{ targetType: 'incident', targetId: incident!.incidentId }], new Date(0), new Date(Date.now() + 60_000));
+    expect(pack.incidentRecords.find((r) => r.incidentId === incident!.incidentId)).toMatchObject({
+      status: 'acknowledged',
+      acknowledgement: { role: 'admin' },
+    });
+    const audit = await api.ctx.store.audit.entries(
+      [{ targetType: 'incident', targetId: incident!.incidentId }],
+      new Date(0),
+      new Date(Date.now() + 60_000),
+    );
     expect(audit.map((e) => e.action)).toContain('POST /v1/incidents/:id/acknowledge');
     clock.now = new Date('2026-07-01T00:00:00Z');
   });
@@ -156,8 +208,20 @@ describe('judgements over a year', () => {
     await send([
       makeEvent({ eventId: 'cv-0605', processorId: 'PV', certificateId: 'CV', occurredAt: '2026-06-05T12:00:00+08:00' }),
       makeEvent({ eventId: 'cv-0611', processorId: 'PV', certificateId: 'CV', occurredAt: '2026-06-11T12:00:00+08:00' }),
-      makeEvent({ eventId: 'cv-0401-r2', processorId: 'PV', certificateId: 'CV', occurredAt: '2026-04-01T12:00:00+08:00', recipient: { id: 'R2', country: 'DE' } }),
-      makeEvent({ eventId: 'cv-0201-r2', processorId: 'PV', certificateId: 'CV', occurredAt: '2026-02-01T12:00:00+08:00', recipient: { id: 'R2', country: 'DE' } }),
+      makeEvent({
+        eventId: 'cv-0401-r2',
+        processorId: 'PV',
+        certificateId: 'CV',
+        occurredAt: '2026-04-01T12:00:00+08:00',
+        recipient: { id: 'R2', country: 'DE' },
+      }),
+      makeEvent({
+        eventId: 'cv-0201-r2',
+        processorId: 'PV',
+        certificateId: 'CV',
+        occurredAt: '2026-02-01T12:00:00+08:00',
+        recipient: { id: 'R2', country: 'DE' },
+      }),
     ]);
     const reasonsOf = async () => Object.fromEntries((await evidence('CV')).incidents.map((i) => [i.eventId, i.reasons]));
     expect(await reasonsOf()).toEqual({
@@ -170,7 +234,10 @@ describe('judgements over a year', () => {
       makeCertificate({
         certificateId: 'CV',
         processorId: 'PV',
-        recipients: [{ id: 'R1', country: 'DE' }, { id: 'R2', country: 'DE' }],
+        recipients: [
+          { id: 'R1', country: 'DE' },
+          { id: 'R2', country: 'DE' },
+        ],
         effectiveFrom: '2026-03-01T00:00:00+08:00',
       }),
     );
@@ -179,7 +246,11 @@ describe('judgements over a year', () => {
       'cv-0201-r2': ['recipient_not_in_scope'],
       'cv-0611': ['certificate_not_active'],
     });
-    expect(pack.scopeVersions.map((v) => v.effectiveFrom).sort()).toEqual(['1970-01-01T00:00:00.000Z', '2026-02-28T16:00:00.000Z', '2026-06-09T16:00:00.000Z']);
+    expect(pack.scopeVersions.map((v) => v.effectiveFrom).sort()).toEqual([
+      '1970-01-01T00:00:00.000Z',
+      '2026-02-28T16:00:00.000Z',
+      '2026-06-09T16:00:00.000Z',
+    ]);
     expect(pack.incidents.find((i) => i.eventId === 'cv-0611')?.scopeVersion).toBe('2026-06-09T16:00:00.000Z');
     const versions = (await ok(api.call('viewer', 'GET', '/v1/certificates/CV/versions'))) as { versions: unknown[] };
     expect(versions.versions).toHaveLength(3);

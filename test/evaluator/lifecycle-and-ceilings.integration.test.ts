@@ -3,8 +3,7 @@ import { makeCertificate, makeEvent, openTestStore, subjects } from '@pi-egress/
 import { seedPeople } from '../harness/seed-people.js';
 import { startAlertingRig, type AlertingRig } from '../harness/alerting-rig.js';
 
-const firingNames = async (rig: AlertingRig) =>
-  (await rig.evaluator.evaluateNow()).firing.map((a) => `${a.alertname}/${a.severity}`).sort();
+const firingNames = async (rig: AlertingRig) => (await rig.evaluator.evaluateNow()).firing.map((a) => `${a.alertname}/${a.severity}`).sort();
 
 describe('certificate renewal and expiry at China-time day boundaries', () => {
   let rig: AlertingRig;
@@ -58,8 +57,13 @@ describe('pathway ceiling and splitting risk', () => {
   });
 
   it('raises SplittingRisk when two members of 5,000 sensitive individuals each reach 10,000 together', async () => {
-    for (const [processorId, start] of [['PA', 0], ['PB', 5_000]] as const) {
-      await rig.declare(makeCertificate({ certificateId: `CERT-${processorId}`, processorId, groupId: 'G1', limits: { nonSensitive: 900_000, sensitive: 9_999 } }));
+    for (const [processorId, start] of [
+      ['PA', 0],
+      ['PB', 5_000],
+    ] as const) {
+      await rig.declare(
+        makeCertificate({ certificateId: `CERT-${processorId}`, processorId, groupId: 'G1', limits: { nonSensitive: 900_000, sensitive: 9_999 } }),
+      );
       await rig.ingest([
         makeEvent({ processorId, certificateId: `CERT-${processorId}`, categories: ['health'], subjects: subjects(5_000, 'patient', start) }),
       ]);
@@ -70,7 +74,8 @@ describe('pathway ceiling and splitting risk', () => {
   });
 
   it('raises SplittingRisk when members under 1,000,000 reach it together, and PathwayCeilingReached for one that does alone', async () => {
-    for (const processorId of ['PC', 'PD']) await rig.store.scopes.putProcessor({ processorId, groupId: 'G2', countExempt: false, ciiOperator: false });
+    for (const processorId of ['PC', 'PD'])
+      await rig.store.scopes.putProcessor({ processorId, groupId: 'G2', countExempt: false, ciiOperator: false });
     await seedPeople(rig.store, { level: 'group', id: 'G2', dataClass: 'nonSensitive' }, 0, 1_000_000);
     await seedPeople(rig.store, { level: 'processor', id: 'PC', dataClass: 'nonSensitive' }, 0, 600_000);
     await seedPeople(rig.store, { level: 'processor', id: 'PD', dataClass: 'nonSensitive' }, 600_000, 400_000);

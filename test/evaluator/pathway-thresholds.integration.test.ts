@@ -39,12 +39,20 @@ describe('early warnings at the security-assessment thresholds (1,000,000 non-se
     await seedPeople(rig.store, { level: 'processor', id: 'PT' }, 799_000, 200_000); // 1,000,000
     const labels = await firing();
     expect(labels.filter((l) => l.alertname === 'PathwayThresholdApproaching').map((l) => l.level)).toEqual(['0.8', '0.9', '0.95']);
-    expect(labels).toContainEqual({ alertname: 'PathwayCeilingReached', severity: 'critical', processor_id: 'PT', certificate_id: 'CERT-PT', class: 'non_sensitive', year: '2026' });
+    expect(labels).toContainEqual({
+      alertname: 'PathwayCeilingReached',
+      severity: 'critical',
+      processor_id: 'PT',
+      certificate_id: 'CERT-PT',
+      class: 'non_sensitive',
+      year: '2026',
+    });
     await rig.webhook.waitFor((a) => a.labels.alertname === 'PathwayThresholdApproaching' && a.labels.processor_id === 'PT', 10_000);
   });
 
   it('does the same for a group of two processors, each far below', async () => {
-    for (const processorId of ['GA', 'GB']) await rig.store.scopes.putProcessor({ processorId, groupId: 'G9', countExempt: false, ciiOperator: false });
+    for (const processorId of ['GA', 'GB'])
+      await rig.store.scopes.putProcessor({ processorId, groupId: 'G9', countExempt: false, ciiOperator: false });
     const firing = about(rig, 'group_id', 'G9');
     await seedPeople(rig.store, { level: 'group', id: 'G9' }, 0, 799_998);
     await rig.ingest([

@@ -10,9 +10,18 @@ import { pollUntil } from '../harness/process.js';
 const RULES = fileURLToPath(new URL('../../deploy/prometheus/pi-egress.rules.yml', import.meta.url));
 
 /** Alerts the shipped rules cover; the rest (incidents, renewal, groups) only the evaluator judges. */
-const RULE_ALERTS = ['ScopeUtilization', 'ScopeCapExceeded', 'ForecastCapBreach', 'PathwayCeilingReached', 'PathwayThresholdApproaching', 'CertificateExpired'];
+const RULE_ALERTS = [
+  'ScopeUtilization',
+  'ScopeCapExceeded',
+  'ForecastCapBreach',
+  'PathwayCeilingReached',
+  'PathwayThresholdApproaching',
+  'CertificateExpired',
+];
 const covered = (labels: Record<string, string>) =>
-  RULE_ALERTS.includes(labels.alertname!) && labels.group_id === undefined && !(labels.alertname === 'ForecastCapBreach' && labels.certificate_id === undefined);
+  RULE_ALERTS.includes(labels.alertname!) &&
+  labels.group_id === undefined &&
+  !(labels.alertname === 'ForecastCapBreach' && labels.certificate_id === undefined);
 const identity = (labels: Record<string, string>) => alertFingerprint(labels);
 
 describe('the shipped Prometheus rules agree with the evaluator (GET /v1/alerts)', () => {
@@ -31,13 +40,37 @@ describe('the shipped Prometheus rules agree with the evaluator (GET /v1/alerts)
     const yesterday = addDaysToDate(today, -1);
     await Promise.all([
       // Own levels 0.5 / 0.9 / 0.97 of 10; a sensitive cap of 0; a 1-day horizon.
-      rig.declare(makeCertificate({ certificateId: 'CERT-LV', processorId: 'P-LV', limits: { nonSensitive: 10, sensitive: 0 }, alerting: { levels: [0.5, 0.9, 0.97], forecastHorizonDays: 1 } })),
+      rig.declare(
+        makeCertificate({
+          certificateId: 'CERT-LV',
+          processorId: 'P-LV',
+          limits: { nonSensitive: 10, sensitive: 0 },
+          alerting: { levels: [0.5, 0.9, 0.97], forecastHorizonDays: 1 },
+        }),
+      ),
       // 5 of 25 today: 20 left at 5 a day is 4 days, within the default 30 but not a 2-day horizon.
       rig.declare(makeCertificate({ certificateId: 'CERT-H30', processorId: 'P-H30', limits: { nonSensitive: 25, sensitive: 5 } })),
-      rig.declare(makeCertificate({ certificateId: 'CERT-H2', processorId: 'P-H2', limits: { nonSensitive: 25, sensitive: 5 }, alerting: { forecastHorizonDays: 2 } })),
+      rig.declare(
+        makeCertificate({
+          certificateId: 'CERT-H2',
+          processorId: 'P-H2',
+          limits: { nonSensitive: 25, sensitive: 5 },
+          alerting: { forecastHorizonDays: 2 },
+        }),
+      ),
       // Expired yesterday; CERT-REN expired too but names its active successor CERT-NEXT.
-      rig.declare(makeCertificate({ certificateId: 'CERT-OLD', processorId: 'P-OLD', validFrom: addMonthsToDate(yesterday, -12), validTo: yesterday })),
-      rig.declare(makeCertificate({ certificateId: 'CERT-REN', processorId: 'P-REN', validFrom: addMonthsToDate(yesterday, -12), validTo: yesterday, supersededBy: 'CERT-NEXT' })),
+      rig.declare(
+        makeCertificate({ certificateId: 'CERT-OLD', processorId: 'P-OLD', validFrom: addMonthsToDate(yesterday, -12), validTo: yesterday }),
+      ),
+      rig.declare(
+        makeCertificate({
+          certificateId: 'CERT-REN',
+          processorId: 'P-REN',
+          validFrom: addMonthsToDate(yesterday, -12),
+          validTo: yesterday,
+          supersededBy: 'CERT-NEXT',
+        }),
+      ),
       rig.declare(makeCertificate({ certificateId: 'CERT-NEXT', processorId: 'P-REN', validFrom: today, validTo: addMonthsToDate(today, 24) })),
     ]);
     await rig.ingest([
@@ -98,8 +131,13 @@ describe('the shipped Prometheus rules agree with the evaluator (GET /v1/alerts)
     expect(has({ alertname: 'ScopeCapExceeded', severity: 'critical', ...lv, class: 'sensitive' })).toBe(true);
     expect(labels.filter((l) => l.certificate_id === 'CERT-LV' && l.class === 'sensitive').map((l) => l.alertname)).toEqual(['ScopeCapExceeded']);
     expect(labels.filter((l) => l.certificate_id === 'CERT-H2' && l.alertname === 'ForecastCapBreach')).toEqual([]);
-    if (forecastExpected) expect(has({ alertname: 'ForecastCapBreach', severity: 'warning', processor_id: 'P-H30', certificate_id: 'CERT-H30', class: 'non_sensitive', year })).toBe(true);
-    expect(has({ alertname: 'PathwayThresholdApproaching', severity: 'critical', processor_id: 'P-T', class: 'sensitive', level: '0.95', year })).toBe(true);
+    if (forecastExpected)
+      expect(
+        has({ alertname: 'ForecastCapBreach', severity: 'warning', processor_id: 'P-H30', certificate_id: 'CERT-H30', class: 'non_sensitive', year }),
+      ).toBe(true);
+    expect(
+      has({ alertname: 'PathwayThresholdApproaching', severity: 'critical', processor_id: 'P-T', class: 'sensitive', level: '0.95', year }),
+    ).toBe(true);
     expect(has({ alertname: 'PathwayCeilingReached', severity: 'critical', processor_id: 'P-T', class: 'sensitive', year })).toBe(true);
     expect(has({ alertname: 'CertificateExpired', severity: 'critical', processor_id: 'P-OLD', certificate_id: 'CERT-OLD' })).toBe(true);
     expect(labels.filter((l) => l.processor_id === 'P-REN')).toEqual([]);

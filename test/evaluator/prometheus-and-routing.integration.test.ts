@@ -30,7 +30,9 @@ describe('shipped Prometheus rules and Alertmanager routing', () => {
   it('pass promtool check rules and promtool test rules', async () => {
     const check = await promtool(['check', 'rules', RULES]);
     expect(check.code, check.stdout + check.stderr).toBe(0);
-    const tests = readdirSync(deploy('prometheus/tests')).filter((f) => f.endsWith('.yml')).map((f) => deploy(`prometheus/tests/${f}`));
+    const tests = readdirSync(deploy('prometheus/tests'))
+      .filter((f) => f.endsWith('.yml'))
+      .map((f) => deploy(`prometheus/tests/${f}`));
     expect(tests.length).toBeGreaterThan(0);
     const run = await promtool(['test', 'rules', ...tests]);
     expect(run.code, run.stdout + run.stderr).toBe(0);
@@ -56,8 +58,28 @@ describe('shipped Prometheus rules and Alertmanager routing', () => {
           { labels: { ...scope, severity: 'warning', level: '0.8' }, endsAt },
           { labels: { ...scope, severity: 'critical', level: '0.95' }, endsAt },
           // Processor-level early warnings: P8's critical level does not mute P9's warning.
-          { labels: { alertname: 'PathwayThresholdApproaching', processor_id: 'P8', class: 'sensitive', year: '2026', severity: 'critical', level: '0.95' }, endsAt },
-          { labels: { alertname: 'PathwayThresholdApproaching', processor_id: 'P9', class: 'sensitive', year: '2026', severity: 'warning', level: '0.8' }, endsAt },
+          {
+            labels: {
+              alertname: 'PathwayThresholdApproaching',
+              processor_id: 'P8',
+              class: 'sensitive',
+              year: '2026',
+              severity: 'critical',
+              level: '0.95',
+            },
+            endsAt,
+          },
+          {
+            labels: {
+              alertname: 'PathwayThresholdApproaching',
+              processor_id: 'P9',
+              class: 'sensitive',
+              year: '2026',
+              severity: 'warning',
+              level: '0.8',
+            },
+            endsAt,
+          },
         ]),
       });
       expect(post.status).toBe(200);
@@ -66,7 +88,8 @@ describe('shipped Prometheus rules and Alertmanager routing', () => {
       const state = (level: string) => alerts.find((a) => a.labels.alertname === 'ScopeUtilization' && a.labels.level === level)?.status.state;
       expect(state('0.95')).toBe('active');
       expect(state('0.8')).toBe('suppressed');
-      const processorState = (id: string) => alerts.find((a) => a.labels.processor_id === id && a.labels.alertname === 'PathwayThresholdApproaching')?.status.state;
+      const processorState = (id: string) =>
+        alerts.find((a) => a.labels.processor_id === id && a.labels.alertname === 'PathwayThresholdApproaching')?.status.state;
       expect(processorState('P8')).toBe('active');
       expect(processorState('P9')).toBe('active');
     } finally {
@@ -104,15 +127,28 @@ describe('Prometheus scraping the evaluator', () => {
     expect(check.stdout + check.stderr).toBe('');
     expect(check.code).toBe(0);
     for (const name of SPEC_METRICS) await prometheus.waitFor(name, undefined, 20_000);
-    const [utilization] = (await prometheus.query('pi_egress_utilization_ratio{class="non_sensitive"}')) as Array<{ metric: Record<string, string>; value: [number, string] }>;
-    expect(utilization?.metric).toMatchObject({ processor_id: 'P1', certificate_id: 'CERT-1', class: 'non_sensitive', year: String(new Date().getUTCFullYear()) });
+    const [utilization] = (await prometheus.query('pi_egress_utilization_ratio{class="non_sensitive"}')) as Array<{
+      metric: Record<string, string>;
+      value: [number, string];
+    }>;
+    expect(utilization?.metric).toMatchObject({
+      processor_id: 'P1',
+      certificate_id: 'CERT-1',
+      class: 'non_sensitive',
+      year: String(new Date().getUTCFullYear()),
+    });
     expect(Number(utilization?.value[1])).toBeCloseTo(0.96);
     expect(text).not.toContain('person-');
   });
 
   it('loads the shipped rules and fires the metric-based alerts from the scraped metrics', async () => {
     const firing = await prometheus.waitFor('ALERTS{alertstate="firing",alertname="ScopeUtilization",level="0.95"}', undefined, 20_000);
-    expect((firing[0] as { metric: Record<string, string> }).metric).toMatchObject({ severity: 'critical', processor_id: 'P1', certificate_id: 'CERT-1', class: 'non_sensitive' });
+    expect((firing[0] as { metric: Record<string, string> }).metric).toMatchObject({
+      severity: 'critical',
+      processor_id: 'P1',
+      certificate_id: 'CERT-1',
+      class: 'non_sensitive',
+    });
     await prometheus.waitFor('ALERTS{alertstate="firing",alertname="ForecastCapBreach"}', undefined, 20_000);
     const rules = (await (await fetch(`${prometheus.url}/api/v1/rules`)).json()) as {
       data: { groups: Array<{ rules: Array<{ name: string; health: string; lastError?: string }> }> };

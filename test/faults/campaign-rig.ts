@@ -9,7 +9,13 @@ import { Kafka, logLevel } from 'kafkajs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ALERT_IDENTITY } from '../harness/alerting-rig.js';
-import { startAlertmanager, startWebhookReceiver, webhookAlertmanagerConfig, type AlertmanagerInstance, type WebhookReceiver } from '../harness/alertmanager.js';
+import {
+  startAlertmanager,
+  startWebhookReceiver,
+  webhookAlertmanagerConfig,
+  type AlertmanagerInstance,
+  type WebhookReceiver,
+} from '../harness/alertmanager.js';
 import { MOCK_TUNING_ENV, startIngestProcess } from '../harness/ingest-kafka.js';
 import { startKafkaMock, type KafkaMock } from '../harness/kafka-mock.js';
 import { freePort, removeDir, sleep, startService, tempDir, testPackageRoot, type Service } from '../harness/process.js';
@@ -37,7 +43,10 @@ export interface ProcessSlot {
 
 function buildServices(): void {
   const filters = ['@pi-egress/ingest...', '@pi-egress/api...', '@pi-egress/evaluator...'].flatMap((filter) => ['--filter', filter]);
-  const result = spawnSync('npx', ['--yes', 'pnpm@10.34.9', 'exec', 'turbo', 'run', 'build', ...filters, '--output-logs=errors-only'], { cwd: REPO, encoding: 'utf8' });
+  const result = spawnSync('npx', ['--yes', 'pnpm@10.34.9', 'exec', 'turbo', 'run', 'build', ...filters, '--output-logs=errors-only'], {
+    cwd: REPO,
+    encoding: 'utf8',
+  });
   if (result.status !== 0) throw new Error(`building the services failed:\n${result.stdout}\n${result.stderr}`);
 }
 
@@ -63,7 +72,12 @@ export class CampaignRig {
     this.dataDir = await tempDir('faults');
     this.engine = await startEmbeddedClickHouse({ dataDir: this.dataDir });
     this.proxy = await startStoreProxy(this.engine.url);
-    this.mock = await startKafkaMock({ topics: [{ name: TOPIC, partitions: 12 }, { name: DLQ_TOPIC, partitions: 4 }] });
+    this.mock = await startKafkaMock({
+      topics: [
+        { name: TOPIC, partitions: 12 },
+        { name: DLQ_TOPIC, partitions: 4 },
+      ],
+    });
     this.kafka = new Kafka({ clientId: 'fault-campaign', brokers: this.mock.brokers, logLevel: logLevel.NOTHING });
     this.store = await openStore({ url: this.proxy.url, database: DATABASE, settleMs: SETTLE_MS, requestTimeoutMs: 30_000 });
     this.webhook = await startWebhookReceiver();
@@ -188,7 +202,10 @@ export class CampaignRig {
 async function waitForHttp(url: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const ok = await fetch(url).then((response) => response.ok, () => false);
+    const ok = await fetch(url).then(
+      (response) => response.ok,
+      () => false,
+    );
     if (ok) return;
     await sleep(250);
   }

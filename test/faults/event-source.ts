@@ -58,7 +58,12 @@ export class EventSource {
   /** One valid event for Kafka, counted in the truth at once (the broker acknowledged it); `skew`: 'late' (last year, 23:00 on 31 December China time) or 'ahead' (4 minutes in the future). */
   valid(skew: 'none' | 'late' | 'ahead' = 'none'): FaultMessage {
     const n = this.sequence++;
-    const built = this.build(`fault-${n}`, n, skew, Array.from({ length: 1 + (n % 20) }, () => Math.floor(Math.random() * PEOPLE)));
+    const built = this.build(
+      `fault-${n}`,
+      n,
+      skew,
+      Array.from({ length: 1 + (n % 20) }, () => Math.floor(Math.random() * PEOPLE)),
+    );
     built.acknowledge();
     const message = { key: n % 2 === 0 ? built.event.eventId : built.event.processorId, value: Buffer.from(JSON.stringify(built.event)) };
     this.sent.push(message);
@@ -72,7 +77,9 @@ export class EventSource {
    */
   httpValid(): AcknowledgeableEvent {
     const n = this.sequence++;
-    const persons = Array.from({ length: 1 + (n % 20) }, (_, i) => (i % 2 === 0 ? Math.floor(Math.random() * PEOPLE) : PEOPLE + this.uniquePersons++));
+    const persons = Array.from({ length: 1 + (n % 20) }, (_, i) =>
+      i % 2 === 0 ? Math.floor(Math.random() * PEOPLE) : PEOPLE + this.uniquePersons++,
+    );
     return this.build(`http-${n}`, n, 'none', persons);
   }
 

@@ -139,7 +139,9 @@ async function main(): Promise<void> {
       console.log(`\n${markdown}`);
       writeFileSync(join(testPackageRoot(), '..', 'docs', 'fault-campaign.md'), markdown);
       const v = verdict(result);
-      log(`lost = ${v.lost}, double-counted = ${v.doubled}${v.ok ? '' : ' — DISCREPANCY'}${v.findings.length > 0 ? `; also: ${v.findings.join('; ')}` : ''}`);
+      log(
+        `lost = ${v.lost}, double-counted = ${v.doubled}${v.ok ? '' : ' — DISCREPANCY'}${v.findings.length > 0 ? `; also: ${v.findings.join('; ')}` : ''}`,
+      );
       code = v.ok ? 0 : 1;
     } finally {
       await direct.close();

@@ -42,7 +42,8 @@ function otherFindings(result: CampaignResult): string[] {
   const findings: string[] = [];
   if (result.truncatedPartitions > 0) findings.push(`${result.truncatedPartitions} broker partitions truncated`);
   if (result.deadLetters.missing > 0) findings.push(`${result.deadLetters.missing} malformed messages not dead-lettered`);
-  if (total(result.http.hostileAcknowledged) > 0) findings.push(`${total(result.http.hostileAcknowledged)} hostile events acknowledged instead of rejected`);
+  if (total(result.http.hostileAcknowledged) > 0)
+    findings.push(`${total(result.http.hostileAcknowledged)} hostile events acknowledged instead of rejected`);
   if (result.http.givenUp > 0) findings.push(`${result.http.givenUp} HTTP batches still answered 500 after 45 s of retries`);
   const slow = result.evaluatorFailovers.filter((s) => !(s < FAILOVER_BOUND_S));
   if (slow.length > 0) findings.push(`${slow.length} evaluator failovers slower than ${FAILOVER_BOUND_S} s`);
@@ -61,7 +62,10 @@ export function verdict(result: CampaignResult): { lost: number; doubled: number
 }
 
 const countRows = (checks: readonly CountCheck[]) =>
-  checks.map((c) => `| ${c.level} ${c.scopeId} | ${c.year} | ${c.dataClass} | ${c.truth} | ${c.counted} | ${c.fullCount} | ${c.truth === c.counted && c.truth === c.fullCount ? 'yes' : '**no**'} |`);
+  checks.map(
+    (c) =>
+      `| ${c.level} ${c.scopeId} | ${c.year} | ${c.dataClass} | ${c.truth} | ${c.counted} | ${c.fullCount} | ${c.truth === c.counted && c.truth === c.fullCount ? 'yes' : '**no**'} |`,
+  );
 
 export function campaignMarkdown(result: CampaignResult, command: string): string {
   const v = verdict(result);

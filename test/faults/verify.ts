@@ -16,7 +16,13 @@ export async function compareCounts(store: Store, source: EventSource): Promise<
   for (const scope of source.truth.scopeYears()) {
     const [usage, full] = await Promise.all([store.usage.individuals(scope), store.usage.fullCount(scope)]);
     for (const dataClass of CLASSES) {
-      checks.push({ ...scope, dataClass, truth: source.truth.expected(scope, dataClass), counted: usage.counts[dataClass], fullCount: full[dataClass] });
+      checks.push({
+        ...scope,
+        dataClass,
+        truth: source.truth.expected(scope, dataClass),
+        counted: usage.counts[dataClass],
+        fullCount: full[dataClass],
+      });
     }
   }
   return checks.sort((a, b) => `${a.level}${a.scopeId}${a.year}${a.dataClass}`.localeCompare(`${b.level}${b.scopeId}${b.year}${b.dataClass}`));

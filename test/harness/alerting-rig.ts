@@ -6,7 +6,13 @@ import { createMetrics, declareCertificate, ingestEvents, recordIngest, type Ing
 import { CategoryCatalogue, validateCertificate } from '@pi-egress/domain';
 import { startEvaluator, type Evaluator, type EvaluatorOptions } from '@pi-egress/evaluator';
 import type { Store } from '@pi-egress/store';
-import { startAlertmanager, startWebhookReceiver, webhookAlertmanagerConfig, type AlertmanagerInstance, type WebhookReceiver } from './alertmanager.js';
+import {
+  startAlertmanager,
+  startWebhookReceiver,
+  webhookAlertmanagerConfig,
+  type AlertmanagerInstance,
+  type WebhookReceiver,
+} from './alertmanager.js';
 
 /** Every label an alert can carry: one Alertmanager group per alert, so each is delivered at once. */
 export const ALERT_IDENTITY = ['alertname', 'severity', 'processor_id', 'certificate_id', 'group_id', 'class', 'level', 'reason'];

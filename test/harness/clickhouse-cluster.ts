@@ -25,10 +25,7 @@ export interface ClickHouseCluster {
 
 function remoteServers(name: string, tcpPorts: number[]): string {
   const shards = tcpPorts
-    .map(
-      (port) =>
-        `<shard><internal_replication>true</internal_replication><replica><host>127.0.0.1</host><port>${port}</port></replica></shard>`,
-    )
+    .map((port) => `<shard><internal_replication>true</internal_replication><replica><host>127.0.0.1</host><port>${port}</port></replica></shard>`)
     .join('\n      ');
   return `<clickhouse>\n  <remote_servers>\n    <${name}>\n      ${shards}\n    </${name}>\n  </remote_servers>\n</clickhouse>\n`;
 }
@@ -46,7 +43,13 @@ export async function startClickHouseCluster(options: { shards?: number; name?: 
   const ports = [];
   for (let shard = 0; shard < (options.shards ?? 2); shard++) ports.push({ http: await freePort(), tcp: await freePort() });
   const configFile = join(dir, 'cluster.xml');
-  await writeFile(configFile, remoteServers(name, ports.map((port) => port.tcp)));
+  await writeFile(
+    configFile,
+    remoteServers(
+      name,
+      ports.map((port) => port.tcp),
+    ),
+  );
   const nodes: EmbeddedClickHouse[] = [];
   const stop = async () => {
     await Promise.all(nodes.map((node) => node.stop()));

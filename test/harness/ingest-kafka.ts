@@ -117,7 +117,10 @@ export async function readDeadLetters(kafka: Kafka, dlqTopic: string): Promise<D
  * Puts the workload's processor in its group and declares its certificate (before any ingest
  * instance starts: they reload scopes only every few seconds).
  */
-export async function declareWorkloadProcessor(store: Store, workload: { processorId: string; groupId: string; certificateId: string }): Promise<void> {
+export async function declareWorkloadProcessor(
+  store: Store,
+  workload: { processorId: string; groupId: string; certificateId: string },
+): Promise<void> {
   await store.scopes.putProcessor({ processorId: workload.processorId, groupId: workload.groupId, countExempt: false, ciiOperator: false });
   const declared = validateCertificate(makeCertificate({ certificateId: workload.certificateId, processorId: workload.processorId }));
   if (!declared.ok) throw new Error(declared.errors.join('; '));
@@ -138,10 +141,14 @@ const repoRoot = () => join(testPackageRoot(), '..');
 
 /** Builds the ingest service and what it depends on (a child process runs the built code). */
 export function buildIngestService(): void {
-  const result = spawnSync('npx', ['--yes', 'pnpm@10.34.9', 'exec', 'turbo', 'run', 'build', '--filter', '@pi-egress/ingest...', '--output-logs=errors-only'], {
-    cwd: repoRoot(),
-    encoding: 'utf8',
-  });
+  const result = spawnSync(
+    'npx',
+    ['--yes', 'pnpm@10.34.9', 'exec', 'turbo', 'run', 'build', '--filter', '@pi-egress/ingest...', '--output-logs=errors-only'],
+    {
+      cwd: repoRoot(),
+      encoding: 'utf8',
+    },
+  );
   if (result.status !== 0) throw new Error(`building @pi-egress/ingest failed:\n${result.stdout}\n${result.stderr}`);
 }
 

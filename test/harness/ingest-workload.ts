@@ -53,7 +53,15 @@ export interface Workload {
   subjectRecords: number;
 }
 
-const MALFORMED_KINDS: readonly DeadLetterCode[] = ['not_json', 'not_utf8', 'schema', 'oversized', 'future_timestamp', 'occurred_at_out_of_range', 'invalid_text'];
+const MALFORMED_KINDS: readonly DeadLetterCode[] = [
+  'not_json',
+  'not_utf8',
+  'schema',
+  'oversized',
+  'future_timestamp',
+  'occurred_at_out_of_range',
+  'invalid_text',
+];
 const NON_SENSITIVE = ['name', 'email'];
 const BOTH = ['name', 'health'];
 type Mechanism = 'certification' | 'standard_contract' | 'exempt';
@@ -112,7 +120,11 @@ export function buildWorkload(options: WorkloadOptions): Workload {
       const form = (e + s) % 3;
       const own = rand() < 0.05 ? ['health'] : undefined;
       subjects.push({
-        ...(form === 0 ? { id: canonical } : form === 1 ? { id: `  PERSON-${person}@Example.COM ` } : { idHash: pseudonymise(canonical, options.subjectKey).toUpperCase() }),
+        ...(form === 0
+          ? { id: canonical }
+          : form === 1
+            ? { id: `  PERSON-${person}@Example.COM ` }
+            : { idHash: pseudonymise(canonical, options.subjectKey).toUpperCase() }),
         ...(own ? { categories: own } : {}),
       });
       if (mechanism === 'exempt') continue;

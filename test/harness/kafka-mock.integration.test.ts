@@ -138,8 +138,7 @@ describe('Kafka mock broker (librdkafka rdkafka_mock) with kafkajs', () => {
     const a = kafka.consumer({ groupId, ...KAFKA_MOCK_CONSUMER_TIMINGS });
     const b = kafka.consumer({ groupId, ...KAFKA_MOCK_CONSUMER_TIMINGS });
     const assigned = new Map<Consumer, number[]>();
-    const track = (c: Consumer) =>
-      c.on(c.events.GROUP_JOIN, (e) => assigned.set(c, e.payload.memberAssignment.rebalance ?? []));
+    const track = (c: Consumer) => c.on(c.events.GROUP_JOIN, (e) => assigned.set(c, e.payload.memberAssignment.rebalance ?? []));
     track(a);
     track(b);
     await Promise.all([a.connect(), b.connect()]);
@@ -165,7 +164,7 @@ describe('Kafka mock broker (librdkafka rdkafka_mock) with kafkajs', () => {
     } finally {
       await Promise.all([a.disconnect(), b.disconnect()]);
     }
-  }, 60_000);
+  }, 120_000); // a rebalance takes ~8 s alone, far longer with the whole suite on 2 cores
 
   it('fails clearly on bad topic input and stops cleanly', async () => {
     await expect(startKafkaMock({ topics: [{ name: 'bad topic', partitions: 1 }] })).rejects.toThrow(/invalid Kafka topic name/);

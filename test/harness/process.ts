@@ -192,8 +192,7 @@ export function startService(opts: ServiceOptions): Service {
     });
   });
 
-  const describeExit = (): Error =>
-    new Error(`${opts.name} ${exitInfo} before it was ready${spawnError ? '' : `; output:\n${tail(output)}`}`);
+  const describeExit = (): Error => new Error(`${opts.name} ${exitInfo} before it was ready${spawnError ? '' : `; output:\n${tail(output)}`}`);
 
   const service: Service = {
     name: opts.name,

@@ -9,7 +9,17 @@ describe('where "abroad" is: CN is domestic, HK counts', () => {
   beforeAll(async () => {
     const store = await openTestStore();
     ctx = { store, catalogue: new CategoryCatalogue(), subjectKey: 'domestic-key', now: () => new Date('2026-06-02T00:00:00Z') };
-    await store.scopes.putVersion(certificateSchema.parse(makeCertificate({ recipients: [{ id: 'R1', country: 'DE' }, { id: 'R-HK', country: 'HK' }] })), new Date(0));
+    await store.scopes.putVersion(
+      certificateSchema.parse(
+        makeCertificate({
+          recipients: [
+            { id: 'R1', country: 'DE' },
+            { id: 'R-HK', country: 'HK' },
+          ],
+        }),
+      ),
+      new Date(0),
+    );
   });
   afterAll(() => ctx.store.close());
 
@@ -23,7 +33,10 @@ describe('where "abroad" is: CN is domestic, HK counts', () => {
     const usage = await ctx.store.usage.individuals({ level: 'certificate', scopeId: 'CERT-1', year: 2026 });
     expect(usage.counts).toEqual({ nonSensitive: 2, sensitive: 0 });
     const rows = await (
-      await ctx.store.client.query({ query: 'SELECT event_id, domestic, counted, out_of_scope_reasons FROM transfers FINAL ORDER BY event_id', format: 'JSONEachRow' })
+      await ctx.store.client.query({
+        query: 'SELECT event_id, domestic, counted, out_of_scope_reasons FROM transfers FINAL ORDER BY event_id',
+        format: 'JSONEachRow',
+      })
     ).json<{ event_id: string; domestic: boolean; counted: boolean; out_of_scope_reasons: string[] }>();
     expect(rows).toEqual([
       { event_id: 'to-hong-kong', domestic: false, counted: true, out_of_scope_reasons: [] },
@@ -37,7 +50,10 @@ describe('where "abroad" is: CN is domestic, HK counts', () => {
   });
 
   it('rejects XX and UK naming the field, with GB as the hint', async () => {
-    const report = await ingestEvents(ctx, [makeEvent({ recipient: { id: 'R1', country: 'XX' } }), makeEvent({ recipient: { id: 'R1', country: 'UK' } })]);
+    const report = await ingestEvents(ctx, [
+      makeEvent({ recipient: { id: 'R1', country: 'XX' } }),
+      makeEvent({ recipient: { id: 'R1', country: 'UK' } }),
+    ]);
     expect(report.rejected.map((r) => r.reason)).toEqual([
       'recipient.country: must be an assigned ISO 3166-1 alpha-2 code, e.g. DE',
       'recipient.country: UK is not an ISO 3166-1 alpha-2 code: use GB',

@@ -36,7 +36,12 @@ describe('Kafka ingest: one consumer, mock broker, real engine', () => {
   }
 
   beforeAll(async () => {
-    mock = await startKafkaMock({ topics: [{ name: TOPIC, partitions: 6 }, { name: DLQ, partitions: 2 }] });
+    mock = await startKafkaMock({
+      topics: [
+        { name: TOPIC, partitions: 6 },
+        { name: DLQ, partitions: 2 },
+      ],
+    });
     kafka = new Kafka({ clientId: 'ingest-test', brokers: mock.brokers, logLevel: logLevel.NOTHING });
     store = await openTestStore();
     ingest = await startIngest(MAX_MESSAGE_BYTES);
@@ -49,7 +54,13 @@ describe('Kafka ingest: one consumer, mock broker, real engine', () => {
   });
 
   it('counts 200,000 subject records exactly, through duplicates, resends and 1,000 malformed messages, each dead-lettered with its reason', async () => {
-    const workload = buildWorkload({ subjectRecords: 200_000, subjectKey: SUBJECT_KEY, maxMessageBytes: MAX_MESSAGE_BYTES, malformed: 1_000, tombstones: 10 });
+    const workload = buildWorkload({
+      subjectRecords: 200_000,
+      subjectKey: SUBJECT_KEY,
+      maxMessageBytes: MAX_MESSAGE_BYTES,
+      malformed: 1_000,
+      tombstones: 10,
+    });
     await declareWorkloadProcessor(store, workload);
     await produceMessages(kafka, TOPIC, workload.messages);
     await waitUntilConsumed(kafka, GROUP, TOPIC, 90_000);
@@ -86,7 +97,9 @@ describe('Kafka ingest: one consumer, mock broker, real engine', () => {
 
     const metric = async (name: string) => (await metrics.registry.getSingleMetric(name)!.get()).values;
     // Every reason is exported from 0 (zero is a value); the ones produced counted exactly.
-    const deadLetterCounts = Object.fromEntries((await metric('pi_egress_dead_letters_total')).filter((v) => v.value > 0).map((v) => [v.labels.reason, v.value]));
+    const deadLetterCounts = Object.fromEntries(
+      (await metric('pi_egress_dead_letters_total')).filter((v) => v.value > 0).map((v) => [v.labels.reason, v.value]),
+    );
     const producedKinds: Record<string, number> = {};
     for (const kind of workload.malformed.values()) producedKinds[kind] = (producedKinds[kind] ?? 0) + 1;
     expect(Object.keys(producedKinds)).toHaveLength(7);
@@ -112,7 +125,10 @@ describe('Kafka ingest: one consumer, mock broker, real engine', () => {
     await declareWorkloadProcessor(store, workload);
     // kcat reads one message per line, key and value split at the first '|'; not_utf8 bytes pass as they are.
     const lines = workload.messages.map(({ key, value }) => Buffer.concat([Buffer.from(`${key}|`), value!, Buffer.from('\n')]));
-    const produced = await runCommand(kcat, ['-P', '-b', mock.bootstrap, '-t', TOPIC, '-K', '|'], { stdin: Buffer.concat(lines).toString('latin1'), timeoutMs: 20_000 });
+    const produced = await runCommand(kcat, ['-P', '-b', mock.bootstrap, '-t', TOPIC, '-K', '|'], {
+      stdin: Buffer.concat(lines).toString('latin1'),
+      timeoutMs: 20_000,
+    });
     expect(produced.code, produced.stderr).toBe(0);
     await waitUntilConsumed(kafka, GROUP, TOPIC, 60_000);
 
@@ -121,13 +137,26 @@ describe('Kafka ingest: one consumer, mock broker, real engine', () => {
     expect(deadLetters.map((d) => d.key).sort()).toEqual([...workload.malformed.keys()].sort());
   }, 90_000);
   it('replays dead letters once the cause is fixed, and an NDJSON file, into the topic', async () => {
-    const oversized = buildWorkload({ subjectRecords: 1_200, subjectsPerEvent: 400, subjectKey: SUBJECT_KEY, maxMessageBytes: MAX_MESSAGE_BYTES, processorId: 'P-REPLAY', certificateId: 'CERT-REPLAY', groupId: 'G-REPLAY', duplicateRate: 0, resendRate: 0, seed: 31 });
+    const oversized = buildWorkload({
+      subjectRecords: 1_200,
+      subjectsPerEvent: 400,
+      subjectKey: SUBJECT_KEY,
+      maxMessageBytes: MAX_MESSAGE_BYTES,
+      processorId: 'P-REPLAY',
+      certificateId: 'CERT-REPLAY',
+      groupId: 'G-REPLAY',
+      duplicateRate: 0,
+      resendRate: 0,
+      seed: 31,
+    });
     expect(oversized.messages.every((m) => m.value!.length > MAX_MESSAGE_BYTES)).toBe(true);
     await declareWorkloadProcessor(store, oversized);
     const since = new Date();
     await produceMessages(kafka, TOPIC, oversized.messages);
     await waitUntilConsumed(kafka, GROUP, TOPIC, 30_000);
-    expect((await storedCounts(store, oversized.truth, WORKLOAD_YEAR)).map((s) => s.counts)).toEqual(oversized.truth.map(() => ({ nonSensitive: 0, sensitive: 0 })));
+    expect((await storedCounts(store, oversized.truth, WORKLOAD_YEAR)).map((s) => s.counts)).toEqual(
+      oversized.truth.map(() => ({ nonSensitive: 0, sensitive: 0 })),
+    );
 
     // The operator raises the limit, then replays what was dead-lettered since the incident began.
     await ingest.stop();
@@ -136,7 +165,15 @@ describe('Kafka ingest: one consumer, mock broker, real engine', () => {
     expect(replay.replayed).toBe(oversized.messages.length);
     expect(replay.skipped).toBeGreaterThanOrEqual(1_005);
 
-    const fromFile = buildWorkload({ subjectRecords: 2_000, subjectKey: SUBJECT_KEY, maxMessageBytes: MAX_MESSAGE_BYTES, processorId: 'P-FILE', certificateId: 'CERT-FILE', groupId: 'G-FILE', seed: 32 });
+    const fromFile = buildWorkload({
+      subjectRecords: 2_000,
+      subjectKey: SUBJECT_KEY,
+      maxMessageBytes: MAX_MESSAGE_BYTES,
+      processorId: 'P-FILE',
+      certificateId: 'CERT-FILE',
+      groupId: 'G-FILE',
+      seed: 32,
+    });
     await declareWorkloadProcessor(store, fromFile);
     const dir = await tempDir('replay-file');
     try {

@@ -31,7 +31,10 @@ describe('the same person is one person: monitor, producer library and idHash CL
   });
 
   it('gives the same idHash from the CLI as from the library', async () => {
-    const result = await runCommand(process.execPath, [CLI, 'hash'], { stdin: `${[...PHONE, ...EMAIL].join('\n')}\n`, env: { ...process.env, EGRESS_SUBJECT_KEY: KEY } });
+    const result = await runCommand(process.execPath, [CLI, 'hash'], {
+      stdin: `${[...PHONE, ...EMAIL].join('\n')}\n`,
+      env: { ...process.env, EGRESS_SUBJECT_KEY: KEY },
+    });
     expect(result.stderr).toBe('');
     const lines = result.stdout.trim().split('\n');
     expect(lines).toEqual([...PHONE, ...EMAIL].map((id) => subjectIdHash(id, KEY)));

@@ -30,7 +30,12 @@ describe('Kafka ingest while the ClickHouse engine is stopped for 20 s', () => {
     // An engine of its own, which this test stops and starts again on the same data and ports.
     dataDir = await tempDir('outage-clickhouse');
     engine = await startEmbeddedClickHouse({ dataDir });
-    mock = await startKafkaMock({ topics: [{ name: TOPIC, partitions: 6 }, { name: DLQ, partitions: 1 }] });
+    mock = await startKafkaMock({
+      topics: [
+        { name: TOPIC, partitions: 6 },
+        { name: DLQ, partitions: 1 },
+      ],
+    });
     kafka = new Kafka({ clientId: 'outage-test', brokers: mock.brokers, logLevel: logLevel.NOTHING });
     store = await openStore({ url: engine.url, database: 'outage', settleMs: 0, requestTimeoutMs: 10_000 });
     const ctx: MonitorContext = { store, catalogue: new CategoryCatalogue(), subjectKey: SUBJECT_KEY, now: () => new Date() };
@@ -71,7 +76,11 @@ describe('Kafka ingest while the ClickHouse engine is stopped for 20 s', () => {
 
     await engine.stop();
     const stoppedAt = Date.now();
-    await pollUntil(async () => (ingest.isReady() ? undefined : true), { timeoutMs: 15_000, intervalMs: 100, description: 'ingest to report not ready' });
+    await pollUntil(async () => (ingest.isReady() ? undefined : true), {
+      timeoutMs: 15_000,
+      intervalMs: 100,
+      description: 'ingest to report not ready',
+    });
     const whenPaused = await groupProgress(kafka, GROUP, TOPIC);
     expect(whenPaused.committed, 'the outage must land mid-consumption').toBeLessThan(whenPaused.end);
     await sleep(Math.max(0, OUTAGE_MS - (Date.now() - stoppedAt)));

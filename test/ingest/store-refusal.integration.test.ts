@@ -24,7 +24,12 @@ describe('Kafka ingest when the store refuses a message as data', () => {
   const metrics = createMetrics();
 
   beforeAll(async () => {
-    mock = await startKafkaMock({ topics: [{ name: TOPIC, partitions: 1 }, { name: DLQ, partitions: 1 }] });
+    mock = await startKafkaMock({
+      topics: [
+        { name: TOPIC, partitions: 1 },
+        { name: DLQ, partitions: 1 },
+      ],
+    });
     kafka = new Kafka({ clientId: 'refusal-test', brokers: mock.brokers, logLevel: logLevel.NOTHING });
     store = await openTestStore();
     await store.client.command({ query: `ALTER TABLE subject_first_seen ADD CONSTRAINT no_blocked_processor CHECK scope_id != 'P-blocked'` });
@@ -33,7 +38,15 @@ describe('Kafka ingest when the store refuses a message as data', () => {
       ctx,
       metrics,
       logger: createLogger({ level: process.env.LOG_LEVEL ?? 'silent' }),
-      kafka: { brokers: mock.brokers, clientId: 'refusal-test', topic: TOPIC, dlqTopic: DLQ, groupId: 'refusal', maxMessageBytes: 1 << 20, tuning: MOCK_TUNING },
+      kafka: {
+        brokers: mock.brokers,
+        clientId: 'refusal-test',
+        topic: TOPIC,
+        dlqTopic: DLQ,
+        groupId: 'refusal',
+        maxMessageBytes: 1 << 20,
+        tuning: MOCK_TUNING,
+      },
     });
   });
   afterAll(async () => {
@@ -48,7 +61,11 @@ describe('Kafka ingest when the store refuses a message as data', () => {
         ? makeEvent({ eventId: 'blocked-1', processorId: 'P-blocked', mechanism: 'standard_contract', subjects: subjects(3, 'blocked') })
         : makeEvent({ eventId: `fine-${i}`, processorId: 'P-fine', mechanism: 'standard_contract', subjects: subjects(2, 'fine', i * 2) }),
     );
-    await produceMessages(kafka, TOPIC, events.map((e) => ({ key: String(e.eventId), value: Buffer.from(JSON.stringify(e)) })));
+    await produceMessages(
+      kafka,
+      TOPIC,
+      events.map((e) => ({ key: String(e.eventId), value: Buffer.from(JSON.stringify(e)) })),
+    );
     await waitUntilConsumed(kafka, 'refusal', TOPIC, 60_000);
 
     const deadLetters = await readDeadLetters(kafka, DLQ);

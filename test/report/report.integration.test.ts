@@ -53,7 +53,8 @@ describe('the compliance report as a person sees it', () => {
   let pack: EvidencePack;
   let pdf: Buffer;
 
-  const report = (query: string) => api.call('auditor', 'GET', `/v1/certificates/${CERT}/report?year=2026&asOf=${encodeURIComponent(pack.asOf)}${query}`);
+  const report = (query: string) =>
+    api.call('auditor', 'GET', `/v1/certificates/${CERT}/report?year=2026&asOf=${encodeURIComponent(pack.asOf)}${query}`);
   const pdfText = async (file: string) => (await runCommand(pdftotext, ['-layout', '-enc', 'UTF-8', file, '-'])).stdout;
   const cliIo = (lines: string[]) => ({
     out: (l: string) => lines.push(l),
@@ -107,9 +108,19 @@ describe('the compliance report as a person sees it', () => {
     expect(colours.size).toBeGreaterThan(50);
 
     // The text of the page Chromium loaded (its DOM after parsing), tags removed.
-    const dom = (await runCommand(chromium, ['--headless', '--no-sandbox', '--disable-gpu', '--dump-dom', `file://${join(dir, 'report.html')}`], { timeoutMs: 120_000 })).stdout;
-    const text = squash(dom.replace(/<style[\s\S]*?<\/style>/g, '').replace(/<[^>]+>/g, ' ').replaceAll('&nbsp;', ' '));
-    for (const figure of [ROW_NON_SENSITIVE, ROW_SENSITIVE, PATHWAY, CERT, pack.signature.keyId, 'Standardcontractorcertification']) expect(text).toContain(figure);
+    const dom = (
+      await runCommand(chromium, ['--headless', '--no-sandbox', '--disable-gpu', '--dump-dom', `file://${join(dir, 'report.html')}`], {
+        timeoutMs: 120_000,
+      })
+    ).stdout;
+    const text = squash(
+      dom
+        .replace(/<style[\s\S]*?<\/style>/g, '')
+        .replace(/<[^>]+>/g, ' ')
+        .replaceAll('&nbsp;', ' '),
+    );
+    for (const figure of [ROW_NON_SENSITIVE, ROW_SENSITIVE, PATHWAY, CERT, pack.signature.keyId, 'Standardcontractorcertification'])
+      expect(text).toContain(figure);
     expect(text).toContain('敏感个人信息'); // kept next to the English gloss
   }, 180_000);
 
@@ -126,7 +137,16 @@ describe('the compliance report as a person sees it', () => {
     expect(inkRatio(page.samples, 1)).toBeGreaterThan(0.01);
 
     const text = squash(await pdfText(join(dir, 'report.pdf')));
-    for (const figure of [ROW_NON_SENSITIVE, ROW_SENSITIVE, PATHWAY, CERT, pack.asOf, pack.signature.keyId, pack.signature.value, pack.digest.sensitive]) {
+    for (const figure of [
+      ROW_NON_SENSITIVE,
+      ROW_SENSITIVE,
+      PATHWAY,
+      CERT,
+      pack.asOf,
+      pack.signature.keyId,
+      pack.signature.value,
+      pack.digest.sensitive,
+    ]) {
       expect(text, figure).toContain(figure);
     }
   }, 180_000);

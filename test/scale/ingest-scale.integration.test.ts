@@ -56,7 +56,12 @@ describe(`Kafka ingest scale-out: ${INITIAL_INSTANCES} instances, ${PARTITIONS} 
 
   beforeAll(async () => {
     buildIngestService();
-    mock = await startKafkaMock({ topics: [{ name: TOPIC, partitions: PARTITIONS }, { name: DLQ, partitions: 3 }] });
+    mock = await startKafkaMock({
+      topics: [
+        { name: TOPIC, partitions: PARTITIONS },
+        { name: DLQ, partitions: 3 },
+      ],
+    });
     kafka = new Kafka({ clientId: 'scale-test', brokers: mock.brokers, logLevel: logLevel.NOTHING });
     store = await openTestStore();
     workload = buildWorkload({
@@ -149,7 +154,11 @@ describe(`Kafka ingest scale-out: ${INITIAL_INSTANCES} instances, ${PARTITIONS} 
     polling = setInterval(() => void Promise.all(instances.map(readCounters)), 500);
     const timeline: Array<{ second: number; committed: number }> = [];
     const sampling = setInterval(
-      () => void groupProgress(kafka, GROUP, TOPIC).then(({ committed }) => timeline.push({ second: (Date.now() - began) / 1000, committed }), () => undefined),
+      () =>
+        void groupProgress(kafka, GROUP, TOPIC).then(
+          ({ committed }) => timeline.push({ second: (Date.now() - began) / 1000, committed }),
+          () => undefined,
+        ),
       2_000,
     );
 
@@ -165,7 +174,9 @@ describe(`Kafka ingest scale-out: ${INITIAL_INSTANCES} instances, ${PARTITIONS} 
       await admin.connect();
       const [ends, committed] = await Promise.all([admin.fetchTopicOffsets(TOPIC), admin.fetchOffsets({ groupId: GROUP, topics: [TOPIC] })]);
       await admin.disconnect();
-      const parts = ends.map((e) => `${e.partition}:${committed[0]!.partitions.find((c) => c.partition === e.partition)?.offset}/${e.high}`).join(' ');
+      const parts = ends
+        .map((e) => `${e.partition}:${committed[0]!.partitions.find((c) => c.partition === e.partition)?.offset}/${e.high}`)
+        .join(' ');
       const outputs = instances.map((i) => `--- ${i.name}:\n${i.service.output().slice(-4_000)}`).join('\n');
       throw new Error(`${error.message}\n${parts}\n${outputs}`);
     });
@@ -182,7 +193,11 @@ describe(`Kafka ingest scale-out: ${INITIAL_INSTANCES} instances, ${PARTITIONS} 
     // message dead-lettered and nothing else.
     expect(await storedCounts(store, workload.truth, WORKLOAD_YEAR)).toEqual(workload.truth);
     const [rows] = await store.client
-      .query({ query: 'SELECT count() AS n FROM transfers FINAL WHERE processor_id = {p:String}', query_params: { p: workload.processorId }, format: 'JSONEachRow' })
+      .query({
+        query: 'SELECT count() AS n FROM transfers FINAL WHERE processor_id = {p:String}',
+        query_params: { p: workload.processorId },
+        format: 'JSONEachRow',
+      })
       .then((result) => result.json<{ n: number }>());
     expect(Number(rows!.n)).toBe(workload.events);
     const deadLetterKeys = new Set((await readDeadLetters(kafka, DLQ)).map((d) => d.key));

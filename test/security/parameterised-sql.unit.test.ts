@@ -57,7 +57,9 @@ describe('the SQL scanner', () => {
       '`DROP TABLE ${table}`: SQL sent to ClickHouse is not static text',
       'table: spliced into SQL text',
     ]);
-    expect(scanSnippet('function f(sql: string) { return selectRows(client, sql, {}); }')).toEqual(['sql: SQL sent to ClickHouse is not static text']);
+    expect(scanSnippet('function f(sql: string) { return selectRows(client, sql, {}); }')).toEqual([
+      'sql: SQL sent to ClickHouse is not static text',
+    ]);
     expect(scanSnippet('const W = pick(); selectRows(client, `SELECT 1 FROM t WHERE ${W}`);')).toEqual([
       '`SELECT 1 FROM t WHERE ${W}`: SQL sent to ClickHouse is not static text',
       'W: spliced into SQL text',
@@ -84,6 +86,9 @@ describe('the monitor’s sources', () => {
     expect(violations.map((v) => `${v.file}:${v.line} ${v.expression} — ${v.problem}`)).toEqual([]);
     // An entry whose file is gone is ignored; one that no longer matches anything must go.
     const stale = ALLOWANCES.filter((a) => existsSync(join(ROOT, a.file)) && !used.has(a));
-    expect(stale.map((a) => `${a.file}: ${a.expression}`), 'stale allowances').toEqual([]);
+    expect(
+      stale.map((a) => `${a.file}: ${a.expression}`),
+      'stale allowances',
+    ).toEqual([]);
   });
 });

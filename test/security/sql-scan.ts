@@ -85,7 +85,8 @@ function isStaticSql(expression: ts.Expression, source: Source, resolving = new 
   if (ts.isBinaryExpression(expression) && expression.operatorToken.kind === ts.SyntaxKind.PlusToken) {
     return isStaticSql(expression.left, source, resolving) && isStaticSql(expression.right, source, resolving);
   }
-  if (ts.isConditionalExpression(expression)) return isStaticSql(expression.whenTrue, source, resolving) && isStaticSql(expression.whenFalse, source, resolving);
+  if (ts.isConditionalExpression(expression))
+    return isStaticSql(expression.whenTrue, source, resolving) && isStaticSql(expression.whenFalse, source, resolving);
   if (ts.isCallExpression(expression) && ts.isIdentifier(expression.expression) && expression.expression.text === 'assertIdentifier') return true;
   if (ts.isIdentifier(expression)) {
     // `resolving` guards against a constant defined through itself; it holds only the current chain.

@@ -38,8 +38,7 @@ const SERVER_CONFIG: Record<string, string | number> = {
  * query stops the server.
  */
 const SERVE_FOREVER =
-  'SYSTEM START LISTEN QUERIES ALL; ' +
-  'SELECT 1 FROM system.numbers WHERE sleepEachRow(1) SETTINGS max_block_size = 1 FORMAT Null';
+  'SYSTEM START LISTEN QUERIES ALL; ' + 'SELECT 1 FROM system.numbers WHERE sleepEachRow(1) SETTINGS max_block_size = 1 FORMAT Null';
 
 const SERVE_QUERY_ID = 'embedded-clickhouse-serve';
 
@@ -51,7 +50,13 @@ export function serverLogPath(dataDir: string): string {
  * clickhouse-local arguments that turn the engine into a loopback server on `dataDir`; `settings`
  * (server configuration keys, e.g. `max_server_memory_usage`) override the defaults above.
  */
-export function engineArgs(dataDir: string, httpPort: number, tcpPort: number, configFile?: string, settings: Record<string, string | number> = {}): string[] {
+export function engineArgs(
+  dataDir: string,
+  httpPort: number,
+  tcpPort: number,
+  configFile?: string,
+  settings: Record<string, string | number> = {},
+): string[] {
   return [
     ...(configFile ? [`--config-file=${configFile}`] : []),
     `--path=${dataDir}`,

@@ -151,12 +151,7 @@ async function terminate(child: ChildProcess, exited: Promise<number | null>): P
  * Resolves once `GET /ping` answers "Ok." from *our* server: until the child has bound the port,
  * another server already on it would answer too, so the data path is checked as well.
  */
-async function waitUntilServing(
-  url: string,
-  dataDir: string,
-  exited: Promise<number | null>,
-  timeoutMs: number,
-): Promise<void> {
+async function waitUntilServing(url: string, dataDir: string, exited: Promise<number | null>, timeoutMs: number): Promise<void> {
   let exitCode: number | null | undefined;
   void exited.then((code) => (exitCode = code ?? null));
   const pathQuery = `${url}/?query=${encodeURIComponent("SELECT getServerSetting('path')")}`;

@@ -28,7 +28,10 @@ export const baseEnvSchema = z.object({
   EGRESS_ENGINE_SETTINGS: z
     .string()
     .trim()
-    .regex(/^([A-Za-z0-9_.]+=[^,=]+(,[A-Za-z0-9_.]+=[^,=]+)*)?$/, 'must be key=value pairs separated by commas, e.g. max_server_memory_usage=536870912')
+    .regex(
+      /^([A-Za-z0-9_.]+=[^,=]+(,[A-Za-z0-9_.]+=[^,=]+)*)?$/,
+      'must be key=value pairs separated by commas, e.g. max_server_memory_usage=536870912',
+    )
     .default('')
     .transform((value) => Object.fromEntries(value === '' ? [] : value.split(',').map((pair) => pair.split('=') as [string, string]))),
   CLICKHOUSE_USER: z.string().default('default'),
@@ -44,7 +47,10 @@ export const baseEnvSchema = z.object({
   EGRESS_SUBJECT_KEY: optionalString,
   EGRESS_CATEGORIES_FILE: optionalString,
   /** Region of national phone numbers in raw subject ids; part of the pseudonym's normal form. */
-  EGRESS_PHONE_REGION: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code, e.g. CN').default('CN'),
+  EGRESS_PHONE_REGION: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code, e.g. CN')
+    .default('CN'),
   /** How often the evaluator evaluates and a writer advances the count checkpoints. */
   EGRESS_EVAL_INTERVAL_MS: positiveInt.default(5_000),
   EGRESS_PUBLIC_URL: optionalString,

@@ -57,11 +57,19 @@ interface ProjectedScope extends AdmissionScopeReport {
  * Per scope: counts now (plus people other reservations hold), and the persons the transfer would
  * add (not yet counted or held there in a class they carry).
  */
-async function projectScopes(ctx: MonitorContext, transfer: PreparedTransfer, keys: readonly ScopeKey[], reservations?: ReservationBook): Promise<ProjectedScope[]> {
+async function projectScopes(
+  ctx: MonitorContext,
+  transfer: PreparedTransfer,
+  keys: readonly ScopeKey[],
+  reservations?: ReservationBook,
+): Promise<ProjectedScope[]> {
   if (keys.length === 0) return [];
   const [usages, counted] = await Promise.all([
     Promise.all(keys.map((key) => ctx.store.usage.individuals(key))),
-    ctx.store.subjects.countedClasses(keys, transfer.subjects.map((s) => s.idHash)),
+    ctx.store.subjects.countedClasses(
+      keys,
+      transfer.subjects.map((s) => s.idHash),
+    ),
   ]);
   return keys.map((key, i) => {
     const people = new Map<string, DataClass[]>();
@@ -90,14 +98,22 @@ async function projectScopes(ctx: MonitorContext, transfer: PreparedTransfer, ke
  * stay inside its certificate's scope, caps and the pathway ceilings? Subjects are pseudonymised
  * at once, as on ingest, and looked up by primary key at each level the transfer would count at.
  */
-export async function checkAdmission(ctx: MonitorContext, proposal: Record<string, unknown>, options: AdmissionOptions = {}): Promise<AdmissionOutcome> {
+export async function checkAdmission(
+  ctx: MonitorContext,
+  proposal: Record<string, unknown>,
+  options: AdmissionOptions = {},
+): Promise<AdmissionOutcome> {
   const { reservations, reserve = false } = options;
   if (reserve && !reservations) throw new Error('a reserving admission needs the reservation book');
   if (reserve) return reservations!.exclusive(() => decide(ctx, proposal, options));
   return decide(ctx, proposal, options);
 }
 
-async function decide(ctx: MonitorContext, proposal: Record<string, unknown>, { reservations, reserve = false }: AdmissionOptions): Promise<AdmissionOutcome> {
+async function decide(
+  ctx: MonitorContext,
+  proposal: Record<string, unknown>,
+  { reservations, reserve = false }: AdmissionOptions,
+): Promise<AdmissionOutcome> {
   const now = ctx.now();
   const parsed = parseEvent({ eventId: reserve ? randomUUID() : 'admission-check', occurredAt: now.toISOString(), ...proposal }, now);
   if (!parsed.ok) return { ok: false, reason: parsed.reason, reasons: parsed.reasons };
@@ -107,7 +123,9 @@ async function decide(ctx: MonitorContext, proposal: Record<string, unknown>, { 
   const certificate = transfer.certificateOwnership === 'own' ? versions?.at(-1)?.certificate : undefined;
   // A group's people are counted under its current epoch; the answer names the group.
   const keys = await Promise.all(
-    countingScopes(transfer).map(async (key) => (key.level === 'group' ? { ...key, scopeId: await ctx.store.scopes.groupScopeId(key.scopeId) } : key)),
+    countingScopes(transfer).map(async (key) =>
+      key.level === 'group' ? { ...key, scopeId: await ctx.store.scopes.groupScopeId(key.scopeId) } : key,
+    ),
   );
   const projected = await projectScopes(ctx, transfer, keys, reservations);
   const scopes: AdmissionScopeReport[] = projected.map(({ people: _people, ...scope }) => scope);
@@ -145,7 +163,10 @@ async function decide(ctx: MonitorContext, proposal: Record<string, unknown>, { 
   const reference = scopes.find((s) => s.level === 'certificate') ?? scopes.find((s) => s.level === 'processor');
   const result: AdmissionResult = { ...decision, newIndividuals: reference?.added ?? zeroCounts(), scopes };
   if (reserve && decision.allowed) {
-    const expiresAt = reservations!.hold(transfer.eventId, keys.map((key, i) => ({ key, people: projected[i]!.people })));
+    const expiresAt = reservations!.hold(
+      transfer.eventId,
+      keys.map((key, i) => ({ key, people: projected[i]!.people })),
+    );
     result.reservation = { eventId: transfer.eventId, expiresAt: expiresAt.toISOString() };
   }
   return { ok: true, result };

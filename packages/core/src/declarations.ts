@@ -56,13 +56,18 @@ export async function declareInstrument<T extends Instrument>(ctx: MonitorContex
   if (certificate.groupId !== undefined && settings?.groupId !== undefined && settings.groupId !== certificate.groupId) {
     return {
       ok: false,
-      errors: [`groupId: must equal the group of processor ${certificate.processorId} (${settings.groupId}); change the group with PUT /v1/processors/${certificate.processorId}`],
+      errors: [
+        `groupId: must equal the group of processor ${certificate.processorId} (${settings.groupId}); change the group with PUT /v1/processors/${certificate.processorId}`,
+      ],
     };
   }
   let joinedGroup: string | undefined;
   if (certificate.groupId !== undefined && settings?.groupId === undefined) {
     joinedGroup = certificate.groupId;
-    await putProcessorSettings(ctx, { ...(settings ?? { processorId: certificate.processorId, countExempt: false, ciiOperator: false }), groupId: joinedGroup });
+    await putProcessorSettings(ctx, {
+      ...(settings ?? { processorId: certificate.processorId, countExempt: false, ciiOperator: false }),
+      groupId: joinedGroup,
+    });
   }
 
   const effectiveFrom = declaredEffectiveFrom(certificate.effectiveFrom, previous.length === 0, ctx.now());
@@ -104,10 +109,18 @@ const sameJudgement = (row: StoredTransferRow, next: NewJudgement) =>
   row.out_of_scope_reasons.join('\u0000') === next.reasons.join('\u0000');
 
 /** Re-judges the certificate's transfers that occurred in [from, to); returns how many changed. */
-async function rejudge(ctx: MonitorContext, certificateId: string, timeline: readonly ScopeVersion[], from: Date, to: Date | undefined): Promise<number> {
+async function rejudge(
+  ctx: MonitorContext,
+  certificateId: string,
+  timeline: readonly ScopeVersion[],
+  from: Date,
+  to: Date | undefined,
+): Promise<number> {
   let changed = 0;
   for await (const page of ctx.store.judgements.citing(certificateId, from, to)) {
-    const updates = page.map((row) => ({ row, judgement: judgementOf(row, timeline) })).filter(({ row, judgement }) => !sameJudgement(row, judgement));
+    const updates = page
+      .map((row) => ({ row, judgement: judgementOf(row, timeline) }))
+      .filter(({ row, judgement }) => !sameJudgement(row, judgement));
     await ctx.store.judgements.rewrite(updates, new Date());
     changed += updates.length;
   }

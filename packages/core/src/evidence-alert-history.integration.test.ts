@@ -22,10 +22,17 @@ describe('the alert history of an evidence pack under its row cap', () => {
     store = await openTestStore();
     const validated = validateCertificate(makeCertificate({ certificateId: CERT, processorId: 'P-AH' }));
     if (!validated.ok) throw new Error(validated.errors.join('; '));
-    const declared = await declareCertificate({ store, catalogue: new CategoryCatalogue(), subjectKey: 'k', now: () => new Date('2026-01-02T00:00:00Z') }, validated.certificate);
+    const declared = await declareCertificate(
+      { store, catalogue: new CategoryCatalogue(), subjectKey: 'k', now: () => new Date('2026-01-02T00:00:00Z') },
+      validated.certificate,
+    );
     if (!declared.ok) throw new Error(declared.errors.join('; '));
     // Three transitions in 2026: 0.8 fires, 0.9 fires, 0.9 resolves.
-    const [march, april, may] = ['2026-03-01T00:00:00Z', '2026-04-01T00:00:00Z', '2026-05-01T00:00:00Z'].map((at) => new Date(at)) as [Date, Date, Date];
+    const [march, april, may] = ['2026-03-01T00:00:00Z', '2026-04-01T00:00:00Z', '2026-05-01T00:00:00Z'].map((at) => new Date(at)) as [
+      Date,
+      Date,
+      Date,
+    ];
     await store.alerts.record({ at: march, fired: [alert('0.8', march)], changed: [], resolved: [] });
     await store.alerts.record({ at: april, fired: [alert('0.9', april)], changed: [], resolved: [] });
     await store.alerts.record({ at: may, fired: [], changed: [], resolved: [alert('0.9', april)] });

@@ -37,7 +37,7 @@ export const AS_OF_DEFINITION =
   'their first-seen time is the earliest occurredAt stored for them. Transfers, audit entries and alert transitions: those ' +
   'stored at or before asOf (audit and alerts from 1 January of the year). Scope: the latest version declared by asOf; ' +
   'scopeVersions lists every version declared by then, and each transfer was judged against the version in force when it ' +
-  "occurred (its scopeVersion), as judged by asOf. Incidents: breaches opened by asOf, with acknowledgements made by then. Pathway: " +
+  'occurred (its scopeVersion), as judged by asOf. Incidents: breaches opened by asOf, with acknowledgements made by then. Pathway: ' +
   "the processor's counts as of asOf with its current CII setting. Transfers of another processor citing this certificate " +
   'are not its transfers and are left out.';
 
@@ -165,7 +165,19 @@ export async function buildEvidenceBody(
     ...(groupId ? [{ targetType: 'group' as const, targetId: groupId }] : []),
   ];
   const alertFilter = { certificateId, from, to: new Date(asOf.getTime() + 1) };
-  const [digests, monthly, processorCounts, settings, importantData, breakdowns, domesticTransfers, incidents, incidentRecords, alertHistory, auditLog] = await Promise.all([
+  const [
+    digests,
+    monthly,
+    processorCounts,
+    settings,
+    importantData,
+    breakdowns,
+    domesticTransfers,
+    incidents,
+    incidentRecords,
+    alertHistory,
+    auditLog,
+  ] = await Promise.all([
     Promise.all(DATA_CLASSES.map((c) => store.evidence.firstSeenDigest(key, c, asOf))) as Promise<[ClassDigest, ClassDigest]>,
     store.evidence.monthlyNewIndividuals(key, asOf),
     store.evidence.counts(processorKey, asOf),

@@ -25,7 +25,13 @@ export async function verifyEvidencePack(store: Store, text: string, trusted?: K
   const opened = openSigned(text, trusted);
   if (!opened.ok) return { ok: false, problems: opened.problems };
   const { format, certificateId, year, asOf } = opened.body;
-  if (format !== EVIDENCE_FORMAT || typeof certificateId !== 'string' || !Number.isInteger(year) || typeof asOf !== 'string' || !AS_OF_RE.test(asOf)) {
+  if (
+    format !== EVIDENCE_FORMAT ||
+    typeof certificateId !== 'string' ||
+    !Number.isInteger(year) ||
+    typeof asOf !== 'string' ||
+    !AS_OF_RE.test(asOf)
+  ) {
     return { ok: false, problems: [`document: not an evidence pack of format ${EVIDENCE_FORMAT}`] };
   }
   const identity = { certificateId, year: year as number, asOf };

@@ -20,7 +20,11 @@ describe('the ingest lag measures how far ingest is behind its input', () => {
     const metrics = createMetrics(new Registry());
     const now = new Date('2026-11-30T00:00:00Z');
     const leave = metrics.ingestBacklog.received(new Date());
-    recordIngest(metrics, { accepted: 1, duplicates: 0, rejected: [], transfers: [{ subjects: [1], occurredAt: new Date('2026-06-01T00:00:00Z') }] }, now);
+    recordIngest(
+      metrics,
+      { accepted: 1, duplicates: 0, rejected: [], transfers: [{ subjects: [1], occurredAt: new Date('2026-06-01T00:00:00Z') }] },
+      now,
+    );
     leave();
     const text = await metrics.registry.metrics();
     expect(text).toMatch(/^pi_egress_ingest_lag_seconds 0$/m);

@@ -14,7 +14,9 @@ describe('a fresh registry: zero is a value', () => {
   it.each([
     [
       'pi_egress_dead_letters_total',
-      ['oversized', 'not_utf8', 'not_json', 'schema', 'invalid_text', 'future_timestamp', 'occurred_at_out_of_range', 'store_refused'].map((r) => `reason="${r}"`),
+      ['oversized', 'not_utf8', 'not_json', 'schema', 'invalid_text', 'future_timestamp', 'occurred_at_out_of_range', 'store_refused'].map(
+        (r) => `reason="${r}"`,
+      ),
     ],
     ['pi_egress_store_errors_total', ['operation="write"', 'operation="checkpoint"', 'operation="evaluate"']],
     ['pi_egress_events_total', ['result="accepted"', 'result="duplicate"', 'result="rejected"', 'result="dropped"']],

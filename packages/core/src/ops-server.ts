@@ -35,7 +35,9 @@ export async function serveOps(options: OpsServerOptions): Promise<OpsServer> {
     return reply.type(options.registry.contentType).send(text);
   });
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url}` }));
-  app.setErrorHandler((error, _request, reply) => reply.code(500).send({ error: 'internal_error', message: error instanceof Error ? error.message : String(error) }));
+  app.setErrorHandler((error, _request, reply) =>
+    reply.code(500).send({ error: 'internal_error', message: error instanceof Error ? error.message : String(error) }),
+  );
   await app.listen({ host: options.host, port: options.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;

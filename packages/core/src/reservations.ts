@@ -40,7 +40,11 @@ export class ReservationBook {
    * At `key`: how many people other reservations hold that are not counted yet (per class), and
    * which of `candidates` they already hold in a class (those add nothing new).
    */
-  heldAt(key: ScopeKey, candidates: ReadonlyMap<string, readonly DataClass[]>, exceptEventId?: string): { held: ClassCounts; alreadyHeld: Map<string, Set<DataClass>> } {
+  heldAt(
+    key: ScopeKey,
+    candidates: ReadonlyMap<string, readonly DataClass[]>,
+    exceptEventId?: string,
+  ): { held: ClassCounts; alreadyHeld: Map<string, Set<DataClass>> } {
     this.expire();
     const people = new Map<string, Set<DataClass>>();
     for (const reservation of this.reservations.values()) {

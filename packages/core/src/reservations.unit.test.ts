@@ -7,9 +7,31 @@ describe('the reservation book', () => {
   it('counts each held person once across holds, and lets holds expire after their TTL', () => {
     let now = 0;
     const book = new ReservationBook(1_000, () => now);
-    book.hold('e1', [{ key, people: new Map([['a', ['nonSensitive']], ['b', ['nonSensitive', 'sensitive']]]) }]);
-    book.hold('e2', [{ key, people: new Map([['b', ['nonSensitive']], ['c', ['sensitive']]]) }]);
-    const seen = book.heldAt(key, new Map([['b', ['nonSensitive']], ['d', ['nonSensitive']]]));
+    book.hold('e1', [
+      {
+        key,
+        people: new Map([
+          ['a', ['nonSensitive']],
+          ['b', ['nonSensitive', 'sensitive']],
+        ]),
+      },
+    ]);
+    book.hold('e2', [
+      {
+        key,
+        people: new Map([
+          ['b', ['nonSensitive']],
+          ['c', ['sensitive']],
+        ]),
+      },
+    ]);
+    const seen = book.heldAt(
+      key,
+      new Map([
+        ['b', ['nonSensitive']],
+        ['d', ['nonSensitive']],
+      ]),
+    );
     expect(seen.held).toEqual({ nonSensitive: 2, sensitive: 2 });
     expect([...seen.alreadyHeld.keys()]).toEqual(['b']);
     expect(book.heldAt(key, new Map(), 'e1').held).toEqual({ nonSensitive: 1, sensitive: 1 });
@@ -29,12 +51,22 @@ describe('the reservation book', () => {
   it('decides one reserving admission at a time', async () => {
     const book = new ReservationBook();
     const order: string[] = [];
-    const step = (name: string, ms: number) => book.exclusive(async () => {
-      order.push(`${name}:start`);
-      await new Promise((resolve) => setTimeout(resolve, ms));
-      order.push(`${name}:end`);
-    });
-    await Promise.all([step('a', 20), step('b', 1), book.exclusive(async () => { throw new Error('refused'); }).catch(() => undefined), step('c', 1)]);
+    const step = (name: string, ms: number) =>
+      book.exclusive(async () => {
+        order.push(`${name}:start`);
+        await new Promise((resolve) => setTimeout(resolve, ms));
+        order.push(`${name}:end`);
+      });
+    await Promise.all([
+      step('a', 20),
+      step('b', 1),
+      book
+        .exclusive(async () => {
+          throw new Error('refused');
+        })
+        .catch(() => undefined),
+      step('c', 1),
+    ]);
     expect(order).toEqual(['a:start', 'a:end', 'b:start', 'b:end', 'c:start', 'c:end']);
   });
 });

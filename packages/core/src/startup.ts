@@ -33,7 +33,11 @@ export const DEFAULT_STORE_OPEN_TIMEOUT_MS = 60_000;
  */
 export async function openStoreWhenReady(
   options: StoreOptions,
-  { timeoutMs = DEFAULT_STORE_OPEN_TIMEOUT_MS, onRetry, signal }: { timeoutMs?: number; onRetry?: (error: unknown) => void; signal?: AbortSignal } = {},
+  {
+    timeoutMs = DEFAULT_STORE_OPEN_TIMEOUT_MS,
+    onRetry,
+    signal,
+  }: { timeoutMs?: number; onRetry?: (error: unknown) => void; signal?: AbortSignal } = {},
 ): Promise<Store> {
   return pRetry(() => openStore(options), {
     retries: Number.POSITIVE_INFINITY,

@@ -72,7 +72,15 @@ export async function processorPathway(
 export async function processorUsage(ctx: MonitorContext, processorId: string, year: number): Promise<UsageReport> {
   // The pathway's other inputs are read while the count runs: one round trip less on /usage.
   const counting = ctx.store.usage.individuals({ level: 'processor', scopeId: processorId, year });
-  const [usage, pathway] = await Promise.all([counting, processorPathway(ctx, processorId, year, counting.then((u) => u.counts))]);
+  const [usage, pathway] = await Promise.all([
+    counting,
+    processorPathway(
+      ctx,
+      processorId,
+      year,
+      counting.then((u) => u.counts),
+    ),
+  ]);
   return {
     year,
     asOf: usage.asOf.toISOString(),

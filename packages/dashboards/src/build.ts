@@ -25,7 +25,10 @@ export interface Box {
 }
 
 /** A PromQL query: instant (default) or over the time range, as a table when asked. */
-export function promQuery(expr: string, options: { legend?: string; range?: boolean; table?: boolean; refId?: string } = {}): prometheus.DataqueryBuilder {
+export function promQuery(
+  expr: string,
+  options: { legend?: string; range?: boolean; table?: boolean; refId?: string } = {},
+): prometheus.DataqueryBuilder {
   const query = new prometheus.DataqueryBuilder()
     .refId(options.refId ?? 'A')
     .datasource(PROMETHEUS)
@@ -71,9 +74,7 @@ export const sqlQuery = (rawSql: string, kind: 'timeseries' | 'table' = 'table')
 
 /** Absolute thresholds from (color, lower bound) steps; the first step has no lower bound. */
 export function thresholds(...steps: Array<[string, number | null]>): dashboard.ThresholdsConfigBuilder {
-  return new dashboard.ThresholdsConfigBuilder()
-    .mode(dashboard.ThresholdsMode.Absolute)
-    .steps(steps.map(([color, value]) => ({ color, value })));
+  return new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps(steps.map(([color, value]) => ({ color, value })));
 }
 
 /** 80 % warning, 90 % high, 95 % critical (SPEC §5). */
@@ -88,11 +89,9 @@ interface PanelText {
   box: Box;
 }
 
-function placed<T extends { title(t: string): T; description(d: string): T; gridPos(g: dashboard.GridPos): T; datasource(d: common.DataSourceRef): T }>(
-  panel: T,
-  { title, description, box }: PanelText,
-  datasource: common.DataSourceRef,
-): T {
+function placed<
+  T extends { title(t: string): T; description(d: string): T; gridPos(g: dashboard.GridPos): T; datasource(d: common.DataSourceRef): T },
+>(panel: T, { title, description, box }: PanelText, datasource: common.DataSourceRef): T {
   return panel.title(title).description(description).gridPos(box).datasource(datasource);
 }
 
@@ -134,7 +133,13 @@ export function barGaugePanel(text: PanelText, query: prometheus.DataqueryBuilde
 /** A time series with the legend as a table on the right (last value) and a shared tooltip. */
 export function timeSeriesPanel(text: PanelText, queries: Array<cog.Builder<cog.Dataquery>>, datasource = PROMETHEUS): timeseries.PanelBuilder {
   const panel = placed(new timeseries.PanelBuilder(), text, datasource)
-    .legend(new common.VizLegendOptionsBuilder().displayMode(common.LegendDisplayMode.Table).placement(common.LegendPlacement.Right).showLegend(true).calcs(['lastNotNull']))
+    .legend(
+      new common.VizLegendOptionsBuilder()
+        .displayMode(common.LegendDisplayMode.Table)
+        .placement(common.LegendPlacement.Right)
+        .showLegend(true)
+        .calcs(['lastNotNull']),
+    )
     .tooltip(new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending));
   for (const query of queries) panel.withTarget(query);
   return panel;
@@ -164,7 +169,13 @@ export const organize = (excludeByName: Record<string, boolean>, renameByName: R
 export const row = (title: string, y: number) => new dashboard.RowBuilder(title).gridPos({ x: 0, y, w: 24, h: 1 });
 
 /** A dashboard with this project's settings: China time, both datasource variables, links to the others. */
-export function baseDashboard(options: { uid: string; title: string; description: string; refresh: string; from: string }): dashboard.DashboardBuilder {
+export function baseDashboard(options: {
+  uid: string;
+  title: string;
+  description: string;
+  refresh: string;
+  from: string;
+}): dashboard.DashboardBuilder {
   return new dashboard.DashboardBuilder(options.title)
     .uid(options.uid)
     .id(null)
@@ -177,7 +188,14 @@ export function baseDashboard(options: { uid: string; title: string; description
     .time({ from: options.from, to: 'now' })
     .fiscalYearStartMonth(0)
     .liveNow(false)
-    .link(new dashboard.DashboardLinkBuilder('PI egress').type(dashboard.DashboardLinkType.Dashboards).tags(['pi-egress']).asDropdown(true).includeVars(false).keepTime(true))
+    .link(
+      new dashboard.DashboardLinkBuilder('PI egress')
+        .type(dashboard.DashboardLinkType.Dashboards)
+        .tags(['pi-egress'])
+        .asDropdown(true)
+        .includeVars(false)
+        .keepTime(true),
+    )
     .withVariable(new dashboard.DatasourceVariableBuilder('datasource').label('Prometheus').type('prometheus'))
     .withVariable(new dashboard.DatasourceVariableBuilder('clickhouse').label('ClickHouse').type('grafana-clickhouse-datasource'));
 }

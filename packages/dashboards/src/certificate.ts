@@ -35,13 +35,21 @@ export function certificateDashboard(): dashboard.DashboardBuilder {
     .withVariable(labelValuesVariable('certificate', 'certificate_id', 'pi_egress_cap'))
     .withPanel(
       statPanel(
-        { title: 'Distinct individuals this year', description: 'Per class, counted once per person however many transfers carried them.', box: { x: 0, y: 0, w: 6, h: 5 } },
+        {
+          title: 'Distinct individuals this year',
+          description: 'Per class, counted once per person however many transfers carried them.',
+          box: { x: 0, y: 0, w: 6, h: 5 },
+        },
         [promQuery(`certificate_class:pi_egress_individuals:max{${CERT}}`, { legend: '{{class}}' })],
       ).unit('short'),
     )
     .withPanel(
       statPanel(
-        { title: 'Declared cap', description: "The certificate's declared limits (at most 999,999 non-sensitive and 9,999 sensitive).", box: { x: 6, y: 0, w: 5, h: 5 } },
+        {
+          title: 'Declared cap',
+          description: "The certificate's declared limits (at most 999,999 non-sensitive and 9,999 sensitive).",
+          box: { x: 6, y: 0, w: 5, h: 5 },
+        },
         [promQuery(`certificate_class:pi_egress_cap:max{${CERT}}`, { legend: '{{class}}' })],
       ).unit('short'),
     )
@@ -69,14 +77,17 @@ export function certificateDashboard(): dashboard.DashboardBuilder {
         .decimals(1),
     )
     .withPanel(
-      statPanel(
-        { title: 'Validity ends', description: 'End of the last day of validity, China time.', box: { x: 20, y: 0, w: 4, h: 5 } },
-        [promQuery(`1000 * certificate:pi_egress_certificate_expiry_timestamp_seconds:max{${CERT}}`)],
-      ).unit('dateTimeAsIso'),
+      statPanel({ title: 'Validity ends', description: 'End of the last day of validity, China time.', box: { x: 20, y: 0, w: 4, h: 5 } }, [
+        promQuery(`1000 * certificate:pi_egress_certificate_expiry_timestamp_seconds:max{${CERT}}`),
+      ]).unit('dateTimeAsIso'),
     )
     .withPanel(
       timeSeriesPanel(
-        { title: 'Individuals against the declared cap', description: 'Distinct individuals per class (solid) and the declared cap (dashed).', box: { x: 0, y: 5, w: 12, h: 9 } },
+        {
+          title: 'Individuals against the declared cap',
+          description: 'Distinct individuals per class (solid) and the declared cap (dashed).',
+          box: { x: 0, y: 5, w: 12, h: 9 },
+        },
         [
           promQuery(`certificate_class:pi_egress_individuals:max{${CERT}}`, { legend: '{{class}}', range: true }),
           promQuery(`certificate_class:pi_egress_cap:max{${CERT}}`, { legend: 'cap · {{class}}', range: true, refId: 'B' }),

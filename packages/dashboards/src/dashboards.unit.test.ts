@@ -9,12 +9,19 @@ describe('the committed dashboards are the output of their TypeScript definition
   const generated = renderDashboards();
 
   it('generates exactly the dashboards committed in dashboards/', () => {
-    expect(generated.map((d) => d.file).sort()).toEqual(readdirSync(dir).filter((f) => f.endsWith('.json')).sort());
+    expect(generated.map((d) => d.file).sort()).toEqual(
+      readdirSync(dir)
+        .filter((f) => f.endsWith('.json'))
+        .sort(),
+    );
   });
 
-  it.each(generated.map((d) => [d.file, d.json] as const))('%s equals the generator output (run the build after changing a definition)', (file, json) => {
-    expect(readFileSync(`${dir}${file}`, 'utf8')).toBe(json);
-  });
+  it.each(generated.map((d) => [d.file, d.json] as const))(
+    '%s equals the generator output (run the build after changing a definition)',
+    (file, json) => {
+      expect(readFileSync(`${dir}${file}`, 'utf8')).toBe(json);
+    },
+  );
 
   it('uses the forecast as a timestamp, never the old days metric', () => {
     const all = generated.map((d) => d.json).join('\n');

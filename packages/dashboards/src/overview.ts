@@ -76,16 +76,16 @@ export function overviewDashboard(): dashboard.DashboardBuilder {
       ),
     )
     .withPanel(
-      tablePanel(
-        { title: 'Firing alerts by name', description: 'Alert names and severities firing now.', box: { x: 16, y: 1, w: 8, h: 9 } },
-        [promQuery('max by (alertname, severity) (pi_egress_alerts_firing) > 0', { table: true })],
-      ).withTransformation(organize({ Time: true, Value: true })),
+      tablePanel({ title: 'Firing alerts by name', description: 'Alert names and severities firing now.', box: { x: 16, y: 1, w: 8, h: 9 } }, [
+        promQuery('max by (alertname, severity) (pi_egress_alerts_firing) > 0', { table: true }),
+      ]).withTransformation(organize({ Time: true, Value: true })),
     )
     .withPanel(
       timeSeriesPanel(
         {
           title: 'Individuals against declared caps, this year',
-          description: 'Distinct individuals per certificate and class (solid) and the declared cap (dashed). Counts restart each 1 January, China time.',
+          description:
+            'Distinct individuals per certificate and class (solid) and the declared cap (dashed). Counts restart each 1 January, China time.',
           box: { x: 0, y: 10, w: 16, h: 10 },
         },
         [
@@ -102,7 +102,8 @@ export function overviewDashboard(): dashboard.DashboardBuilder {
       tablePanel(
         {
           title: 'Forecast cap date',
-          description: 'When the cap is reached at the trailing 14-day rate of new individuals; only certificates reaching it before 31 December are listed.',
+          description:
+            'When the cap is reached at the trailing 14-day rate of new individuals; only certificates reaching it before 31 December are listed.',
           box: { x: 16, y: 10, w: 8, h: 10 },
         },
         [
@@ -112,7 +113,10 @@ export function overviewDashboard(): dashboard.DashboardBuilder {
       )
         .withTransformation({ id: 'merge', options: {} })
         .withTransformation(organize({ Time: true }, { 'Value #A': 'days', 'Value #B': 'date' }))
-        .overrideByName('days', [{ id: 'unit', value: 'd' }, { id: 'decimals', value: 1 }])
+        .overrideByName('days', [
+          { id: 'unit', value: 'd' },
+          { id: 'decimals', value: 1 },
+        ])
         .overrideByName('date', [{ id: 'unit', value: 'dateTimeAsIsoNoDateIfToday' }]),
     )
     .withRow(row('Pathway (processors and groups)', 20))
@@ -197,7 +201,9 @@ ORDER BY group_id, class`),
             'Processors and groups whose count reached a level of the security-assessment threshold, by severity (labels processor_id or group_id, class, level, year in Alertmanager and GET /v1/alerts); 0 when none.',
           box: { x: 10, y: 31, w: 4, h: 8 },
         },
-        promQuery('sum by (severity) (pi_egress_alerts_firing{alertname="PathwayThresholdApproaching"}) or on () vector(0)', { legend: '{{severity}}' }),
+        promQuery('sum by (severity) (pi_egress_alerts_firing{alertname="PathwayThresholdApproaching"}) or on () vector(0)', {
+          legend: '{{severity}}',
+        }),
         thresholds(['green', null], ['orange', 1]),
       ),
     )
@@ -238,7 +244,8 @@ ORDER BY group_id, class`),
       tablePanel(
         {
           title: 'Transfers by channel',
-          description: 'Accepted transfers since the monitor started, sent (transfer) or read from abroad (remote_access): overseas access counts as providing PI abroad.',
+          description:
+            'Accepted transfers since the monitor started, sent (transfer) or read from abroad (remote_access): overseas access counts as providing PI abroad.',
           box: { x: 16, y: 40, w: 8, h: 8 },
         },
         [promQuery('sum by (channel) (pi_egress_transfers_total)', { table: true })],

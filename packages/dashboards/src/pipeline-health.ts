@@ -5,8 +5,13 @@ import { baseDashboard, CLICKHOUSE, labelValuesVariable, promQuery, sqlQuery, th
 const JOB = 'job=~"$job"';
 
 /** A time series of one query per instance-like legend, with a unit. */
-const series = (title: string, description: string, box: { x: number; y: number; w: number; h: number }, unit: string, ...queries: ReturnType<typeof promQuery>[]) =>
-  timeSeriesPanel({ title, description, box }, queries).unit(unit);
+const series = (
+  title: string,
+  description: string,
+  box: { x: number; y: number; w: number; h: number },
+  unit: string,
+  ...queries: ReturnType<typeof promQuery>[]
+) => timeSeriesPanel({ title, description, box }, queries).unit(unit);
 
 export function pipelineHealthDashboard(): dashboard.DashboardBuilder {
   return baseDashboard({
@@ -49,7 +54,11 @@ export function pipelineHealthDashboard(): dashboard.DashboardBuilder {
     )
     .withPanel(
       thresholdStat(
-        { title: 'Ingest lag', description: 'Age of the newest event when it was written (event time to stored), worst instance.', box: { x: 14, y: 0, w: 5, h: 5 } },
+        {
+          title: 'Ingest lag',
+          description: 'Age of the newest event when it was written (event time to stored), worst instance.',
+          box: { x: 14, y: 0, w: 5, h: 5 },
+        },
         promQuery(`max(pi_egress_ingest_lag_seconds{${JOB}})`),
         thresholds(['green', null], ['orange', 300], ['red', 600]),
       ).unit('s'),
@@ -120,8 +129,15 @@ export function pipelineHealthDashboard(): dashboard.DashboardBuilder {
         'Dead letters by reason; failed (retried) store operations by operation. Every series starts at 0.',
         { x: 12, y: 21, w: 12, h: 8 },
         'ops',
-        promQuery(`sum by (reason) (rate(pi_egress_dead_letters_total{${JOB}}[$__rate_interval]))`, { legend: 'dead letter {{reason}}', range: true }),
-        promQuery(`sum by (operation) (rate(pi_egress_store_errors_total{${JOB}}[$__rate_interval]))`, { legend: 'store error {{operation}}', range: true, refId: 'B' }),
+        promQuery(`sum by (reason) (rate(pi_egress_dead_letters_total{${JOB}}[$__rate_interval]))`, {
+          legend: 'dead letter {{reason}}',
+          range: true,
+        }),
+        promQuery(`sum by (operation) (rate(pi_egress_store_errors_total{${JOB}}[$__rate_interval]))`, {
+          legend: 'store error {{operation}}',
+          range: true,
+          refId: 'B',
+        }),
       ),
     )
     .withPanel(

@@ -56,7 +56,9 @@ export const CII_FORBIDDEN_MECHANISMS: readonly Mechanism[] = Object.freeze(['ce
  * mechanism but a security assessment, and a CII operator under certification or a standard
  * contract (PIPL Art. 40; 2024 Provisions Art. 7).
  */
-export function mechanismReasons(facts: Pick<AdmissionFacts, 'mechanism' | 'ciiOperator' | 'importantData'>): Array<'important_data' | 'cii_operator'> {
+export function mechanismReasons(
+  facts: Pick<AdmissionFacts, 'mechanism' | 'ciiOperator' | 'importantData'>,
+): Array<'important_data' | 'cii_operator'> {
   const reasons: Array<'important_data' | 'cii_operator'> = [];
   if (facts.importantData && facts.mechanism !== 'security_assessment') reasons.push('important_data');
   if (facts.ciiOperator && CII_FORBIDDEN_MECHANISMS.includes(facts.mechanism)) reasons.push('cii_operator');

@@ -9,14 +9,27 @@ const certificate = (now: [number, number], added: [number, number], caps: [numb
   added: counts(...added),
   caps: counts(...caps),
 });
-const processor = (now: [number, number], added: [number, number]): AdmissionScope => ({ level: 'processor', counts: counts(...now), added: counts(...added) });
+const processor = (now: [number, number], added: [number, number]): AdmissionScope => ({
+  level: 'processor',
+  counts: counts(...now),
+  added: counts(...added),
+});
 const decide = (scopes: AdmissionScope[], extra: { mechanism?: Mechanism; ciiOperator?: boolean; importantData?: boolean } = {}) =>
-  admissionDecision({ mechanism: extra.mechanism ?? 'certification', outOfScopeReasons: [], ciiOperator: extra.ciiOperator ?? false, importantData: extra.importantData ?? false, scopes });
+  admissionDecision({
+    mechanism: extra.mechanism ?? 'certification',
+    outOfScopeReasons: [],
+    ciiOperator: extra.ciiOperator ?? false,
+    importantData: extra.importantData ?? false,
+    scopes,
+  });
 
 describe('admission decision', () => {
   it('allows a transfer that reaches a cap exactly and refuses one that passes it', () => {
     expect(decide([certificate([8, 0], [2, 0], [10, 5])])).toEqual({ allowed: true, reasons: [] });
-    expect(decide([certificate([8, 5], [3, 1], [10, 5])])).toEqual({ allowed: false, reasons: ['cap_exceeded_non_sensitive', 'cap_exceeded_sensitive'] });
+    expect(decide([certificate([8, 5], [3, 1], [10, 5])])).toEqual({
+      allowed: false,
+      reasons: ['cap_exceeded_non_sensitive', 'cap_exceeded_sensitive'],
+    });
   });
 
   it('refuses at the pathway ceilings (以上) of the processor and of the group', () => {
@@ -60,7 +73,13 @@ describe('admission decision', () => {
   });
 
   it('names important data once when the scope check already found it', () => {
-    const decision = admissionDecision({ mechanism: 'certification', outOfScopeReasons: ['important_data'], ciiOperator: false, importantData: true, scopes: [] });
+    const decision = admissionDecision({
+      mechanism: 'certification',
+      outOfScopeReasons: ['important_data'],
+      ciiOperator: false,
+      importantData: true,
+      scopes: [],
+    });
     expect(decision.reasons).toEqual(['important_data']);
   });
 });

@@ -35,7 +35,13 @@ export function reconcileAlerts(previous: Iterable<ActiveAlert>, desired: readon
     const fingerprint = alertFingerprint(candidate.labels);
     if (firing.has(fingerprint)) continue;
     const old = before.get(fingerprint);
-    const alert: ActiveAlert = { fingerprint, labels: candidate.labels, summary: candidate.summary, description: candidate.description, startsAt: old?.startsAt ?? now };
+    const alert: ActiveAlert = {
+      fingerprint,
+      labels: candidate.labels,
+      summary: candidate.summary,
+      description: candidate.description,
+      startsAt: old?.startsAt ?? now,
+    };
     firing.set(fingerprint, alert);
     if (!old) fired.push(alert);
     else if (old.summary !== alert.summary || old.description !== alert.description) changed.push(alert);

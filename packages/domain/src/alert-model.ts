@@ -40,11 +40,7 @@ export interface AlertCandidate {
 }
 
 /** Builds the labels of an alert, dropping empty or undefined ones. */
-export function alertLabels(
-  alertname: AlertName,
-  severity: Severity,
-  rest: Readonly<Record<string, string | null | undefined>> = {},
-): AlertLabels {
+export function alertLabels(alertname: AlertName, severity: Severity, rest: Readonly<Record<string, string | null | undefined>> = {}): AlertLabels {
   const labels: Record<string, string> = { alertname, severity };
   for (const [name, value] of Object.entries(rest)) if (value) labels[name] = value;
   return labels as AlertLabels;
@@ -52,7 +48,11 @@ export function alertLabels(
 
 /** Stable identity of a label set (sorted names), like Alertmanager's fingerprint. */
 export function alertFingerprint(labels: Readonly<Record<string, string>>): string {
-  return JSON.stringify(Object.keys(labels).sort().map((name) => [name, labels[name]]));
+  return JSON.stringify(
+    Object.keys(labels)
+      .sort()
+      .map((name) => [name, labels[name]]),
+  );
 }
 
 /** Level label as SPEC §5 writes it: 0.8, 0.9, 0.95. */

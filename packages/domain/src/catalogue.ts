@@ -19,59 +19,61 @@ export interface CategoryInfo {
 const ns = (code: string, description: string): CategoryInfo => ({ code, sensitive: false, description });
 const s = (code: string, description: string): CategoryInfo => ({ code, sensitive: true, description });
 
-export const DEFAULT_CATEGORIES: readonly CategoryInfo[] = Object.freeze([
-  // General (non-sensitive) PI.
-  ns('name', 'Name'),
-  ns('gender', 'Gender'),
-  ns('birth_date', 'Date of birth (of an adult)'),
-  ns('nationality', 'Nationality'),
-  ns('contact_phone', 'Telephone number'),
-  ns('email', 'E-mail address'),
-  ns('address', 'Postal or residential address'),
-  ns('employee_id', 'Employee or staff number'),
-  ns('job_title', 'Job title, department, employer'),
-  ns('education', 'Education and qualifications'),
-  ns('account_id', 'Online account or user identifier (not the credentials)'),
-  ns('device_id', 'Device identifier (IMEI, advertising ID, ...)'),
-  ns('ip_address', 'IP address'),
-  ns('coarse_location', 'City- or region-level location (not precise location)'),
-  ns('preferences', 'Language and service preferences'),
-  // Sensitive PI, PIPL Art. 28.
-  s('biometric', 'Biometric data: face, fingerprint, voiceprint, palm print, auricle, iris, gene (PIPL Art. 28; GB/T 35273 B.2)'),
-  s('religious_belief', 'Religious belief (PIPL Art. 28)'),
-  s('specific_identity', 'Specific identity, e.g. disability, political affiliation (PIPL Art. 28)'),
-  s('health', 'Medical and health information (PIPL Art. 28)'),
-  s('medical_health', 'Medical and health information (PIPL Art. 28; alias of health)'),
-  s('financial_account', 'Financial accounts: bank card, payment or securities account (PIPL Art. 28)'),
-  s('location_tracking', 'Whereabouts and tracking, precise location (PIPL Art. 28)'),
-  s('whereabouts', 'Whereabouts and tracking (PIPL Art. 28; alias of location_tracking)'),
-  s('minor_under_14', 'Any PI of a minor under 14 (PIPL Art. 28, Art. 31)'),
-  // Sensitive per GB/T 35273-2020 Annex B (Table B.2).
-  // 个人身份信息: identity card, officer card, passport, driving licence, work permit, social security card, residence permit.
-  s('id_document_number', 'Identity document number: resident ID card, passport, driving licence, social security card, permit (GB/T 35273 B.2)'),
-  // 网络身份标识信息 — 鉴别信息.
-  s('authentication_credential', 'Passwords, PINs, security answers, personal digital certificates (GB/T 35273 B.2)'),
-  // 个人财产信息.
-  s('credit_information', 'Credit records and credit reference information (GB/T 35273 B.2)'),
-  s('transaction_record', 'Transaction and consumption records, payment records (GB/T 35273 B.2)'),
-  s('order_history', 'Purchase or order history: transaction and consumption records (GB/T 35273 B.2)'),
-  s('deposit_information', 'Deposits: amounts, payment and receipt records (GB/T 35273 B.2)'),
-  s('bank_statement', 'Account statements and flow records (GB/T 35273 B.2)'),
-  s('property_information', 'Real-estate and other property information (GB/T 35273 B.2)'),
-  s('virtual_property', 'Virtual currency, virtual transactions, game redemption codes (GB/T 35273 B.2)'),
-  // 个人健康生理信息.
-  s('medical_record', 'Medical records: diagnoses, prescriptions, test reports, medication, allergies, medical history (GB/T 35273 B.2)'),
-  s('reproductive_information', 'Fertility and reproductive information (GB/T 35273 B.2)'),
-  // 其他信息.
-  s('sexual_orientation', 'Sexual orientation (GB/T 35273 B.2)'),
-  s('marital_history', 'Marital history (GB/T 35273 B.2)'),
-  s('criminal_record', 'Undisclosed criminal records (GB/T 35273 B.2)'),
-  s('communication_content', 'Communication records and content (GB/T 35273 B.2)'),
-  s('contact_list', 'Address book, friend list, group list (GB/T 35273 B.2)'),
-  s('browsing_history', 'Web browsing records (GB/T 35273 B.2)'),
-  s('accommodation_record', 'Accommodation (hotel stay) records (GB/T 35273 B.2)'),
-  s('precise_location', 'Precise location (GB/T 35273 B.2)'),
-].map((c) => Object.freeze(c)));
+export const DEFAULT_CATEGORIES: readonly CategoryInfo[] = Object.freeze(
+  [
+    // General (non-sensitive) PI.
+    ns('name', 'Name'),
+    ns('gender', 'Gender'),
+    ns('birth_date', 'Date of birth (of an adult)'),
+    ns('nationality', 'Nationality'),
+    ns('contact_phone', 'Telephone number'),
+    ns('email', 'E-mail address'),
+    ns('address', 'Postal or residential address'),
+    ns('employee_id', 'Employee or staff number'),
+    ns('job_title', 'Job title, department, employer'),
+    ns('education', 'Education and qualifications'),
+    ns('account_id', 'Online account or user identifier (not the credentials)'),
+    ns('device_id', 'Device identifier (IMEI, advertising ID, ...)'),
+    ns('ip_address', 'IP address'),
+    ns('coarse_location', 'City- or region-level location (not precise location)'),
+    ns('preferences', 'Language and service preferences'),
+    // Sensitive PI, PIPL Art. 28.
+    s('biometric', 'Biometric data: face, fingerprint, voiceprint, palm print, auricle, iris, gene (PIPL Art. 28; GB/T 35273 B.2)'),
+    s('religious_belief', 'Religious belief (PIPL Art. 28)'),
+    s('specific_identity', 'Specific identity, e.g. disability, political affiliation (PIPL Art. 28)'),
+    s('health', 'Medical and health information (PIPL Art. 28)'),
+    s('medical_health', 'Medical and health information (PIPL Art. 28; alias of health)'),
+    s('financial_account', 'Financial accounts: bank card, payment or securities account (PIPL Art. 28)'),
+    s('location_tracking', 'Whereabouts and tracking, precise location (PIPL Art. 28)'),
+    s('whereabouts', 'Whereabouts and tracking (PIPL Art. 28; alias of location_tracking)'),
+    s('minor_under_14', 'Any PI of a minor under 14 (PIPL Art. 28, Art. 31)'),
+    // Sensitive per GB/T 35273-2020 Annex B (Table B.2).
+    // 个人身份信息: identity card, officer card, passport, driving licence, work permit, social security card, residence permit.
+    s('id_document_number', 'Identity document number: resident ID card, passport, driving licence, social security card, permit (GB/T 35273 B.2)'),
+    // 网络身份标识信息 — 鉴别信息.
+    s('authentication_credential', 'Passwords, PINs, security answers, personal digital certificates (GB/T 35273 B.2)'),
+    // 个人财产信息.
+    s('credit_information', 'Credit records and credit reference information (GB/T 35273 B.2)'),
+    s('transaction_record', 'Transaction and consumption records, payment records (GB/T 35273 B.2)'),
+    s('order_history', 'Purchase or order history: transaction and consumption records (GB/T 35273 B.2)'),
+    s('deposit_information', 'Deposits: amounts, payment and receipt records (GB/T 35273 B.2)'),
+    s('bank_statement', 'Account statements and flow records (GB/T 35273 B.2)'),
+    s('property_information', 'Real-estate and other property information (GB/T 35273 B.2)'),
+    s('virtual_property', 'Virtual currency, virtual transactions, game redemption codes (GB/T 35273 B.2)'),
+    // 个人健康生理信息.
+    s('medical_record', 'Medical records: diagnoses, prescriptions, test reports, medication, allergies, medical history (GB/T 35273 B.2)'),
+    s('reproductive_information', 'Fertility and reproductive information (GB/T 35273 B.2)'),
+    // 其他信息.
+    s('sexual_orientation', 'Sexual orientation (GB/T 35273 B.2)'),
+    s('marital_history', 'Marital history (GB/T 35273 B.2)'),
+    s('criminal_record', 'Undisclosed criminal records (GB/T 35273 B.2)'),
+    s('communication_content', 'Communication records and content (GB/T 35273 B.2)'),
+    s('contact_list', 'Address book, friend list, group list (GB/T 35273 B.2)'),
+    s('browsing_history', 'Web browsing records (GB/T 35273 B.2)'),
+    s('accommodation_record', 'Accommodation (hotel stay) records (GB/T 35273 B.2)'),
+    s('precise_location', 'Precise location (GB/T 35273 B.2)'),
+  ].map((c) => Object.freeze(c)),
+);
 
 /** Codes the law makes sensitive: configuration can never mark them non-sensitive. */
 export const STATUTORY_SENSITIVE_CODES: ReadonlySet<string> = new Set(DEFAULT_CATEGORIES.filter((c) => c.sensitive).map((c) => c.code));

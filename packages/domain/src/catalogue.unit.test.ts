@@ -146,7 +146,9 @@ describe('extension by configuration', () => {
   });
 
   it('may mark more codes sensitive but never make a statutory sensitive code non-sensitive', () => {
-    expect(CategoryCatalogue.fromJson('[{"code":"email","sensitive":true},{"code":"health","sensitive":true}]').lookup('email')?.sensitive).toBe(true);
+    expect(CategoryCatalogue.fromJson('[{"code":"email","sensitive":true},{"code":"health","sensitive":true}]').lookup('email')?.sensitive).toBe(
+      true,
+    );
     expect(() => CategoryCatalogue.fromJson('[{"code":"health","sensitive":false}]')).toThrow(
       'category catalogue: health is sensitive by law (PIPL Art. 28, GB/T 35273-2020 Annex B) and cannot be made non-sensitive',
     );

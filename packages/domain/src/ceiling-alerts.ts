@@ -4,7 +4,6 @@ import { ASSESSMENT_THRESHOLDS, ceilingReached, type ClassCounts } from './pathw
 
 /** Rules of SPEC §5 on the security-assessment thresholds: per processor and per group. */
 
-
 /**
  * PathwayCeilingReached for each class at or above its threshold (N ≥ 1,000,000, S ≥ 10,000).
  * One alert per certificate of the processor, since each of them stops being a lawful pathway

@@ -9,7 +9,8 @@ const certificate = (overrides: Partial<Certificate> = {}): Certificate =>
 const at = (nonSensitive: number, sensitive = 0, dailyNew: Array<{ day: string; counts: { nonSensitive: number; sensitive: number } }> = []) =>
   certificateAlerts({ certificate: certificate(), counts: { nonSensitive, sensitive }, dailyNew, today: '2026-06-01', year: 2026 });
 
-const names = (alerts: ReturnType<typeof at>) => alerts.map((a) => `${a.labels.alertname}/${a.labels.severity}${a.labels.level ? `@${a.labels.level}` : ''}/${a.labels.class ?? ''}`);
+const names = (alerts: ReturnType<typeof at>) =>
+  alerts.map((a) => `${a.labels.alertname}/${a.labels.severity}${a.labels.level ? `@${a.labels.level}` : ''}/${a.labels.class ?? ''}`);
 
 describe('certificate usage alerts', () => {
   it('fires one ScopeUtilization per level reached, with its severity', () => {
@@ -29,7 +30,13 @@ describe('certificate usage alerts', () => {
   it('fires ScopeCapExceeded only above the cap, with the SPEC §5 labels', () => {
     expect(names(at(1_000)).filter((n) => n.startsWith('ScopeCap'))).toEqual([]);
     const exceeded = at(1_001).find((a) => a.labels.alertname === 'ScopeCapExceeded');
-    expect(exceeded?.labels).toEqual({ alertname: 'ScopeCapExceeded', severity: 'critical', processor_id: 'P1', certificate_id: 'CERT-1', class: 'non_sensitive' });
+    expect(exceeded?.labels).toEqual({
+      alertname: 'ScopeCapExceeded',
+      severity: 'critical',
+      processor_id: 'P1',
+      certificate_id: 'CERT-1',
+      class: 'non_sensitive',
+    });
   });
 
   it('forecasts the cap within the horizon at the trailing 14-day rate', () => {
@@ -80,7 +87,10 @@ describe('certificate usage alerts', () => {
       certificateAlerts({
         certificate: certificate({ validFrom: '2024-06-11', validTo, renewalAppliedAt: '2025-12-01' }),
         counts: { nonSensitive: 700, sensitive: 0 },
-        dailyNew: [{ day: '2026-05-19', counts: { nonSensitive: 392, sensitive: 0 } }, { day: '2026-01-02', counts: { nonSensitive: 308, sensitive: 0 } }],
+        dailyNew: [
+          { day: '2026-05-19', counts: { nonSensitive: 392, sensitive: 0 } },
+          { day: '2026-01-02', counts: { nonSensitive: 308, sensitive: 0 } },
+        ],
         today: '2026-06-01',
         year: 2026,
       });
@@ -89,7 +99,13 @@ describe('certificate usage alerts', () => {
   });
 
   it('exposes the standing of each class for the metrics', () => {
-    const [ns, s] = classStandings({ certificate: certificate(), counts: { nonSensitive: 250, sensitive: 0 }, dailyNew: [], today: '2026-06-01', year: 2026 });
+    const [ns, s] = classStandings({
+      certificate: certificate(),
+      counts: { nonSensitive: 250, sensitive: 0 },
+      dailyNew: [],
+      today: '2026-06-01',
+      year: 2026,
+    });
     expect(ns).toMatchObject({ dataClass: 'nonSensitive', count: 250, cap: 1_000, utilization: 0.25, forecast: null });
     expect(s).toMatchObject({ dataClass: 'sensitive', count: 0, cap: 100, utilization: 0 });
   });

@@ -114,7 +114,11 @@ export type EgressEvent = z.infer<typeof egressEventSchema>;
  * standard contract or an assessment its instrumentId (a certificateId there was never read);
  * null when none (exempt, or none named).
  */
-export function citedInstrumentId(event: { mechanism: string; certificateId?: string | undefined; instrumentId?: string | undefined }): string | null {
+export function citedInstrumentId(event: {
+  mechanism: string;
+  certificateId?: string | undefined;
+  instrumentId?: string | undefined;
+}): string | null {
   if (event.mechanism === 'certification') return event.certificateId ?? event.instrumentId ?? null;
   if (event.mechanism === 'exempt') return null;
   return event.instrumentId ?? null;

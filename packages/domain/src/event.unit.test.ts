@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import {
-  egressEventJsonSchema,
-  egressEventSchema,
-  MAX_SUBJECTS_PER_EVENT,
-  parseEvent,
-} from './event.js';
+import { egressEventJsonSchema, egressEventSchema, MAX_SUBJECTS_PER_EVENT, parseEvent } from './event.js';
 import { acmeEvent } from '@pi-egress/testing/fixtures';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
@@ -97,9 +92,12 @@ describe('parseEvent: reasons name the field', () => {
       'recipient.country: must be an ISO 3166-1 alpha-2 code in upper case, e.g. DE',
     );
     expect(reasonOf({ ...base(), recipient: { id: 'r', country: 'DEU' } })).toMatch(/^recipient\.country: /);
-    expect(reasonOf({ ...base(), recipient: { id: 'r', country: 'XX' } })).toBe('recipient.country: must be an assigned ISO 3166-1 alpha-2 code, e.g. DE');
+    expect(reasonOf({ ...base(), recipient: { id: 'r', country: 'XX' } })).toBe(
+      'recipient.country: must be an assigned ISO 3166-1 alpha-2 code, e.g. DE',
+    );
     expect(reasonOf({ ...base(), recipient: { id: 'r', country: 'UK' } })).toBe('recipient.country: UK is not an ISO 3166-1 alpha-2 code: use GB');
-    for (const country of ['GB', 'HK', 'MO', 'TW', 'CN']) expect(parseEvent({ ...base(), recipient: { id: 'r', country } }, NOW).ok, country).toBe(true);
+    for (const country of ['GB', 'HK', 'MO', 'TW', 'CN'])
+      expect(parseEvent({ ...base(), recipient: { id: 'r', country } }, NOW).ok, country).toBe(true);
     expect(reasonOf({ ...base(), eventId: '' })).toBe('eventId: must not be empty');
     expect(reasonOf({ ...base(), eventId: 'x'.repeat(129) })).toBe('eventId: must be at most 128 characters long');
     expect(parseEvent({ ...base(), eventId: 'x'.repeat(128) }, NOW).ok).toBe(true);

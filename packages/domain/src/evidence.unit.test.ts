@@ -24,7 +24,9 @@ describe('first-seen digest', () => {
   const b = { pseudonym: 'B'.repeat(64), firstSeenMs: 1_767_225_600_001 };
 
   it('hashes the documented lines in pseudonym order, whatever order they come in', () => {
-    const expected = createHash('sha256').update(`${'a'.repeat(64)}\t1767225600000\n${'b'.repeat(64)}\t1767225600001\n`).digest('hex');
+    const expected = createHash('sha256')
+      .update(`${'a'.repeat(64)}\t1767225600000\n${'b'.repeat(64)}\t1767225600001\n`)
+      .digest('hex');
     expect(firstSeenDigest([b, a])).toBe(expected);
     expect(firstSeenDigest([a, b])).toBe(expected);
   });
@@ -61,6 +63,9 @@ describe('signed documents', () => {
     const forged = serialiseSigned(signDocument({ ...JSON.parse(text), signature: undefined, year: 2027 }, other.privateKey));
     expect(openSigned(forged, publicKey)).toMatchObject({ ok: false, problems: [expect.stringMatching(/other than the trusted/)] });
     expect(openSigned(forged).ok).toBe(true); // without a trusted key only integrity is checked
-    expect(openSigned(JSON.stringify(JSON.parse(text), null, 2), publicKey)).toMatchObject({ ok: false, problems: [expect.stringMatching(/canonical/)] });
+    expect(openSigned(JSON.stringify(JSON.parse(text), null, 2), publicKey)).toMatchObject({
+      ok: false,
+      problems: [expect.stringMatching(/canonical/)],
+    });
   });
 });

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { forecastCapReach } from './forecast.js';
 
 const days = (today: string, perDay: number, n = 14) =>
-  Array.from({ length: n }, (_, i) => ({ day: new Date(Date.parse(`${today}T00:00:00Z`) - i * 86_400_000).toISOString().slice(0, 10), individuals: perDay }));
+  Array.from({ length: n }, (_, i) => ({
+    day: new Date(Date.parse(`${today}T00:00:00Z`) - i * 86_400_000).toISOString().slice(0, 10),
+    individuals: perDay,
+  }));
 
 describe('forecastCapReach (trailing rate over at most 14 days)', () => {
   it('uses a 14-day window ending today, both ends included', () => {
@@ -42,12 +45,94 @@ describe('forecastCapReach (trailing rate over at most 14 days)', () => {
   // Worked by hand: rate = new individuals in the window / days in the window, where the window
   // starts at the latest of (today − 13 days, 1 January, since, the first day with data).
   it.each([
-    { what: '1–5 January, 2,000 a day', daily: [['2026-01-01', 2_000], ['2026-01-02', 2_000], ['2026-01-03', 2_000], ['2026-01-04', 2_000], ['2026-01-05', 2_000]], today: '2026-01-05', count: 10_000, cap: 60_000, since: undefined, until: undefined, rate: 2_000, date: '2026-01-30' },
-    { what: 'data from 3 January only (first transfer)', daily: [['2026-01-03', 900], ['2026-01-05', 300]], today: '2026-01-05', count: 1_200, cap: 5_200, since: undefined, until: undefined, rate: 400, date: '2026-01-15' },
-    { what: 'certificate valid from 10 June (earlier data of the processor ignored)', daily: [['2026-06-08', 5_000], ['2026-06-10', 600], ['2026-06-12', 600]], today: '2026-06-12', count: 1_200, cap: 2_000, since: '2026-06-10', until: undefined, rate: 400, date: '2026-06-14' },
-    { what: 'a full 14-day window in the middle of the year', daily: [['2026-03-01', 50_000], ['2026-06-01', 1_400]], today: '2026-06-14', count: 51_400, cap: 52_400, since: undefined, until: undefined, rate: 100, date: '2026-06-24' },
-    { what: 'date after until', daily: [['2026-01-01', 2_000], ['2026-01-05', 8_000]], today: '2026-01-05', count: 10_000, cap: 60_000, since: undefined, until: '2026-01-29', rate: 2_000, date: null },
-    { what: 'date on until', daily: [['2026-01-01', 2_000], ['2026-01-05', 8_000]], today: '2026-01-05', count: 10_000, cap: 60_000, since: undefined, until: '2026-01-30', rate: 2_000, date: '2026-01-30' },
+    {
+      what: '1–5 January, 2,000 a day',
+      daily: [
+        ['2026-01-01', 2_000],
+        ['2026-01-02', 2_000],
+        ['2026-01-03', 2_000],
+        ['2026-01-04', 2_000],
+        ['2026-01-05', 2_000],
+      ],
+      today: '2026-01-05',
+      count: 10_000,
+      cap: 60_000,
+      since: undefined,
+      until: undefined,
+      rate: 2_000,
+      date: '2026-01-30',
+    },
+    {
+      what: 'data from 3 January only (first transfer)',
+      daily: [
+        ['2026-01-03', 900],
+        ['2026-01-05', 300],
+      ],
+      today: '2026-01-05',
+      count: 1_200,
+      cap: 5_200,
+      since: undefined,
+      until: undefined,
+      rate: 400,
+      date: '2026-01-15',
+    },
+    {
+      what: 'certificate valid from 10 June (earlier data of the processor ignored)',
+      daily: [
+        ['2026-06-08', 5_000],
+        ['2026-06-10', 600],
+        ['2026-06-12', 600],
+      ],
+      today: '2026-06-12',
+      count: 1_200,
+      cap: 2_000,
+      since: '2026-06-10',
+      until: undefined,
+      rate: 400,
+      date: '2026-06-14',
+    },
+    {
+      what: 'a full 14-day window in the middle of the year',
+      daily: [
+        ['2026-03-01', 50_000],
+        ['2026-06-01', 1_400],
+      ],
+      today: '2026-06-14',
+      count: 51_400,
+      cap: 52_400,
+      since: undefined,
+      until: undefined,
+      rate: 100,
+      date: '2026-06-24',
+    },
+    {
+      what: 'date after until',
+      daily: [
+        ['2026-01-01', 2_000],
+        ['2026-01-05', 8_000],
+      ],
+      today: '2026-01-05',
+      count: 10_000,
+      cap: 60_000,
+      since: undefined,
+      until: '2026-01-29',
+      rate: 2_000,
+      date: null,
+    },
+    {
+      what: 'date on until',
+      daily: [
+        ['2026-01-01', 2_000],
+        ['2026-01-05', 8_000],
+      ],
+      today: '2026-01-05',
+      count: 10_000,
+      cap: 60_000,
+      since: undefined,
+      until: '2026-01-30',
+      rate: 2_000,
+      date: '2026-01-30',
+    },
   ])('$what', ({ daily, today, count, cap, since, until, rate, date }) => {
     const dailyNew = daily.map(([day, individuals]) => ({ day: day as string, individuals: individuals as number }));
     const f = forecastCapReach({ count, cap, dailyNew, today, year: 2026, since, until });

@@ -32,7 +32,11 @@ function transfers(s: IncidentCommon): string {
 
 export function incidentAlert(s: IncidentSummary): AlertCandidate {
   const kind = s.mechanism && s.mechanism !== 'exempt' ? (s.mechanism as InstrumentKind) : 'certification';
-  const scope = { processor_id: s.processorId, ...instrumentScopeLabels(s.certificateId, kind), year: s.year === undefined ? undefined : String(s.year) };
+  const scope = {
+    processor_id: s.processorId,
+    ...instrumentScopeLabels(s.certificateId, kind),
+    year: s.year === undefined ? undefined : String(s.year),
+  };
   const under = s.certificateId ? `${INSTRUMENT_WORDS[kind]} ${s.certificateId}` : `processor ${s.processorId}`;
   const consequence = OUT_OF_SCOPE_CONSEQUENCE[kind];
   switch (s.kind) {
@@ -40,8 +44,7 @@ export function incidentAlert(s: IncidentSummary): AlertCandidate {
       return {
         labels: alertLabels('OutOfScopeTransfer', 'critical', { ...scope, reason: s.reason }),
         summary: `${under}: transfer out of the declared scope (${s.reason})`,
-        description:
-          `${transfers(s)} of processor ${s.processorId} outside the scope of ${under}: ${s.reason}. ${consequence}`,
+        description: `${transfers(s)} of processor ${s.processorId} outside the scope of ${under}: ${s.reason}. ${consequence}`,
       };
     case 'important_data':
       return {

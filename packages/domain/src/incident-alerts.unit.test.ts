@@ -6,7 +6,13 @@ const common = { processorId: 'P1', certificateId: 'CERT-1', events: 2, lastEven
 describe('incident alerts', () => {
   it('labels OutOfScopeTransfer with its reason', () => {
     const alert = incidentAlert({ ...common, kind: 'out_of_scope', reason: 'country_not_in_scope' });
-    expect(alert.labels).toEqual({ alertname: 'OutOfScopeTransfer', severity: 'critical', processor_id: 'P1', certificate_id: 'CERT-1', reason: 'country_not_in_scope' });
+    expect(alert.labels).toEqual({
+      alertname: 'OutOfScopeTransfer',
+      severity: 'critical',
+      processor_id: 'P1',
+      certificate_id: 'CERT-1',
+      reason: 'country_not_in_scope',
+    });
     expect(alert.description).toContain('2 transfers (latest event evt-9)');
   });
 

@@ -1,6 +1,12 @@
 import { alertLabels, formatCount, instrumentScopeLabels, type AlertCandidate } from './alert-model.js';
 import { chinaDate, isValidDate } from './calendar.js';
-import { assessmentExtensionSeverity, assessmentExtensionWindow, filingDueDate, filingDueSeverity, type DeadlineSeverity } from './instrument-deadlines.js';
+import {
+  assessmentExtensionSeverity,
+  assessmentExtensionWindow,
+  filingDueDate,
+  filingDueSeverity,
+  type DeadlineSeverity,
+} from './instrument-deadlines.js';
 import { WORKING_DAY_YEARS } from './working-days.js';
 import { instrumentKind, INSTRUMENT_WORDS, type Instrument, type InstrumentKind } from './instrument.js';
 import { pathwayFor, type ClassCounts, type Pathway } from './pathway.js';
@@ -100,7 +106,8 @@ export function pathwayInstrumentAlert(input: ProcessorInstrumentsInput): AlertC
   if (kinds.length === 0) return null;
   const held = input.instruments.filter((i) => i.processorId === input.processorId && instrumentInForce(i, input.day));
   if (held.some((i) => kinds.includes(instrumentKind(i)))) return null;
-  const what = required === 'security_assessment' ? 'a security-assessment approval' : 'a certificate, a filed standard contract or an assessment approval';
+  const what =
+    required === 'security_assessment' ? 'a security-assessment approval' : 'a certificate, a filed standard contract or an assessment approval';
   return {
     labels: alertLabels('NoValidInstrument', 'critical', { processor_id: input.processorId, pathway: required, year: String(input.year) }),
     summary: `${input.processorId}: counts require ${required} and no instrument of it is in force`,

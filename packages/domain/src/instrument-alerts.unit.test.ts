@@ -18,9 +18,27 @@ describe('pathwayInstrumentAlert', () => {
     ['1 sensitive, nothing held', { nonSensitive: 0, sensitive: 1 }, false, [], 'standard_contract_or_certification'],
     ['100,000 non-sensitive under an active contract', { nonSensitive: 100_000, sensitive: 0 }, false, [of('standard_contract')], null],
     ['100,000 non-sensitive under a certificate', { nonSensitive: 100_000, sensitive: 0 }, false, [of('certification')], null],
-    ['100,000 non-sensitive under a suspended contract', { nonSensitive: 100_000, sensitive: 0 }, false, [of('standard_contract', { status: 'suspended' })], 'standard_contract_or_certification'],
-    ['100,000 non-sensitive under a contract that ended', { nonSensitive: 100_000, sensitive: 0 }, false, [of('standard_contract', { validTo: '2026-05-31' })], 'standard_contract_or_certification'],
-    ["100,000 non-sensitive, another processor's contract", { nonSensitive: 100_000, sensitive: 0 }, false, [of('standard_contract', { processorId: 'other' })], 'standard_contract_or_certification'],
+    [
+      '100,000 non-sensitive under a suspended contract',
+      { nonSensitive: 100_000, sensitive: 0 },
+      false,
+      [of('standard_contract', { status: 'suspended' })],
+      'standard_contract_or_certification',
+    ],
+    [
+      '100,000 non-sensitive under a contract that ended',
+      { nonSensitive: 100_000, sensitive: 0 },
+      false,
+      [of('standard_contract', { validTo: '2026-05-31' })],
+      'standard_contract_or_certification',
+    ],
+    [
+      "100,000 non-sensitive, another processor's contract",
+      { nonSensitive: 100_000, sensitive: 0 },
+      false,
+      [of('standard_contract', { processorId: 'other' })],
+      'standard_contract_or_certification',
+    ],
     ['1,000,000 non-sensitive under a contract', { nonSensitive: 1_000_000, sensitive: 0 }, false, [of('standard_contract')], 'security_assessment'],
     ['10,000 sensitive under a certificate', { nonSensitive: 0, sensitive: 10_000 }, false, [of('certification')], 'security_assessment'],
     ['9,999 sensitive under a certificate', { nonSensitive: 0, sensitive: 9_999 }, false, [of('certification')], null],
@@ -30,13 +48,26 @@ describe('pathwayInstrumentAlert', () => {
   it.each(cases)('%s', (_name, counts, ciiOperator, instruments, pathway) => {
     const alert = pathwayInstrumentAlert({ processorId: certificate.processorId, year: 2026, counts, ciiOperator, instruments, day: '2026-06-30' });
     expect(alert?.labels.pathway ?? null).toBe(pathway);
-    if (alert) expect(alert.labels).toMatchObject({ alertname: 'NoValidInstrument', severity: 'critical', processor_id: certificate.processorId, year: '2026' });
+    if (alert)
+      expect(alert.labels).toMatchObject({
+        alertname: 'NoValidInstrument',
+        severity: 'critical',
+        processor_id: certificate.processorId,
+        year: '2026',
+      });
   });
 });
 
 describe('instrumentGap', () => {
   const use = (patch: Partial<InstrumentUse>): InstrumentUse => ({
-    year: 2026, processorId: certificate.processorId, mechanism: 'standard_contract', instrumentId: 'SCC-1', events: 1, lastEventId: 'e', inactiveEvents: 0, ...patch,
+    year: 2026,
+    processorId: certificate.processorId,
+    mechanism: 'standard_contract',
+    instrumentId: 'SCC-1',
+    events: 1,
+    lastEventId: 'e',
+    inactiveEvents: 0,
+    ...patch,
   });
   const scc = of('standard_contract', { certificateId: 'SCC-1' });
   it.each([

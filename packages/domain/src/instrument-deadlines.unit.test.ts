@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addDaysToDate, daysBetween } from './calendar.js';
-import {
-  assessmentExtensionSeverity,
-  assessmentExtensionWindow,
-  filingDueDate,
-  filingDueSeverity,
-} from './instrument-deadlines.js';
+import { assessmentExtensionSeverity, assessmentExtensionWindow, filingDueDate, filingDueSeverity } from './instrument-deadlines.js';
 import { isWorkingDay, WORKING_DAY_YEARS } from './working-days.js';
 
 /*

@@ -82,10 +82,17 @@ export const instrumentSchema = z
   .discriminatedUnion('kind', [certificationSchema, standardContractSchema, securityAssessmentSchema])
   .superRefine(
     (i, ctx) =>
-      scopeRules({ ...i, ciiOperator: i.kind === 'certification' ? i.ciiOperator : undefined }, ctx, i.kind === 'standard_contract' ? null : MAX_VALIDITY_YEARS),
+      scopeRules(
+        { ...i, ciiOperator: i.kind === 'certification' ? i.ciiOperator : undefined },
+        ctx,
+        i.kind === 'standard_contract' ? null : MAX_VALIDITY_YEARS,
+      ),
     ruleWhenObject,
   )
-  .meta({ title: 'Instrument', description: 'Declared scope of a certificate, a standard-contract filing or a security-assessment approval (PIPL Art. 38)' });
+  .meta({
+    title: 'Instrument',
+    description: 'Declared scope of a certificate, a standard-contract filing or a security-assessment approval (PIPL Art. 38)',
+  });
 
 export type InstrumentInput = z.input<typeof instrumentSchema>;
 /** An instrument as the API shows it: `instrumentId` and `kind`, never `certificateId`. */

@@ -16,7 +16,14 @@ const common = {
   purposes: ['customer_support'],
 };
 const contract = (patch: Record<string, unknown> = {}) => ({ kind: 'standard_contract', instrumentId: 'SCC-1', ...common, ...patch });
-const approval = (patch: Record<string, unknown> = {}) => ({ kind: 'security_assessment', instrumentId: 'SA-1', issuedBy: 'CAC', validTo: '2028-12-31', ...common, ...patch });
+const approval = (patch: Record<string, unknown> = {}) => ({
+  kind: 'security_assessment',
+  instrumentId: 'SA-1',
+  issuedBy: 'CAC',
+  validTo: '2028-12-31',
+  ...common,
+  ...patch,
+});
 const certificate = (patch: Record<string, unknown> = {}) => ({
   kind: 'certification',
   instrumentId: 'CERT-1',
@@ -65,7 +72,11 @@ describe('validateInstrument', () => {
 describe('instrumentCaps', () => {
   it.each([
     ['a contract declaring none: the ceilings', { kind: 'standard_contract' as const }, { nonSensitive: 999_999, sensitive: 9_999 }],
-    ['a contract declaring some', { kind: 'standard_contract' as const, limits: { nonSensitive: 200_000, sensitive: 0 } }, { nonSensitive: 200_000, sensitive: 0 }],
+    [
+      'a contract declaring some',
+      { kind: 'standard_contract' as const, limits: { nonSensitive: 200_000, sensitive: 0 } },
+      { nonSensitive: 200_000, sensitive: 0 },
+    ],
     ['an approval declaring none: no caps', { kind: 'security_assessment' as const }, null],
     ['a certificate', { limits: { nonSensitive: 1, sensitive: 2 } }, { nonSensitive: 1, sensitive: 2 }],
   ])('%s', (_name, instrument, caps) => {

@@ -4,7 +4,13 @@ import type { Certificate } from './scope.js';
 import { acmeCertificate, acmeEvent } from '@pi-egress/testing/fixtures';
 
 const certificate = (patch: Partial<Certificate> = {}): Certificate =>
-  acmeCertificate({ recipients: [{ id: 'acme-gmbh', country: 'DE' }, { id: 'acme-sg', country: 'SG' }], ...patch });
+  acmeCertificate({
+    recipients: [
+      { id: 'acme-gmbh', country: 'DE' },
+      { id: 'acme-sg', country: 'SG' },
+    ],
+    ...patch,
+  });
 const event = acmeEvent;
 
 describe('outOfScopeReasons', () => {
@@ -49,9 +55,9 @@ describe('outOfScopeReasons', () => {
 
   it('category_not_in_scope for a transfer category or a subject category', () => {
     expect(outOfScopeReasons(event({ categories: ['name', 'biometric'] }), certificate())).toEqual(['category_not_in_scope']);
-    expect(
-      outOfScopeReasons(event({ subjects: [{ idHash: 'a'.repeat(64), categories: ['financial_account'] }] }), certificate()),
-    ).toEqual(['category_not_in_scope']);
+    expect(outOfScopeReasons(event({ subjects: [{ idHash: 'a'.repeat(64), categories: ['financial_account'] }] }), certificate())).toEqual([
+      'category_not_in_scope',
+    ]);
     expect(outOfScopeReasons(event({ subjects: [{ idHash: 'a'.repeat(64), categories: ['health'] }] }), certificate())).toEqual([]);
   });
 
@@ -75,7 +81,13 @@ describe('outOfScopeReasons', () => {
 
   it('reports several reasons in the canonical order', () => {
     const reasons = outOfScopeReasons(
-      event({ importantData: true, purpose: 'ads', categories: ['biometric'], recipient: { id: 'z', country: 'US' }, occurredAt: '2030-01-01T00:00:00Z' }),
+      event({
+        importantData: true,
+        purpose: 'ads',
+        categories: ['biometric'],
+        recipient: { id: 'z', country: 'US' },
+        occurredAt: '2030-01-01T00:00:00Z',
+      }),
       certificate({ status: 'suspended' }),
     );
     expect(reasons).toEqual(OUT_OF_SCOPE_REASONS.filter((r) => r !== 'unknown_certificate' && r !== 'certificate_of_other_processor'));
@@ -83,15 +95,28 @@ describe('outOfScopeReasons', () => {
 
   it('lists every category code actually sent', () => {
     expect(eventCategoryCodes({ categories: ['name'], subjects: [{ categories: ['health', 'name'] }, {}] })).toEqual(['health', 'name']);
-    expect(eventCategoryCodes({ categories: ['biometric'], subjects: [{ categories: ['name'] }, { categories: ['email'] }] })).toEqual(['name', 'email']);
+    expect(eventCategoryCodes({ categories: ['biometric'], subjects: [{ categories: ['name'] }, { categories: ['email'] }] })).toEqual([
+      'name',
+      'email',
+    ]);
     expect(eventCategoryCodes({ categories: ['biometric'] })).toEqual(['biometric']);
   });
 
   // SPEC §3: a subject's own categories replace the transfer's for it. Scope categories: name, email, health.
   it.each([
     { what: 'every subject [name] under a transfer list [biometric]', categories: ['biometric'], subjects: [['name'], ['name']], reasons: [] },
-    { what: 'one subject without its own list gets [biometric]', categories: ['biometric'], subjects: [['name'], undefined], reasons: ['category_not_in_scope'] },
-    { what: 'a subject sent [biometric] under a transfer list [name]', categories: ['name'], subjects: [['name'], ['biometric']], reasons: ['category_not_in_scope'] },
+    {
+      what: 'one subject without its own list gets [biometric]',
+      categories: ['biometric'],
+      subjects: [['name'], undefined],
+      reasons: ['category_not_in_scope'],
+    },
+    {
+      what: 'a subject sent [biometric] under a transfer list [name]',
+      categories: ['name'],
+      subjects: [['name'], ['biometric']],
+      reasons: ['category_not_in_scope'],
+    },
     { what: 'no subject has its own list', categories: ['name', 'health'], subjects: [undefined], reasons: [] },
   ])('$what → $reasons', ({ categories, subjects, reasons }) => {
     const sent = subjects.map((own, i) => ({ idHash: String(i).repeat(64), ...(own ? { categories: own } : {}) }));

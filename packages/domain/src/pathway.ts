@@ -8,11 +8,7 @@ import { DATA_CLASSES } from './classes.js';
 export type Pathway = 'security_assessment' | 'standard_contract_or_certification' | 'exempt';
 
 /** Pathway ranking from least to most demanding, e.g. for "at least" comparisons. */
-export const PATHWAYS: readonly Pathway[] = Object.freeze([
-  'exempt',
-  'standard_contract_or_certification',
-  'security_assessment',
-] as const);
+export const PATHWAYS: readonly Pathway[] = Object.freeze(['exempt', 'standard_contract_or_certification', 'security_assessment'] as const);
 
 export interface ClassCounts {
   nonSensitive: number;

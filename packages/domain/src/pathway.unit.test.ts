@@ -1,8 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ceilingReached,
-  pathwayFor,
-} from './pathway.js';
+import { ceilingReached, pathwayFor } from './pathway.js';
 
 const n = (nonSensitive: number, sensitive = 0) => ({ nonSensitive, sensitive });
 

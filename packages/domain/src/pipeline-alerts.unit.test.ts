@@ -2,8 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { pipelineAlerts, trimObservations, type PipelineObservation } from './pipeline-alerts.js';
 
 const MIN = 60_000;
-const obs = (minute: number, ingestLagSeconds: number, deadLetters: Record<string, number> = {}): PipelineObservation => ({ at: minute * MIN, ingestLagSeconds, deadLetters });
-const names = (history: PipelineObservation[]) => pipelineAlerts(history).map((a) => `${a.labels.alertname}${a.labels.reason ? `/${a.labels.reason}` : ''}`);
+const obs = (minute: number, ingestLagSeconds: number, deadLetters: Record<string, number> = {}): PipelineObservation => ({
+  at: minute * MIN,
+  ingestLagSeconds,
+  deadLetters,
+});
+const names = (history: PipelineObservation[]) =>
+  pipelineAlerts(history).map((a) => `${a.labels.alertname}${a.labels.reason ? `/${a.labels.reason}` : ''}`);
 
 describe('pipeline alerts', () => {
   it('flags a stall once the lag stayed above 10 minutes for 10 minutes', () => {

@@ -24,21 +24,19 @@ export const dateSchema = z.iso.date({ error: 'must be a calendar date YYYY-MM-D
 
 export const alertingSchema = z.strictObject({
   /** Utilisation levels, strictly ascending, each in (0, 1]. */
-  levels: z.array(z.number().gt(0).lte(1)).min(1).max(10).default([...DEFAULT_ALERTING.levels]),
+  levels: z
+    .array(z.number().gt(0).lte(1))
+    .min(1)
+    .max(10)
+    .default([...DEFAULT_ALERTING.levels]),
   forecastHorizonDays: z.int().min(1).max(366).default(DEFAULT_ALERTING.forecastHorizonDays),
   renewalLeadDays: z.int().min(0).max(366).default(DEFAULT_ALERTING.renewalLeadDays),
 });
 
 /** Declared volume caps; never above the ceilings N ≤ 999,999 and S ≤ 9,999 under a certificate or standard contract. */
 export const ceilingLimitsSchema = z.strictObject({
-  nonSensitive: z
-    .int()
-    .min(0)
-    .max(CEILINGS.nonSensitive, `must not exceed ${CEILINGS.nonSensitive} (1,000,000 以上 requires a security assessment)`),
-  sensitive: z
-    .int()
-    .min(0)
-    .max(CEILINGS.sensitive, `must not exceed ${CEILINGS.sensitive} (10,000 以上 requires a security assessment)`),
+  nonSensitive: z.int().min(0).max(CEILINGS.nonSensitive, `must not exceed ${CEILINGS.nonSensitive} (1,000,000 以上 requires a security assessment)`),
+  sensitive: z.int().min(0).max(CEILINGS.sensitive, `must not exceed ${CEILINGS.sensitive} (10,000 以上 requires a security assessment)`),
 });
 export type ScopeLimits = z.infer<typeof ceilingLimitsSchema>;
 
@@ -119,7 +117,11 @@ export function scopeRules(
     levels.forEach((level: unknown, i) => {
       const prev: unknown = levels[i - 1];
       if (typeof level === 'number' && typeof prev === 'number' && level <= prev) {
-        ctx.addIssue({ code: 'custom', path: ['alerting', 'levels', i], message: 'must be greater than the previous level (levels ascend strictly)' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['alerting', 'levels', i],
+          message: 'must be greater than the previous level (levels ascend strictly)',
+        });
       }
     });
   }

@@ -35,9 +35,7 @@ describe('validateCertificate', () => {
 
   it('sensitive cap: 9,999 accepted, 10,000 rejected', () => {
     expect(errorsOf({ ...base(), limits: { nonSensitive: 0, sensitive: 9_999 } })).toEqual([]);
-    expect(errorsOf({ ...base(), limits: { nonSensitive: 0, sensitive: 10_000 } })[0]).toMatch(
-      /^limits\.sensitive: must not exceed 9999/,
-    );
+    expect(errorsOf({ ...base(), limits: { nonSensitive: 0, sensitive: 10_000 } })[0]).toMatch(/^limits\.sensitive: must not exceed 9999/);
   });
 
   it('caps must be non-negative integers', () => {
@@ -57,7 +55,9 @@ describe('validateCertificate', () => {
     { validFrom: '2024-02-29', validTo: '2027-02-28', ok: true }, // anniversary of 29 February in 2027: 1 March
     { validFrom: '2024-02-29', validTo: '2027-03-01', ok: false },
   ])('validity $validFrom → $validTo: $ok', ({ validFrom, validTo, ok }) => {
-    expect(errorsOf({ ...base(), validFrom, validTo })).toEqual(ok ? [] : ['validTo: must be at most validFrom + 3 years − 1 day (2026-01-01 → 2028-12-31)']);
+    expect(errorsOf({ ...base(), validFrom, validTo })).toEqual(
+      ok ? [] : ['validTo: must be at most validFrom + 3 years − 1 day (2026-01-01 → 2028-12-31)'],
+    );
   });
 
   it('validTo before validFrom is rejected; the same day is accepted', () => {
@@ -94,16 +94,22 @@ describe('validateCertificate', () => {
     const { issuedBy: _i, ...noIssuer } = base();
     expect(errorsOf(noIssuer)).toEqual(['issuedBy: is required']);
     expect(errorsOf({ ...base(), limit: {} })).toEqual(['(root): unrecognized key: limit']);
-    expect(errorsOf({ ...base(), status: 'paused' })).toEqual([
-      'status: must be one of "active", "suspended", "revoked", "expired"',
-    ]);
+    expect(errorsOf({ ...base(), status: 'paused' })).toEqual(['status: must be one of "active", "suspended", "revoked", "expired"']);
     expect(errorsOf({ ...base(), recipients: [{ id: 'x', country: 'de' }] })).toEqual([
       'recipients[0].country: must be an ISO 3166-1 alpha-2 code in upper case, e.g. DE',
     ]);
-    expect(errorsOf({ ...base(), recipients: [{ id: 'x', country: 'UK' }] })).toEqual(['recipients[0].country: UK is not an ISO 3166-1 alpha-2 code: use GB']);
-    expect(errorsOf({ ...base(), recipients: [{ id: 'x', country: 'HK' }, { id: 'y', country: 'CN' }] })).toEqual([
-      'recipients[1].country: CN is mainland China: a recipient there is not an outbound transfer (HK, MO and TW count as abroad)',
+    expect(errorsOf({ ...base(), recipients: [{ id: 'x', country: 'UK' }] })).toEqual([
+      'recipients[0].country: UK is not an ISO 3166-1 alpha-2 code: use GB',
     ]);
+    expect(
+      errorsOf({
+        ...base(),
+        recipients: [
+          { id: 'x', country: 'HK' },
+          { id: 'y', country: 'CN' },
+        ],
+      }),
+    ).toEqual(['recipients[1].country: CN is mainland China: a recipient there is not an outbound transfer (HK, MO and TW count as abroad)']);
     expect(errorsOf({ ...base(), categories: [] })).toEqual(['categories: must not be empty']);
     expect(errorsOf({ ...base(), purposes: [''] })).toEqual(['purposes[0]: must not be empty']);
     expect(errorsOf('nope')).toEqual(['(root): expected an object, received string']);

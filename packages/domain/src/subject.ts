@@ -23,7 +23,8 @@ export const DEFAULT_PHONE_REGION: CountryCode = 'CN';
 
 /** A region national phone numbers are read in; throws naming the setting when libphonenumber does not know it. */
 export function phoneRegion(code: string): CountryCode {
-  if (!isSupportedCountry(code)) throw new Error(`EGRESS_PHONE_REGION: ${JSON.stringify(code)} is not a region with phone numbering data (ISO 3166-1 alpha-2, e.g. CN)`);
+  if (!isSupportedCountry(code))
+    throw new Error(`EGRESS_PHONE_REGION: ${JSON.stringify(code)} is not a region with phone numbering data (ISO 3166-1 alpha-2, e.g. CN)`);
   return code;
 }
 

@@ -37,7 +37,10 @@ function percent(level: number): string {
 }
 
 /** PathwayThresholdApproaching per class and level reached (count ≥ level × threshold). */
-export function pathwayThresholdAlerts(input: Pick<EntityUsageInput, 'entity' | 'counts' | 'year'>, levels: readonly number[] = DEFAULT_ALERTING.levels): AlertCandidate[] {
+export function pathwayThresholdAlerts(
+  input: Pick<EntityUsageInput, 'entity' | 'counts' | 'year'>,
+  levels: readonly number[] = DEFAULT_ALERTING.levels,
+): AlertCandidate[] {
   const { entity, counts, year } = input;
   return DATA_CLASSES.flatMap((dataClass) => {
     const threshold = ASSESSMENT_THRESHOLDS[dataClass];

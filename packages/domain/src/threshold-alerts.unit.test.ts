@@ -4,7 +4,8 @@ import { entityThresholdAlerts, pathwayThresholdAlerts, thresholdForecastAlerts 
 const counts = (nonSensitive: number, sensitive = 0) => ({ nonSensitive, sensitive });
 const processor = { level: 'processor', id: 'P1' } as const;
 const group = { level: 'group', id: 'G1' } as const;
-const names = (alerts: ReturnType<typeof pathwayThresholdAlerts>) => alerts.map((a) => `${a.labels.alertname}/${a.labels.severity}/${a.labels.class}@${a.labels.level ?? ''}`);
+const names = (alerts: ReturnType<typeof pathwayThresholdAlerts>) =>
+  alerts.map((a) => `${a.labels.alertname}/${a.labels.severity}/${a.labels.class}@${a.labels.level ?? ''}`);
 
 describe('PathwayThresholdApproaching (levels of 1,000,000 non-sensitive / 10,000 sensitive)', () => {
   // Thresholds worked out by hand: 0.8 × 1,000,000 = 800,000; 0.9 → 900,000; 0.95 → 950,000;
@@ -12,19 +13,54 @@ describe('PathwayThresholdApproaching (levels of 1,000,000 non-sensitive / 10,00
   it.each([
     { n: 799_999, s: 7_999, expected: [] },
     { n: 800_000, s: 0, expected: ['PathwayThresholdApproaching/warning/non_sensitive@0.8'] },
-    { n: 899_999, s: 8_000, expected: ['PathwayThresholdApproaching/warning/non_sensitive@0.8', 'PathwayThresholdApproaching/warning/sensitive@0.8'] },
+    {
+      n: 899_999,
+      s: 8_000,
+      expected: ['PathwayThresholdApproaching/warning/non_sensitive@0.8', 'PathwayThresholdApproaching/warning/sensitive@0.8'],
+    },
     { n: 900_000, s: 0, expected: ['PathwayThresholdApproaching/warning/non_sensitive@0.8', 'PathwayThresholdApproaching/high/non_sensitive@0.9'] },
-    { n: 0, s: 9_500, expected: ['PathwayThresholdApproaching/warning/sensitive@0.8', 'PathwayThresholdApproaching/high/sensitive@0.9', 'PathwayThresholdApproaching/critical/sensitive@0.95'] },
-    { n: 949_999, s: 9_499, expected: ['PathwayThresholdApproaching/warning/non_sensitive@0.8', 'PathwayThresholdApproaching/high/non_sensitive@0.9', 'PathwayThresholdApproaching/warning/sensitive@0.8', 'PathwayThresholdApproaching/high/sensitive@0.9'] },
+    {
+      n: 0,
+      s: 9_500,
+      expected: [
+        'PathwayThresholdApproaching/warning/sensitive@0.8',
+        'PathwayThresholdApproaching/high/sensitive@0.9',
+        'PathwayThresholdApproaching/critical/sensitive@0.95',
+      ],
+    },
+    {
+      n: 949_999,
+      s: 9_499,
+      expected: [
+        'PathwayThresholdApproaching/warning/non_sensitive@0.8',
+        'PathwayThresholdApproaching/high/non_sensitive@0.9',
+        'PathwayThresholdApproaching/warning/sensitive@0.8',
+        'PathwayThresholdApproaching/high/sensitive@0.9',
+      ],
+    },
   ])('N=$n S=$s', ({ n, s, expected }) => {
     expect(names(pathwayThresholdAlerts({ entity: processor, counts: counts(n, s), year: 2026 }))).toEqual(expected);
   });
 
   it('labels a processor with processor_id and a group with group_id, both with year', () => {
     const [p] = pathwayThresholdAlerts({ entity: processor, counts: counts(800_000), year: 2026 });
-    expect(p?.labels).toEqual({ alertname: 'PathwayThresholdApproaching', severity: 'warning', processor_id: 'P1', class: 'non_sensitive', level: '0.8', year: '2026' });
+    expect(p?.labels).toEqual({
+      alertname: 'PathwayThresholdApproaching',
+      severity: 'warning',
+      processor_id: 'P1',
+      class: 'non_sensitive',
+      level: '0.8',
+      year: '2026',
+    });
     const [g] = pathwayThresholdAlerts({ entity: group, counts: counts(0, 8_000), year: 2027 });
-    expect(g?.labels).toEqual({ alertname: 'PathwayThresholdApproaching', severity: 'warning', group_id: 'G1', class: 'sensitive', level: '0.8', year: '2027' });
+    expect(g?.labels).toEqual({
+      alertname: 'PathwayThresholdApproaching',
+      severity: 'warning',
+      group_id: 'G1',
+      class: 'sensitive',
+      level: '0.8',
+      year: '2027',
+    });
   });
 });
 
@@ -37,7 +73,9 @@ describe('ForecastCapBreach at processor and group level', () => {
       ...Array.from({ length: 14 }, (_, i) => ({ day: `2026-06-${String(i + 1).padStart(2, '0')}`, counts: counts(0, 300) })),
     ];
     const alerts = thresholdForecastAlerts({ entity: group, counts: counts(0, 5_200), dailyNew, today: '2026-06-14', year: 2026 });
-    expect(alerts.map((a) => a.labels)).toEqual([{ alertname: 'ForecastCapBreach', severity: 'warning', group_id: 'G1', class: 'sensitive', year: '2026' }]);
+    expect(alerts.map((a) => a.labels)).toEqual([
+      { alertname: 'ForecastCapBreach', severity: 'warning', group_id: 'G1', class: 'sensitive', year: '2026' },
+    ]);
     expect(alerts[0]?.summary).toContain('2026-06-30');
     // 4,800 left at 150/day → 32 days: beyond the 30-day horizon.
     const slower = dailyNew.map((d) => ({ day: d.day, counts: counts(0, d.counts.sensitive / 2) }));
@@ -56,8 +94,8 @@ describe('group level', () => {
       .filter((a) => a.labels.alertname === 'PathwayCeilingReached')
       .map((a) => a.labels);
     expect(labels).toEqual([{ alertname: 'PathwayCeilingReached', severity: 'critical', group_id: 'G1', class: 'non_sensitive', year: '2026' }]);
-    expect(entityThresholdAlerts({ entity: group, counts: counts(999_999), dailyNew: [], today: '2026-06-14', year: 2026 }).map((a) => a.labels.alertname)).not.toContain(
-      'PathwayCeilingReached',
-    );
+    expect(
+      entityThresholdAlerts({ entity: group, counts: counts(999_999), dailyNew: [], today: '2026-06-14', year: 2026 }).map((a) => a.labels.alertname),
+    ).not.toContain('PathwayCeilingReached');
   });
 });

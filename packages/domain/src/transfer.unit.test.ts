@@ -91,7 +91,10 @@ describe('prepareTransfer', () => {
   });
 
   it('uses only the categories actually sent: a transfer list every subject replaces is neither classified nor reported', () => {
-    const t = prepareTransfer(event({ categories: ['biometric', 'mystery'], subjects: [{ id: 'a', categories: ['name'] }] }), { key: KEY, catalogue });
+    const t = prepareTransfer(event({ categories: ['biometric', 'mystery'], subjects: [{ id: 'a', categories: ['name'] }] }), {
+      key: KEY,
+      catalogue,
+    });
     expect(t.classes).toEqual(['nonSensitive']);
     expect(t.unknownCategories).toEqual([]);
     expect(t.categories).toEqual(['name']);
@@ -130,7 +133,7 @@ describe('prepareTransfer', () => {
     expect(prepareTransfer(e, { key: KEY, catalogue, processor: processor({ countExempt: true }) }).counted).toBe(true);
   });
 
-  it("ignores settings of another processor", () => {
+  it('ignores settings of another processor', () => {
     const e = event({ mechanism: 'exempt', exemptionBasis: 'emergency', certificateId: undefined });
     const other = processor({ processorId: 'other', countExempt: true, groupId: 'g' });
     const t = prepareTransfer(e, { key: KEY, catalogue, processor: other });
@@ -195,10 +198,18 @@ describe('prepareTransfer', () => {
   });
 
   it('records a transfer to mainland China (CN) as domestic: never counted, never out of scope', () => {
-    const t = prepareTransfer(event({ recipient: { id: 'acme-sh', country: 'CN' }, importantData: true }), { key: KEY, catalogue, versions: versions(acmeCertificate()) });
+    const t = prepareTransfer(event({ recipient: { id: 'acme-sh', country: 'CN' }, importantData: true }), {
+      key: KEY,
+      catalogue,
+      versions: versions(acmeCertificate()),
+    });
     expect(t).toMatchObject({ domestic: true, counted: false, outOfScopeReasons: [] });
     // Hong Kong is abroad: counted, and out of this scope (only DE is declared).
-    const hk = prepareTransfer(event({ recipient: { id: 'acme-gmbh', country: 'HK' } }), { key: KEY, catalogue, versions: versions(acmeCertificate()) });
+    const hk = prepareTransfer(event({ recipient: { id: 'acme-gmbh', country: 'HK' } }), {
+      key: KEY,
+      catalogue,
+      versions: versions(acmeCertificate()),
+    });
     expect(hk).toMatchObject({ domestic: false, counted: true, outOfScopeReasons: ['country_not_in_scope'] });
   });
 });

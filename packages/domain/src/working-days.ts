@@ -25,9 +25,7 @@ export const WORKING_DAY_YEARS: { readonly first: number; readonly last: number 
 export function isWorkingDay(date: string): boolean {
   const { year, month, day } = parseDate(date);
   if (year < WORKING_DAY_YEARS.first || year > WORKING_DAY_YEARS.last) {
-    throw new RangeError(
-      `no working-day calendar for ${date}: the chinese-days data covers ${WORKING_DAY_YEARS.first}–${WORKING_DAY_YEARS.last}`,
-    );
+    throw new RangeError(`no working-day calendar for ${date}: the chinese-days data covers ${WORKING_DAY_YEARS.first}–${WORKING_DAY_YEARS.last}`);
   }
   // The package reads a 'YYYY-MM-DD' string as UTC midnight but takes its weekday and key in local
   // time, so west of UTC it would judge the previous day; a local-midnight Date reads right anywhere.

@@ -151,7 +151,9 @@ describe('outside the covered years', () => {
   const before = WORKING_DAY_YEARS.first - 1;
   it('throws a RangeError naming the covered years, never guessing', () => {
     const covered = `${WORKING_DAY_YEARS.first}–${WORKING_DAY_YEARS.last}`;
-    expect(() => isWorkingDay(`${after}-01-05`)).toThrow(new RangeError(`no working-day calendar for ${after}-01-05: the chinese-days data covers ${covered}`));
+    expect(() => isWorkingDay(`${after}-01-05`)).toThrow(
+      new RangeError(`no working-day calendar for ${after}-01-05: the chinese-days data covers ${covered}`),
+    );
     expect(() => isWorkingDay(`${before}-12-31`)).toThrow(RangeError);
   });
 

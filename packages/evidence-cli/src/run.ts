@@ -37,7 +37,11 @@ function trustedKeyFile(values: { 'public-key'?: string | undefined }, env: Node
 }
 
 async function verify(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { 'public-key': { type: 'string' }, 'clickhouse-url': { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { 'public-key': { type: 'string' }, 'clickhouse-url': { type: 'string' } },
+  });
   const [packFile] = positionals;
   if (!packFile || positionals.length > 1) throw new UsageError('verify takes one evidence pack file');
   const trusted = readTrustedPublicKey(trustedKeyFile(values, io.env));
@@ -104,7 +108,8 @@ export async function runEvidenceCli(argv: string[], io: CliIo): Promise<number>
     throw new UsageError(command ? `unknown command ${command}` : 'a command is required');
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const misuse = error instanceof UsageError || error instanceof ConfigError || String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS');
+    const misuse =
+      error instanceof UsageError || error instanceof ConfigError || String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS');
     io.err(misuse ? `${message}\n${USAGE}` : `error: ${message}`);
     return 2;
   }

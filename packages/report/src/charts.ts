@@ -71,7 +71,9 @@ export function cumulativeSpec(
 
 /** New people per month, both classes side by side. */
 export function monthlySpec(months: readonly MonthCounts[], labels: ReportLabels): TopLevelSpec {
-  const values = months.flatMap((m) => (['nonSensitive', 'sensitive'] as const).map((c) => ({ month: m.month, class: labels.classes[c], people: m[c] })));
+  const values = months.flatMap((m) =>
+    (['nonSensitive', 'sensitive'] as const).map((c) => ({ month: m.month, class: labels.classes[c], people: m[c] })),
+  );
   return {
     width: 640,
     height: 160,
@@ -94,7 +96,10 @@ export function monthlySpec(months: readonly MonthCounts[], labels: ReportLabels
 
 /** Subject records per value of one breakdown dimension (the largest 15), horizontal bars. */
 export function breakdownSpec(rows: ReadonlyArray<{ value: string; subjectRecords: number }>, title: string, labels: ReportLabels): TopLevelSpec {
-  const values = [...rows].sort((a, b) => b.subjectRecords - a.subjectRecords).slice(0, 15).map((r) => ({ value: r.value || '—', subjectRecords: r.subjectRecords }));
+  const values = [...rows]
+    .sort((a, b) => b.subjectRecords - a.subjectRecords)
+    .slice(0, 15)
+    .map((r) => ({ value: r.value || '—', subjectRecords: r.subjectRecords }));
   return {
     width: 260,
     height: { step: 16 },

@@ -81,5 +81,10 @@ export function printToPdf(html: string, options: ChromiumOptions = {}): Promise
 
 /** A PNG screenshot of the page as a person sees it in a window of `width` × `height`. */
 export function screenshot(html: string, options: ChromiumOptions & { width?: number; height?: number } = {}): Promise<Buffer> {
-  return runHeadless(html, 'page.png', (out) => [`--window-size=${options.width ?? 1024},${options.height ?? 1400}`, '--hide-scrollbars', `--screenshot=${out}`], options);
+  return runHeadless(
+    html,
+    'page.png',
+    (out) => [`--window-size=${options.width ?? 1024},${options.height ?? 1400}`, '--hide-scrollbars', `--screenshot=${out}`],
+    options,
+  );
 }

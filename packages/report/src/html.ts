@@ -10,17 +10,36 @@ import { LABELS, type ReportLabels, type ReportLang } from './labels.js';
  */
 
 const KNOWN_FIELDS = new Set([
-  'format', 'certificateId', 'processorId', 'groupId', 'year', 'asOf', 'definition', 'asOfRule', 'scope', 'pathway',
-  'processorCounts', 'counts', 'digest', 'monthlyNewIndividuals', 'breakdowns', 'incidents', 'alertHistory', 'auditLog', 'signature',
-  'scopeVersions', 'incidentRecords', 'alertHistoryTruncated', 'alertHistoryTotal',
+  'format',
+  'certificateId',
+  'processorId',
+  'groupId',
+  'year',
+  'asOf',
+  'definition',
+  'asOfRule',
+  'scope',
+  'pathway',
+  'processorCounts',
+  'counts',
+  'digest',
+  'monthlyNewIndividuals',
+  'breakdowns',
+  'incidents',
+  'alertHistory',
+  'auditLog',
+  'signature',
+  'scopeVersions',
+  'incidentRecords',
+  'alertHistoryTruncated',
+  'alertHistoryTotal',
 ]);
 const DEFAULT_LEVELS = [0.8, 0.9, 0.95];
 
 /** The report page runs no script and loads nothing: inline styles and inline SVG only. */
 export const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** 12345 → "12,345" in both languages (the figures auditors compare). */
 export const formatCount = (n: number) => n.toLocaleString('en-US');
@@ -53,7 +72,10 @@ function objectsTable(rows: readonly unknown[], none: string): string {
   const records = rows.filter(isRecord).map(flatten);
   if (records.length === 0) return `<p class="none">${escapeHtml(none)}</p>`;
   const columns = [...new Set(records.flatMap((r) => Object.keys(r)))];
-  return table(columns, records.map((r) => columns.map((c) => r[c])));
+  return table(
+    columns,
+    records.map((r) => columns.map((c) => r[c])),
+  );
 }
 
 const isNested = (v: unknown) => typeof v === 'object' && v !== null && (!Array.isArray(v) || v.some((e) => typeof e === 'object' && e !== null));

@@ -34,13 +34,30 @@ export interface ReportLabels {
     verification: string;
     definitions: string;
   };
-  columns: { class: string; count: string; cap: string; utilization: string; headroom: string; levels: string; processorCount: string; month: string };
+  columns: {
+    class: string;
+    count: string;
+    cap: string;
+    utilization: string;
+    headroom: string;
+    levels: string;
+    processorCount: string;
+    month: string;
+  };
   pathwayRequired: string;
   thresholdRows: Record<Pathway, string>;
   thresholdNote: string;
   levelReached: string;
   levelNotReached: string;
-  chart: { cumulative: string; cap: string; level: (percent: number) => string; newPeople: string; month: string; people: string; subjectRecords: string };
+  chart: {
+    cumulative: string;
+    cap: string;
+    level: (percent: number) => string;
+    newPeople: string;
+    month: string;
+    people: string;
+    subjectRecords: string;
+  };
   dimensions: Record<string, string>;
   none: string;
   parts: {
@@ -51,7 +68,17 @@ export interface ReportLabels {
     incidentRecords: string;
     alertHistoryTruncated: (shown: string, total: string) => string;
   };
-  verify: { intro: string; digest: string; lines: string; signature: string; keyId: string; publicKey: string; value: string; how: string; pdf: string };
+  verify: {
+    intro: string;
+    digest: string;
+    lines: string;
+    signature: string;
+    keyId: string;
+    publicKey: string;
+    value: string;
+    how: string;
+    pdf: string;
+  };
   definitions: { asOf: string; asOfRule: string; person: string; sensitive: string; counting: string };
 }
 
@@ -101,7 +128,8 @@ const en: ReportLabels = {
     standard_contract_or_certification: 'otherwise non-sensitive 100,000 以上 (or more), or sensitive 1 以上 (any)',
     exempt: 'otherwise: non-sensitive 不满 100,000 (fewer than) and no sensitive personal information',
   },
-  thresholdNote: '以上 includes the number; 不满 excludes it. Under a certificate the ceilings are therefore 999,999 non-sensitive and 9,999 sensitive.',
+  thresholdNote:
+    '以上 includes the number; 不满 excludes it. Under a certificate the ceilings are therefore 999,999 non-sensitive and 9,999 sensitive.',
   levelReached: 'reached',
   levelNotReached: 'not reached',
   chart: {
@@ -121,7 +149,8 @@ const en: ReportLabels = {
     declaredAt: 'declared',
     incidentTransfers: 'Out-of-scope transfers',
     incidentRecords: 'Breaches on record and their acknowledgements',
-    alertHistoryTruncated: (shown, total) => `Truncated: the first ${shown} of ${total} alert transitions are listed; the rest are in the monitor's alert history.`,
+    alertHistoryTruncated: (shown, total) =>
+      `Truncated: the first ${shown} of ${total} alert transitions are listed; the rest are in the monitor's alert history.`,
   },
   verify: {
     intro: 'This report is rendered from the signed evidence pack alone; the PDF carries the pack itself as the attachment evidence-pack.json.',
@@ -137,9 +166,11 @@ const en: ReportLabels = {
   definitions: {
     asOf: 'What "as of" means',
     asOfRule: 'How asOf was chosen',
-    person: 'A person counts once per calendar year (China time, UTC+8) and class, however many transfers carried them; their first-seen time is the earliest event time stored for them.',
+    person:
+      'A person counts once per calendar year (China time, UTC+8) and class, however many transfers carried them; their first-seen time is the earliest event time stored for them.',
     sensitive: 'Sensitive personal information (敏感个人信息): PIPL Art. 28 and GB/T 35273-2020 Annex B; an unknown category counts as sensitive.',
-    counting: 'Counts here are those of transfers made under this certificate; the pathway is decided by the processor\'s counts over all its counted transfers.',
+    counting:
+      "Counts here are those of transfers made under this certificate; the pathway is decided by the processor's counts over all its counted transfers.",
   },
 };
 

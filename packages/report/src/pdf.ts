@@ -42,8 +42,15 @@ export async function attachPack(printed: Uint8Array, packText: string): Promise
     description: `Signed evidence pack ${pack.certificateId} ${pack.year} as of ${pack.asOf}`,
   });
   doc.setTitle(`PI egress compliance report ${pack.certificateId} ${pack.year}`);
-  doc.setSubject(`Evidence pack ${pack.certificateId} ${pack.year} as of ${pack.asOf}, signed ${pack.signature.algorithm} key ${pack.signature.keyId}`);
-  doc.setKeywords([pack.format, `keyId:${pack.signature.keyId}`, `digest.nonSensitive:${pack.digest.nonSensitive}`, `digest.sensitive:${pack.digest.sensitive}`]);
+  doc.setSubject(
+    `Evidence pack ${pack.certificateId} ${pack.year} as of ${pack.asOf}, signed ${pack.signature.algorithm} key ${pack.signature.keyId}`,
+  );
+  doc.setKeywords([
+    pack.format,
+    `keyId:${pack.signature.keyId}`,
+    `digest.nonSensitive:${pack.digest.nonSensitive}`,
+    `digest.sensitive:${pack.digest.sensitive}`,
+  ]);
   doc.setCreator('pi-egress-monitor');
   doc.setProducer('Chromium (print to PDF), pdf-lib');
   const info = doc.context.lookup(doc.context.trailerInfo.Info, PDFDict); // created by setTitle above

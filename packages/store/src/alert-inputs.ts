@@ -37,7 +37,8 @@ interface Row {
 // event or a re-judgement still alerts. A pending transfer (its certificate not declared yet) is
 // not judged yet.
 const RECENT = `greatest(occurred_at, ingested_at, judged_at) >= {since:DateTime64(3, 'UTC')} AND NOT pending`;
-const SUMMARY = 'year, processor_id, certificate_id, any(mechanism) AS cited_mechanism, uniqExact(event_id) AS events, argMax(event_id, ingested_at) AS last_event_id';
+const SUMMARY =
+  'year, processor_id, certificate_id, any(mechanism) AS cited_mechanism, uniqExact(event_id) AS events, argMax(event_id, ingested_at) AS last_event_id';
 const BY = 'GROUP BY year, processor_id, certificate_id';
 
 /**
@@ -74,7 +75,14 @@ export class AlertInputs {
       { since: toClickHouseTime(since) },
     );
     return rows.map((row): IncidentRow => {
-      const common = { year: Number(row.year), processorId: row.processor_id, certificateId: row.certificate_id || null, mechanism: row.cited_mechanism, events: Number(row.events), lastEventId: row.last_event_id };
+      const common = {
+        year: Number(row.year),
+        processorId: row.processor_id,
+        certificateId: row.certificate_id || null,
+        mechanism: row.cited_mechanism,
+        events: Number(row.events),
+        lastEventId: row.last_event_id,
+      };
       if (row.kind === 'out_of_scope') return { ...common, kind: row.kind, reason: row.reason };
       if (row.kind === 'unknown_category') return { ...common, kind: row.kind, codes: row.codes };
       return { ...common, kind: row.kind };
@@ -87,7 +95,15 @@ export class AlertInputs {
    * mechanism and cited instrument, with how many occurred while it was not active or valid.
    */
   async instrumentUses(since: Date): Promise<InstrumentUse[]> {
-    const rows = await selectRows<{ year: number; processor_id: string; mechanism: InstrumentKind; certificate_id: string; events: string; last_event_id: string; inactive: string }>(
+    const rows = await selectRows<{
+      year: number;
+      processor_id: string;
+      mechanism: InstrumentKind;
+      certificate_id: string;
+      events: string;
+      last_event_id: string;
+      inactive: string;
+    }>(
       this.client,
       `SELECT year, processor_id, mechanism, certificate_id, uniqExact(event_id) AS events, argMax(event_id, ingested_at) AS last_event_id,
               uniqExactIf(event_id, hasAny(out_of_scope_reasons, ['certificate_not_active', 'outside_validity'])) AS inactive
@@ -119,7 +135,14 @@ export class AlertInputs {
     scopes: Array<{ level: ScopeLevel; scopeId: string; year: number; lastInsertedAt: string; checkpointAt: string }>;
     settledBefore: string;
   }> {
-    const rows = await selectRows<{ scope_level: ScopeLevel; scope_id: string; year: number; last: string; checkpoint: string; settled_before: string }>(
+    const rows = await selectRows<{
+      scope_level: ScopeLevel;
+      scope_id: string;
+      year: number;
+      last: string;
+      checkpoint: string;
+      settled_before: string;
+    }>(
       this.client,
       `SELECT toString(a.scope_level) AS scope_level, a.scope_id AS scope_id, a.year AS year, toString(a.last) AS last,
               toString(c.w) AS checkpoint, toString((${IN_FLIGHT_SUBJECT_INSERTS})) AS settled_before
@@ -128,7 +151,13 @@ export class AlertInputs {
        USING (scope_level, scope_id, year)`,
     );
     return {
-      scopes: rows.map((row) => ({ level: row.scope_level, scopeId: row.scope_id, year: Number(row.year), lastInsertedAt: row.last, checkpointAt: row.checkpoint })),
+      scopes: rows.map((row) => ({
+        level: row.scope_level,
+        scopeId: row.scope_id,
+        year: Number(row.year),
+        lastInsertedAt: row.last,
+        checkpointAt: row.checkpoint,
+      })),
       settledBefore: rows[0]?.settled_before ?? '',
     };
   }

@@ -8,7 +8,12 @@ const now = new Date('2026-11-22T00:00:00Z');
 
 function alert(level: string, startsAt = now): StoredAlert {
   const labels = { alertname: 'ScopeUtilization', severity: 'warning', processor_id: 'P1', certificate_id: 'CERT-1', class: 'sensitive', level };
-  return { fingerprint: `fp-${level}`, labels, annotations: { summary: `at ${level}`, runbook_url: 'http://runbooks/ScopeUtilization.md' }, startsAt };
+  return {
+    fingerprint: `fp-${level}`,
+    labels,
+    annotations: { summary: `at ${level}`, runbook_url: 'http://runbooks/ScopeUtilization.md' },
+    startsAt,
+  };
 }
 
 function prepare(overrides: EventOverrides) {
@@ -36,7 +41,13 @@ describe('alert store', () => {
     try {
       expect(await reopened.alerts.active()).toEqual([{ ...changed, startsAt: t0 }]);
       expect(await reopened.alerts.firing()).toEqual([
-        { alertname: 'ScopeUtilization', severity: 'warning', labels: changed.labels, annotations: { summary: 'new text' }, startsAt: t0.toISOString() },
+        {
+          alertname: 'ScopeUtilization',
+          severity: 'warning',
+          labels: changed.labels,
+          annotations: { summary: 'new text' },
+          startsAt: t0.toISOString(),
+        },
       ]);
       const history = await reopened.alerts.history({ certificateId: 'CERT-1' });
       expect(history.map((h) => [h.status, h.labels.level, h.at])).toEqual([
@@ -58,7 +69,8 @@ describe('alert store', () => {
       prepare({ eventId: 'unk-1', categories: ['name', 'mystery_code'] }),
     ]);
     const incidents = await store.alerts.inputs.incidents(new Date(Date.now() - 60_000));
-    const find = (kind: string, reason?: string) => incidents.find((i) => i.kind === kind && (reason === undefined || ('reason' in i && i.reason === reason)));
+    const find = (kind: string, reason?: string) =>
+      incidents.find((i) => i.kind === kind && (reason === undefined || ('reason' in i && i.reason === reason)));
     expect(find('out_of_scope', 'country_not_in_scope')).toMatchObject({ year: 2026, processorId: 'P1', certificateId: 'CERT-1', events: 2 });
     expect(find('out_of_scope', 'category_not_in_scope')).toMatchObject({ events: 1, lastEventId: 'unk-1' });
     expect(find('important_data')).toMatchObject({ events: 1, lastEventId: 'imp-1' });

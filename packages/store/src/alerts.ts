@@ -67,7 +67,12 @@ export class AlertStore {
       `SELECT fingerprint, labels, annotations, toString(starts_at) AS starts_at
        FROM alert_state FINAL WHERE resolved_at IS NULL ORDER BY starts_at, fingerprint`,
     );
-    return rows.map((row) => ({ fingerprint: row.fingerprint, labels: row.labels, annotations: row.annotations, startsAt: fromClickHouseTime(row.starts_at) }));
+    return rows.map((row) => ({
+      fingerprint: row.fingerprint,
+      labels: row.labels,
+      annotations: row.annotations,
+      startsAt: fromClickHouseTime(row.starts_at),
+    }));
   }
 
   /** Firing alerts for `GET /v1/alerts`. */
@@ -94,7 +99,11 @@ export class AlertStore {
   /** How many transitions `history` would list without a limit. */
   async historyTotal(filter: AlertHistoryFilter = {}): Promise<number> {
     const { where, params } = historyWhere(filter);
-    const [row] = await selectRows<{ n: string }>(this.client, `SELECT toString(count()) AS n FROM alert_history WHERE ${where.join(' AND ')}`, params);
+    const [row] = await selectRows<{ n: string }>(
+      this.client,
+      `SELECT toString(count()) AS n FROM alert_history WHERE ${where.join(' AND ')}`,
+      params,
+    );
     return Number(row?.n ?? 0);
   }
 

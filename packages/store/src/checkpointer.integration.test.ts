@@ -7,7 +7,10 @@ import type { Store } from './store.js';
 const key = { level: 'certificate' as const, scopeId: 'C-moved', year: 2026 };
 
 function prepare(occurredAt: string, people: Array<{ id: string }>) {
-  const parsed = parseEvent(makeEvent({ processorId: 'P-moved', certificateId: 'C-moved', occurredAt, subjects: people }), new Date('2026-11-30T00:00:00Z'));
+  const parsed = parseEvent(
+    makeEvent({ processorId: 'P-moved', certificateId: 'C-moved', occurredAt, subjects: people }),
+    new Date('2026-11-30T00:00:00Z'),
+  );
   if (!parsed.ok) throw new Error(parsed.reason);
   return prepareTransfer(parsed.event, { key: 'k', catalogue: new CategoryCatalogue(), versions: ownVersions(parsed.event) });
 }

@@ -66,11 +66,7 @@ export async function ensureDatabase(connection: StoreConnection): Promise<void>
 }
 
 /** Rows of a SELECT as typed objects; every value is passed as a query parameter. */
-export async function selectRows<T>(
-  client: ClickHouseClient,
-  query: string,
-  params: Record<string, unknown> = {},
-): Promise<T[]> {
+export async function selectRows<T>(client: ClickHouseClient, query: string, params: Record<string, unknown> = {}): Promise<T[]> {
   const result = await client.query({ query, query_params: params, format: 'JSONEachRow' });
   return result.json<T>();
 }

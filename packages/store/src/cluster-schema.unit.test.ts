@@ -79,9 +79,7 @@ describe('cluster mode of the migrations', () => {
 
   it('refuses what it cannot shard correctly', () => {
     expect(() => rewrite('CREATE TABLE m (k String) ENGINE = Memory')).toThrow(/MergeTree tables only/);
-    expect(() => rewrite('CREATE TABLE r (k String, id_hash String) ENGINE = ReplacingMergeTree ORDER BY k')).toThrow(
-      /outside its sorting key/,
-    );
+    expect(() => rewrite('CREATE TABLE r (k String, id_hash String) ENGINE = ReplacingMergeTree ORDER BY k')).toThrow(/outside its sorting key/);
     expect(() => rewrite('RENAME TABLE a TO b')).toThrow(/cannot rewrite/);
   });
 

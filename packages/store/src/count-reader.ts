@@ -41,9 +41,7 @@ const MAX_TAIL_STATES = 20_000;
 
 /** Exact counts as of now, read as checkpoint + tail (the reads of every count). */
 export class CountReader {
-  constructor(
-    private readonly client: ClickHouseClient,
-  ) {}
+  constructor(private readonly client: ClickHouseClient) {}
 
   /** Per scope: persons of the tail already settled below a cursor (see individuals). */
   private readonly tails = new Map<string, TailState>();
@@ -151,7 +149,13 @@ export class CountReader {
       { ...scopeParams(key), from: base.cursor, cursor },
     );
     const unmoved = this.tails.get(scopeIdOf(key)) === read;
-    return this.extendTail(scopeIdOf(key), base, cursor, rows.map((row) => [row.class, row.settled, row.individuals]), unmoved);
+    return this.extendTail(
+      scopeIdOf(key),
+      base,
+      cursor,
+      rows.map((row) => [row.class, row.settled, row.individuals]),
+      unmoved,
+    );
   }
 
   /**
@@ -206,12 +210,20 @@ export class CountReader {
         const state = states.get(id);
         const unmoved = this.tails.get(id) === state;
         const checkpoint = countsFrom(head.checkpoint.map(([dataClass, individuals]) => ({ class: dataClass, individuals })));
-        const base = this.carriedOver(id, state, head.watermark, checkpoint) ?? { watermark: head.watermark, cursor: head.watermark, checkpoint, settled: zeroCounts() };
+        const base = this.carriedOver(id, state, head.watermark, checkpoint) ?? {
+          watermark: head.watermark,
+          cursor: head.watermark,
+          checkpoint,
+          settled: zeroCounts(),
+        };
         bases.set(id, { key, base, unmoved });
         cursor = head.cursor;
         result.set(id, { ...checkpoint });
       }
-      const rows = await this.tailsOfMany([...bases.values()].map(({ key, base }) => ({ key, watermark: base.cursor })), cursor);
+      const rows = await this.tailsOfMany(
+        [...bases.values()].map(({ key, base }) => ({ key, watermark: base.cursor })),
+        cursor,
+      );
       for (const [id, { base, unmoved }] of bases) {
         const tail = this.extendTail(id, base, cursor, rows.get(id) ?? [], unmoved);
         const total = result.get(id)!;

@@ -141,12 +141,26 @@ export class EvidenceQueries {
        ORDER BY declared, effective`,
       { certificateId, asOf: toClickHouseTime(asOf) },
     );
-    return rows.map((row) => ({ body: row.body, effectiveFrom: fromClickHouseTime(row.effective_from), declaredAt: fromClickHouseTime(row.declared_at) }));
+    return rows.map((row) => ({
+      body: row.body,
+      effectiveFrom: fromClickHouseTime(row.effective_from),
+      declaredAt: fromClickHouseTime(row.declared_at),
+    }));
   }
 
   /** The incidents of a certificate's year as they stood at `asOf` (an acknowledgement after it shows as open). */
   async incidentsAsOf(certificateId: string, year: number, asOf: Date): Promise<IncidentRecord[]> {
-    const rows = await selectRows<{ incident_id: string; alertname: string; labels: Record<string, string>; summary: string; opened_text: string; acknowledged_text: string | null; acknowledged_by: string; token_fingerprint: string; note: string }>(
+    const rows = await selectRows<{
+      incident_id: string;
+      alertname: string;
+      labels: Record<string, string>;
+      summary: string;
+      opened_text: string;
+      acknowledged_text: string | null;
+      acknowledged_by: string;
+      token_fingerprint: string;
+      note: string;
+    }>(
       this.client,
       `SELECT incident_id, alertname, labels, summary, toString(opened_at) AS opened_text,
               if(acknowledged_at <= {asOf:DateTime64(3, 'UTC')}, toString(acknowledged_at), NULL) AS acknowledged_text,
@@ -165,7 +179,14 @@ export class EvidenceQueries {
         openedAt: fromClickHouseTime(row.opened_text).toISOString(),
         status: row.acknowledged_text ? ('acknowledged' as const) : ('open' as const),
         ...(row.acknowledged_text
-          ? { acknowledgement: { at: fromClickHouseTime(row.acknowledged_text).toISOString(), role: row.acknowledged_by, tokenFingerprint: row.token_fingerprint, note: row.note } }
+          ? {
+              acknowledgement: {
+                at: fromClickHouseTime(row.acknowledged_text).toISOString(),
+                role: row.acknowledged_by,
+                tokenFingerprint: row.token_fingerprint,
+                note: row.note,
+              },
+            }
           : {}),
       }))
       .sort((a, b) => a.openedAt.localeCompare(b.openedAt) || a.incidentId.localeCompare(b.incidentId));

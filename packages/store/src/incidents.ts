@@ -107,7 +107,9 @@ export class IncidentStore {
     return this.byIds(rows.map((r) => r.incident_id));
   }
 
-  async list(filter: { year?: number | undefined; status?: IncidentStatus | undefined; certificateId?: string | undefined } = {}): Promise<Incident[]> {
+  async list(
+    filter: { year?: number | undefined; status?: IncidentStatus | undefined; certificateId?: string | undefined } = {},
+  ): Promise<Incident[]> {
     const conditions = ['1'];
     if (filter.year !== undefined) conditions.push('year = {year:UInt16}');
     if (filter.status !== undefined) conditions.push('status = {status:String}');
@@ -152,9 +154,13 @@ export class IncidentStore {
   }
 
   private async byIds(ids: readonly string[]): Promise<Incident[]> {
-    const rows = await selectRows<Row>(this.client, `SELECT ${COLUMNS} FROM incidents FINAL WHERE incident_id IN {ids:Array(String)} ORDER BY opened_at`, {
-      ids,
-    });
+    const rows = await selectRows<Row>(
+      this.client,
+      `SELECT ${COLUMNS} FROM incidents FINAL WHERE incident_id IN {ids:Array(String)} ORDER BY opened_at`,
+      {
+        ids,
+      },
+    );
     return rows.map(toIncident);
   }
 }

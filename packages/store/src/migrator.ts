@@ -80,10 +80,7 @@ export async function appliedVersions(
   run: (statement: string) => Promise<void> = statementRunner(client, [], {}),
 ): Promise<number[]> {
   await run(LEDGER);
-  const rows = await selectRows<{ version: number }>(
-    client,
-    'SELECT version FROM schema_migrations FINAL WHERE applied ORDER BY version',
-  );
+  const rows = await selectRows<{ version: number }>(client, 'SELECT version FROM schema_migrations FINAL WHERE applied ORDER BY version');
   return rows.map((row) => Number(row.version));
 }
 
@@ -96,11 +93,7 @@ async function record(client: ClickHouseClient, migration: Migration, applied: b
 }
 
 /** Applies every pending migration in order; returns the versions applied now. */
-export async function migrateUp(
-  client: ClickHouseClient,
-  migrations = loadMigrations(),
-  target: MigrationTarget = {},
-): Promise<number[]> {
+export async function migrateUp(client: ClickHouseClient, migrations = loadMigrations(), target: MigrationTarget = {}): Promise<number[]> {
   const run = statementRunner(client, migrations, target);
   const done = new Set(await appliedVersions(client, run));
   const applied: number[] = [];

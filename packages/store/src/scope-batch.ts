@@ -7,7 +7,8 @@ import type { ScopeKey } from './scope.js';
  * {@link IN_SCOPES}, a set the engine builds once and matches against the tables' primary key (`IN`
  * straight on the array parameter matched nothing in subject_first_seen).
  */
-export const SCOPES_TYPE = "Array(Tuple(Enum8('processor' = 1, 'certificate' = 2, 'group' = 3), String, UInt16))";
+const SCOPE_LEVEL_TYPE = "Enum8('processor' = 1, 'certificate' = 2, 'group' = 3)";
+export const SCOPES_TYPE = `Array(Tuple(${SCOPE_LEVEL_TYPE}, String, UInt16))`;
 
 export const IN_SCOPES = `(scope_level, scope_id, year) IN (SELECT arrayJoin({scopes:${SCOPES_TYPE}}))`;
 
@@ -19,7 +20,7 @@ export function scopesParam(keys: readonly ScopeKey[]): TupleParam[] {
 }
 
 /** Scope-years each with a watermark: `(scope_level, scope_id, year, watermark)`. */
-export const MARKS_TYPE = SCOPES_TYPE.replace('UInt16)', "UInt16, DateTime64(6, 'UTC'))");
+export const MARKS_TYPE = `Array(Tuple(${SCOPE_LEVEL_TYPE}, String, UInt16, DateTime64(6, 'UTC')))`;
 
 export function marksParam(marks: ReadonlyArray<{ key: ScopeKey; watermark: string }>): TupleParam[] {
   return marks.map(({ key, watermark }) => new TupleParam([key.level, key.scopeId, key.year, watermark]));

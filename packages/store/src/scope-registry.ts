@@ -130,9 +130,13 @@ export class ScopeRegistry {
   /** Every instrument as it stands, by id; only those of `kind` and of `processorId` when given. */
   async listInstruments(filter: { kind?: InstrumentKind | undefined; processorId?: string | undefined } = {}): Promise<Instrument[]> {
     await this.fresh();
-    this.instrumentList ??= [...this.versions.values()].map((timeline) => timeline.at(-1)!.certificate).sort((a, b) => a.certificateId.localeCompare(b.certificateId));
+    this.instrumentList ??= [...this.versions.values()]
+      .map((timeline) => timeline.at(-1)!.certificate)
+      .sort((a, b) => a.certificateId.localeCompare(b.certificateId));
     return this.instrumentList.filter(
-      (i) => (filter.kind === undefined || instrumentKind(i) === filter.kind) && (filter.processorId === undefined || i.processorId === filter.processorId),
+      (i) =>
+        (filter.kind === undefined || instrumentKind(i) === filter.kind) &&
+        (filter.processorId === undefined || i.processorId === filter.processorId),
     );
   }
 
@@ -207,9 +211,14 @@ export class ScopeRegistry {
       const id = version.certificate.certificateId;
       byId.set(id, [...(byId.get(id) ?? []), version]);
     };
-    for (const row of legacy) add({ certificate: JSON.parse(row.body) as Instrument, effectiveFrom: new Date(0), declaredAt: fromClickHouseTime(row.updated_at) });
+    for (const row of legacy)
+      add({ certificate: JSON.parse(row.body) as Instrument, effectiveFrom: new Date(0), declaredAt: fromClickHouseTime(row.updated_at) });
     for (const row of versions) {
-      add({ certificate: JSON.parse(row.body) as Instrument, effectiveFrom: fromClickHouseTime(row.effective_from), declaredAt: fromClickHouseTime(row.declared_at) });
+      add({
+        certificate: JSON.parse(row.body) as Instrument,
+        effectiveFrom: fromClickHouseTime(row.effective_from),
+        declaredAt: fromClickHouseTime(row.declared_at),
+      });
     }
     this.versions = new Map([...byId].map(([id, list]) => [id, versionTimeline(list)]));
     this.processors = new Map(

@@ -1,10 +1,4 @@
-import {
-  CategoryCatalogue,
-  parseEvent,
-  prepareTransfer,
-  validateCertificate,
-  type PreparedTransfer,
-} from '@pi-egress/domain';
+import { CategoryCatalogue, parseEvent, prepareTransfer, validateCertificate, type PreparedTransfer } from '@pi-egress/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EventOverrides, makeCertificate, makeEvent, openTestStore, ownVersions, subjects } from '@pi-egress/testing';
 import { appliedVersions, loadMigrations, migrateDown, migrateUp } from './migrator.js';

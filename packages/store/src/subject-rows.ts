@@ -37,7 +37,11 @@ function groupPrefix(scope: ScopeKey, dataClass: DataClass): Buffer {
     }
     length.push((n & 0x7f) | 0x80);
   }
-  return Buffer.concat([Buffer.from([LEVEL_CODE[scope.level], ...length]), id, Buffer.from([scope.year & 0xff, scope.year >> 8, CLASS_CODE[dataClass]])]);
+  return Buffer.concat([
+    Buffer.from([LEVEL_CODE[scope.level], ...length]),
+    id,
+    Buffer.from([scope.year & 0xff, scope.year >> 8, CLASS_CODE[dataClass]]),
+  ]);
 }
 
 export function collectSubjectRows(transfers: readonly PreparedTransfer[], scopesOf: (transfer: PreparedTransfer) => ScopeKey[]): SubjectRowSet {

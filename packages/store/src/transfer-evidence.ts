@@ -68,7 +68,14 @@ export class TransferEvidence {
 
   /** Transfers and subject records per recipient, country, category, purpose, system and channel. */
   async breakdowns(certificateId: string, year: number, asOf: Date, mechanism = 'certification'): Promise<BreakdownRow[]> {
-    const rows = await selectRows<{ dimension: BreakdownDimension; value: string; country: string; transfers: number; subject_records: number; out_of_scope: number }>(
+    const rows = await selectRows<{
+      dimension: BreakdownDimension;
+      value: string;
+      country: string;
+      transfers: number;
+      subject_records: number;
+      out_of_scope: number;
+    }>(
       this.client,
       `SELECT d.1 AS dimension, d.2 AS value, d.3 AS country, count() AS transfers,
               sum(subject_count) AS subject_records, countIf(notEmpty(out_of_scope_reasons)) AS out_of_scope
@@ -92,7 +99,12 @@ export class TransferEvidence {
   }
 
   /** Transfers to recipients in mainland China (CN): recorded, not outbound, never counted; shown apart. */
-  async domestic(certificateId: string, year: number, asOf: Date, mechanism = 'certification'): Promise<{ transfers: number; subjectRecords: number }> {
+  async domestic(
+    certificateId: string,
+    year: number,
+    asOf: Date,
+    mechanism = 'certification',
+  ): Promise<{ transfers: number; subjectRecords: number }> {
     const [row] = await selectRows<{ transfers: number | string; subject_records: number | string }>(
       this.client,
       `SELECT count() AS transfers, sum(subject_count) AS subject_records FROM (${CERTIFICATE_TRANSFERS}) WHERE domestic`,

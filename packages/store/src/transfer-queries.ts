@@ -20,7 +20,10 @@ export class TransferQueries {
    * The processor's counted transfers of the year per mechanism and cited instrument ('' when none),
    * with their channels: which instrument each counted transfer used.
    */
-  async instrumentUse(processorId: string, year: number): Promise<Array<{ mechanism: string; instrumentId: string; channel: string; transfers: number }>> {
+  async instrumentUse(
+    processorId: string,
+    year: number,
+  ): Promise<Array<{ mechanism: string; instrumentId: string; channel: string; transfers: number }>> {
     const rows = await selectRows<{ mechanism: string; instrument_id: string; channel: string; transfers: number | string }>(
       this.client,
       `SELECT mechanism, certificate_id AS instrument_id, channel, count() AS transfers FROM transfers FINAL

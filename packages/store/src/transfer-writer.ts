@@ -57,7 +57,10 @@ export class TransferWriter {
       // Membership as it stands now: a processor that left its group since is not counted there.
       let current = { ...transfer, groupId: (await this.scopes.processor(transfer.processorId)).groupId ?? null };
       if (transfer.certificateOwnership === 'pending' && transfer.certificateId !== null) {
-        const { ownership } = judgeAgainst({ ...transfer, instrumentId: transfer.certificateId }, await this.scopes.certificateVersions(transfer.certificateId));
+        const { ownership } = judgeAgainst(
+          { ...transfer, instrumentId: transfer.certificateId },
+          await this.scopes.certificateVersions(transfer.certificateId),
+        );
         current = { ...current, certificateOwnership: ownership };
       }
       const keys = countingScopes(current);

@@ -48,44 +48,48 @@ describe('usage counts stay exact under interleaved writes, refreshes and reads'
     await writerStore.close();
   });
 
-  it.each([20_261_122, 7])('matches the full count after every one of 40 random steps (seed %i)', async (seed) => {
-    const next = random(seed);
-    // Each seed counts its own certificate and processor.
-    const key: ScopeKey = { level: 'certificate', scopeId: `C-exact-${seed}`, year: 2026 };
-    const processorKey: ScopeKey = { level: 'processor', scopeId: `P-exact-${seed}`, year: 2026 };
-    for (let step = 0; step < 40; step++) {
-      const action = next();
-      if (action < 0.5) {
-        const from = Math.floor(next() * 3_000);
-        const writes = [writerStore.writer.write([transfer(seed, from, 1 + Math.floor(next() * 400), next() < 0.3)])];
-        // Sometimes a refresh races the write.
-        if (next() < 0.3) writes.push(readerStore.checkpoints.refresh().then(() => undefined as never));
-        await Promise.all(writes);
-      } else if (action < 0.65) {
-        await (next() < 0.5 ? writerStore : readerStore).checkpoints.refresh();
-      } else if (action < 0.75) {
-        // Two processes advance the same checkpoints at once (any writer may run the checkpointer).
-        await Promise.all([writerStore.checkpoints.refresh(), readerStore.checkpoints.refresh()]);
-      }
-      for (const store of [writerStore, readerStore]) {
-        for (const scope of [key, processorKey]) {
-          const [fast, full] = await Promise.all([store.usage.individuals(scope), store.usage.fullCount(scope)]);
-          expect(fast.counts, `step ${step}, ${scope.level}`).toEqual(full);
+  it.each([20_261_122, 7])(
+    'matches the full count after every one of 40 random steps (seed %i)',
+    async (seed) => {
+      const next = random(seed);
+      // Each seed counts its own certificate and processor.
+      const key: ScopeKey = { level: 'certificate', scopeId: `C-exact-${seed}`, year: 2026 };
+      const processorKey: ScopeKey = { level: 'processor', scopeId: `P-exact-${seed}`, year: 2026 };
+      for (let step = 0; step < 40; step++) {
+        const action = next();
+        if (action < 0.5) {
+          const from = Math.floor(next() * 3_000);
+          const writes = [writerStore.writer.write([transfer(seed, from, 1 + Math.floor(next() * 400), next() < 0.3)])];
+          // Sometimes a refresh races the write.
+          if (next() < 0.3) writes.push(readerStore.checkpoints.refresh().then(() => undefined as never));
+          await Promise.all(writes);
+        } else if (action < 0.65) {
+          await (next() < 0.5 ? writerStore : readerStore).checkpoints.refresh();
+        } else if (action < 0.75) {
+          // Two processes advance the same checkpoints at once (any writer may run the checkpointer).
+          await Promise.all([writerStore.checkpoints.refresh(), readerStore.checkpoints.refresh()]);
         }
-        // The evaluator's batched read of many scopes (checkpoint + tail of each in one pass).
-        const [many, fullKey, fullProcessor] = await Promise.all([
-          store.usage.individualsOfMany([key, processorKey, { ...key, scopeId: 'C-never-written' }]),
-          store.usage.fullCount(key),
-          store.usage.fullCount(processorKey),
-        ]);
-        expect(many.get(scopeIdOf(key)), `step ${step}, batched certificate`).toEqual(fullKey);
-        expect(many.get(scopeIdOf(processorKey)), `step ${step}, batched processor`).toEqual(fullProcessor);
-        expect(many.get(scopeIdOf({ ...key, scopeId: 'C-never-written' }))).toEqual({ nonSensitive: 0, sensitive: 0 });
-        const [dailyMany, daily] = await Promise.all([store.usage.dailyNewOfMany([key, processorKey]), store.usage.dailyNewIndividuals(key)]);
-        expect(dailyMany.get(scopeIdOf(key)) ?? [], `step ${step}, batched daily new individuals`).toEqual(daily);
+        for (const store of [writerStore, readerStore]) {
+          for (const scope of [key, processorKey]) {
+            const [fast, full] = await Promise.all([store.usage.individuals(scope), store.usage.fullCount(scope)]);
+            expect(fast.counts, `step ${step}, ${scope.level}`).toEqual(full);
+          }
+          // The evaluator's batched read of many scopes (checkpoint + tail of each in one pass).
+          const [many, fullKey, fullProcessor] = await Promise.all([
+            store.usage.individualsOfMany([key, processorKey, { ...key, scopeId: 'C-never-written' }]),
+            store.usage.fullCount(key),
+            store.usage.fullCount(processorKey),
+          ]);
+          expect(many.get(scopeIdOf(key)), `step ${step}, batched certificate`).toEqual(fullKey);
+          expect(many.get(scopeIdOf(processorKey)), `step ${step}, batched processor`).toEqual(fullProcessor);
+          expect(many.get(scopeIdOf({ ...key, scopeId: 'C-never-written' }))).toEqual({ nonSensitive: 0, sensitive: 0 });
+          const [dailyMany, daily] = await Promise.all([store.usage.dailyNewOfMany([key, processorKey]), store.usage.dailyNewIndividuals(key)]);
+          expect(dailyMany.get(scopeIdOf(key)) ?? [], `step ${step}, batched daily new individuals`).toEqual(daily);
+        }
       }
-    }
-    const final = await readerStore.usage.fullCount(key);
-    expect(final.nonSensitive).toBeGreaterThan(1_000);
-  }, 240_000);
+      const final = await readerStore.usage.fullCount(key);
+      expect(final.nonSensitive).toBeGreaterThan(1_000);
+    },
+    240_000,
+  );
 });

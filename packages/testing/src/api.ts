@@ -27,7 +27,15 @@ export interface TestApi {
 
 /** The real API on a real port, over `options.store` or a store on a fresh database of the real engine. */
 export async function startTestApi(
-  options: { now?: () => Date; maxBodyBytes?: number; rateLimit?: RateLimitOptions; logger?: Logger; store?: Store; storeUnreachableLimitMs?: number; chromiumPath?: string } = {},
+  options: {
+    now?: () => Date;
+    maxBodyBytes?: number;
+    rateLimit?: RateLimitOptions;
+    logger?: Logger;
+    store?: Store;
+    storeUnreachableLimitMs?: number;
+    chromiumPath?: string;
+  } = {},
 ): Promise<TestApi> {
   const store = options.store ?? (await openTestStore());
   const ctx: MonitorContext = {
@@ -44,7 +52,11 @@ export async function startTestApi(
     rateLimit: options.rateLimit ?? { perTokenPerMinute: 0, anonymousPerMinute: 0 },
     metrics: createMetrics(new Registry()),
     logger: options.logger ?? createLogger({ level: 'silent' }),
-    tokens: parseTokens(Object.entries(TEST_TOKENS).map(([role, token]) => `${role}:${token}`).join(',')),
+    tokens: parseTokens(
+      Object.entries(TEST_TOKENS)
+        .map(([role, token]) => `${role}:${token}`)
+        .join(','),
+    ),
     maxBodyBytes: options.maxBodyBytes ?? 32 * 1024 * 1024,
     ...(options.storeUnreachableLimitMs ? { storeUnreachableLimitMs: options.storeUnreachableLimitMs } : {}),
     ...(options.chromiumPath ? { chromiumPath: options.chromiumPath } : {}),

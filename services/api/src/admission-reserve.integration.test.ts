@@ -12,7 +12,11 @@ const NOW = new Date('2026-06-15T00:00:00Z');
 
 /** A proposed transfer of `people` new persons under `certificateId` (no eventId, occurredAt now). */
 function proposal(certificateId: string, processorId: string, prefix: string, people = 10): Record<string, unknown> {
-  const { eventId: _eventId, occurredAt: _occurredAt, ...rest } = makeEvent({ certificateId, processorId, categories: ['name'], subjects: subjects(people, prefix) });
+  const {
+    eventId: _eventId,
+    occurredAt: _occurredAt,
+    ...rest
+  } = makeEvent({ certificateId, processorId, categories: ['name'], subjects: subjects(people, prefix) });
   return rest;
 }
 
@@ -26,8 +30,17 @@ describe('admission that reserves', () => {
 
   beforeAll(async () => {
     api = await startTestApi({ now: () => NOW });
-    for (const [certificateId, processorId] of [['CERT-R', 'P-R'], ['CERT-N', 'P-N'], ['CERT-U', 'P-U']]) {
-      const declared = await api.call('admin', 'PUT', `/v1/certificates/${certificateId}`, makeCertificate({ certificateId, processorId, limits: { nonSensitive: 100, sensitive: 10 } }));
+    for (const [certificateId, processorId] of [
+      ['CERT-R', 'P-R'],
+      ['CERT-N', 'P-N'],
+      ['CERT-U', 'P-U'],
+    ]) {
+      const declared = await api.call(
+        'admin',
+        'PUT',
+        `/v1/certificates/${certificateId}`,
+        makeCertificate({ certificateId, processorId, limits: { nonSensitive: 100, sensitive: 10 } }),
+      );
       expect(declared.status).toBe(200);
     }
   });
@@ -37,7 +50,9 @@ describe('admission that reserves', () => {
     const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => admit({ ...proposal('CERT-R', 'P-R', `reserve-${i}`), reserve: true })));
     expect(answers.filter((a) => a.allowed)).toHaveLength(10);
     expect(answers.filter((a) => a.allowed).every((a) => a.reservation !== undefined)).toBe(true);
-    expect(answers.filter((a) => !a.allowed).every((a) => a.reasons.includes('cap_exceeded_non_sensitive') && a.reservation === undefined)).toBe(true);
+    expect(answers.filter((a) => !a.allowed).every((a) => a.reasons.includes('cap_exceeded_non_sensitive') && a.reservation === undefined)).toBe(
+      true,
+    );
   });
 
   it('without reserve, the same 50 checks each fit and together would pass the cap (the documented limit)', async () => {

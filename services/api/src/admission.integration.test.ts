@@ -22,13 +22,16 @@ describe('pre-transfer admission', () => {
     return { status: response.status, body: (await response.json()) as Answer & { reasons: string[] } };
   };
   const certificateCount = async (id: string) =>
-    ((await (await api.call('viewer', 'GET', `/v1/certificates/${id}/usage?year=2026`)).json()) as { nonSensitive: { count: number } }).nonSensitive.count;
+    ((await (await api.call('viewer', 'GET', `/v1/certificates/${id}/usage?year=2026`)).json()) as { nonSensitive: { count: number } }).nonSensitive
+      .count;
 
   beforeAll(async () => {
     api = await startTestApi({ now: () => new Date('2026-06-15T00:00:00Z') });
     await api.call('admin', 'PUT', '/v1/certificates/CERT-A', makeCertificate({ ...cert, limits: { nonSensitive: 10, sensitive: 3 } }));
     await api.call('admin', 'PUT', '/v1/certificates/CERT-C', makeCertificate({ certificateId: 'CERT-C', processorId: 'P-C' }));
-    await api.call('ingest', 'POST', '/v1/events', [makeEvent({ ...cert, occurredAt: '2026-05-01T00:00:00Z', categories: ['name'], subjects: subjects(6, 'adm') })]);
+    await api.call('ingest', 'POST', '/v1/events', [
+      makeEvent({ ...cert, occurredAt: '2026-05-01T00:00:00Z', categories: ['name'], subjects: subjects(6, 'adm') }),
+    ]);
   });
   afterAll(() => api.close());
 
@@ -36,7 +39,10 @@ describe('pre-transfer admission', () => {
     const { status, body } = await admit(proposal({ categories: ['name'], subjects: [...subjects(4, 'adm'), ...subjects(4, 'adm', 6)] }));
     expect(status).toBe(200);
     expect(body).toMatchObject({ allowed: true, newIndividuals: { nonSensitive: 4, sensitive: 0 }, reasons: [] });
-    expect(body.scopes.map((s) => [s.level, s.counts.nonSensitive, s.added.nonSensitive])).toEqual([['processor', 6, 4], ['certificate', 6, 4]]);
+    expect(body.scopes.map((s) => [s.level, s.counts.nonSensitive, s.added.nonSensitive])).toEqual([
+      ['processor', 6, 4],
+      ['certificate', 6, 4],
+    ]);
   });
 
   it('says no when the new individuals would pass the cap of a class', async () => {
@@ -48,7 +54,11 @@ describe('pre-transfer admission', () => {
 
   it('says no for an unlisted recipient or destination, with the reasons', async () => {
     const { body } = await admit(proposal({ recipient: { id: 'R9', country: 'US' }, subjects: subjects(1, 'adm') }));
-    expect(body).toMatchObject({ allowed: false, newIndividuals: { nonSensitive: 0, sensitive: 0 }, reasons: ['recipient_not_in_scope', 'country_not_in_scope'] });
+    expect(body).toMatchObject({
+      allowed: false,
+      newIndividuals: { nonSensitive: 0, sensitive: 0 },
+      reasons: ['recipient_not_in_scope', 'country_not_in_scope'],
+    });
   });
 
   it('answers 400 naming the field for an invalid proposal, and stores nothing', async () => {
@@ -62,7 +72,9 @@ describe('pre-transfer admission', () => {
     const c = { certificateId: 'CERT-C', processorId: 'P-C' };
     await api.call('ingest', 'POST', '/v1/events', [makeEvent({ ...c, subjects: subjects(10, 'known') })]);
     // 20 transfers at once, each with 2 persons of its own and 1 already counted.
-    const transfers = Array.from({ length: 20 }, (_, i) => makeEvent({ ...c, subjects: [...subjects(2, `con-${i}`), ...subjects(1, 'known', i % 10)] }));
+    const transfers = Array.from({ length: 20 }, (_, i) =>
+      makeEvent({ ...c, subjects: [...subjects(2, `con-${i}`), ...subjects(1, 'known', i % 10)] }),
+    );
     const answers = await Promise.all(transfers.map(({ eventId: _id, ...t }) => admit(t)));
     expect(answers.every((a) => a.body.allowed)).toBe(true);
     const predicted = answers.reduce((sum, a) => sum + a.body.newIndividuals.nonSensitive, 0);

@@ -31,10 +31,15 @@ describe('HTTP API over real HTTP and the real engine', () => {
   });
 
   it('answers 400 naming the field for an invalid scope', async () => {
-    const response = await api.call('admin', 'PUT', '/v1/certificates/CERT-X', makeCertificate({
-      certificateId: 'CERT-X',
-      limits: { nonSensitive: 1_000_000, sensitive: 10 },
-    }));
+    const response = await api.call(
+      'admin',
+      'PUT',
+      '/v1/certificates/CERT-X',
+      makeCertificate({
+        certificateId: 'CERT-X',
+        limits: { nonSensitive: 1_000_000, sensitive: 10 },
+      }),
+    );
     expect(response.status).toBe(400);
     const body = (await response.json()) as { error: string; details: string[] };
     expect(body.error).toBe('invalid_request');
@@ -51,7 +56,9 @@ describe('HTTP API over real HTTP and the real engine', () => {
     // The route names the field as recipients.0.country (its validator's path form).
     const cn = await put([{ id: 'R-SH', country: 'CN' }]);
     expect(cn.status).toBe(400);
-    expect(cn.reasons).toEqual([expect.stringMatching(/^recipients\.0\.country: CN is mainland China: a recipient there is not an outbound transfer/)]);
+    expect(cn.reasons).toEqual([
+      expect.stringMatching(/^recipients\.0\.country: CN is mainland China: a recipient there is not an outbound transfer/),
+    ]);
     const uk = await put([{ id: 'R-LON', country: 'UK' }]);
     expect(uk.status).toBe(400);
     expect(uk.reasons).toEqual([expect.stringMatching(/^recipients\.0\.country: UK is not an ISO 3166-1 alpha-2 code: use GB$/)]);
@@ -78,11 +85,7 @@ describe('HTTP API over real HTTP and the real engine', () => {
   it('takes NDJSON with broken lines and counts a resent event once', async () => {
     const event = makeEvent({ processorId: 'P-nd', certificateId: undefined, mechanism: 'standard_contract', subjects: subjects(4, 'nd') });
     const invalidUtf8 = Buffer.from([0xff, 0xfe, 0x7b, 0x7d]);
-    const body = Buffer.concat([
-      Buffer.from(`${JSON.stringify(event)}\n{not json\n`),
-      invalidUtf8,
-      Buffer.from(`\n${JSON.stringify(event)}\n`),
-    ]);
+    const body = Buffer.concat([Buffer.from(`${JSON.stringify(event)}\n{not json\n`), invalidUtf8, Buffer.from(`\n${JSON.stringify(event)}\n`)]);
     const response = await api.call('ingest', 'POST', '/v1/events', body, { 'content-type': 'application/x-ndjson' });
     const result = (await response.json()) as { accepted: number; duplicates: number; rejected: Array<{ index: number; reason: string }> };
     expect(result).toMatchObject({ accepted: 1, duplicates: 1 });
@@ -112,8 +115,20 @@ describe('HTTP API over real HTTP and the real engine', () => {
     await api.call('admin', 'PUT', '/v1/processors/P2', { groupId: 'G1' });
     const events = [
       makeEvent({ occurredAt: '2026-03-01T00:00:00Z', categories: ['name', 'health'], subjects: subjects(10, 'grp') }),
-      makeEvent({ processorId: 'P2', certificateId: undefined, mechanism: 'standard_contract', occurredAt: '2026-03-01T00:00:00Z', subjects: subjects(15, 'grp') }),
-      makeEvent({ mechanism: 'exempt', exemptionBasis: 'emergency', certificateId: undefined, occurredAt: '2026-03-01T00:00:00Z', subjects: subjects(7, 'exempt') }),
+      makeEvent({
+        processorId: 'P2',
+        certificateId: undefined,
+        mechanism: 'standard_contract',
+        occurredAt: '2026-03-01T00:00:00Z',
+        subjects: subjects(15, 'grp'),
+      }),
+      makeEvent({
+        mechanism: 'exempt',
+        exemptionBasis: 'emergency',
+        certificateId: undefined,
+        occurredAt: '2026-03-01T00:00:00Z',
+        subjects: subjects(7, 'exempt'),
+      }),
     ];
     expect((await api.call('ingest', 'POST', '/v1/events', events)).status).toBe(200);
     const certificate = (await (await api.call('viewer', 'GET', '/v1/certificates/CERT-1/usage?year=2026')).json()) as Record<string, any>;
@@ -126,7 +141,7 @@ describe('HTTP API over real HTTP and the real engine', () => {
   });
 
   it('answers 413 for a body over the limit, and serves health, metrics and the OpenAPI document', async () => {
-    const huge = JSON.stringify([makeEvent({ subjects: subjects(100_000, "huge") })]);
+    const huge = JSON.stringify([makeEvent({ subjects: subjects(100_000, 'huge') })]);
     expect((await api.call('ingest', 'POST', '/v1/events', huge)).status).toBe(413);
     expect((await fetch(`${api.url}/healthz`)).status).toBe(200);
     expect(await (await fetch(`${api.url}/readyz`)).json()).toMatchObject({ status: 'ready' });

@@ -30,7 +30,10 @@ function targetOf(request: FastifyRequest): AuditTarget {
 }
 
 /** What an audited request gets instead of its answer when its audit entry cannot be written. */
-const AUDIT_FAILED = JSON.stringify({ error: 'audit_unavailable', message: 'the audit entry of this request could not be written, so it is not answered; retry later' });
+const AUDIT_FAILED = JSON.stringify({
+  error: 'audit_unavailable',
+  message: 'the audit entry of this request could not be written, so it is not answered; retry later',
+});
 
 /**
  * Records every request of an admin or auditor token (who: role and token fingerprint; when:

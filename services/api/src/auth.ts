@@ -69,10 +69,7 @@ export function requireRole(tokens: readonly TokenEntry[], required: Role) {
   const hook = async (request: FastifyRequest, reply: FastifyReply) => {
     const token = tokenOf(tokens, request.headers.authorization);
     if (!token) {
-      return reply
-        .code(401)
-        .header('www-authenticate', 'Bearer')
-        .send({ error: 'unauthorized', message: 'a valid bearer token is required' });
+      return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized', message: 'a valid bearer token is required' });
     }
     request.principal = { role: token.role, fingerprint: token.fingerprint };
     if (!ADMITTED[required].includes(token.role)) {

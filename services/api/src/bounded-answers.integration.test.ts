@@ -42,7 +42,11 @@ describe('bounded answers', () => {
     const { result, growthMiB } = await peakRssGrowth(async () => {
       const response = await api.call('ingest', 'POST', '/v1/events', Buffer.alloc(lines * 2, 'x\n'), NDJSON);
       const text = await response.text();
-      return { status: response.status, bytes: text.length, body: JSON.parse(text) as { accepted: number; rejected: Array<{ index: number; reason: string }>; rejectedCount: number } };
+      return {
+        status: response.status,
+        bytes: text.length,
+        body: JSON.parse(text) as { accepted: number; rejected: Array<{ index: number; reason: string }>; rejectedCount: number },
+      };
     });
     expect(result.status).toBe(200);
     expect(result.body.accepted).toBe(0);

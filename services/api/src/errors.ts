@@ -7,12 +7,11 @@ import { z } from 'zod';
  * and, for invalid requests, `details` naming each field and what is wrong with it. Never a raw
  * framework code, never a fragment of the request body.
  */
-export const errorSchema = z
-  .object({
-    error: z.string().describe('Stable error code, e.g. invalid_request, unauthorized, body_too_large'),
-    message: z.string(),
-    details: z.array(z.string()).optional().describe('One line per invalid field: `field: what is wrong`'),
-  });
+export const errorSchema = z.object({
+  error: z.string().describe('Stable error code, e.g. invalid_request, unauthorized, body_too_large'),
+  message: z.string(),
+  details: z.array(z.string()).optional().describe('One line per invalid field: `field: what is wrong`'),
+});
 export type ErrorBody = z.infer<typeof errorSchema>;
 
 /** An error whose code and message are meant for the client (thrown by routes and hooks). */
@@ -56,7 +55,16 @@ const BY_STATUS: Record<number, [code: string, message: string]> = {
 };
 
 /** Network failures on the way to the store (its engine restarting, a server gone): worth a retry. */
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'ECONNABORTED', 'UND_ERR_SOCKET']);
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'ECONNABORTED',
+  'UND_ERR_SOCKET',
+]);
 
 function isUnreachable(error: unknown): boolean {
   for (let cause = error, depth = 0; cause instanceof Error && depth < 5; cause = cause.cause, depth++) {
@@ -83,13 +91,15 @@ export function errorAnswer(error: FastifyError | Error): { status: number; body
   const framework = code ? FRAMEWORK_ERRORS[code] : undefined;
   if (framework) return { status: framework[0], body: { error: framework[1], message: framework[2] } };
   // A JSON syntax error or prototype-poisoning refusal from fastify's parser (no FST code).
-  if (error instanceof SyntaxError) return { status: 400, body: { error: 'invalid_json', message: 'the body is not valid JSON (or has a __proto__ or constructor key)' } };
+  if (error instanceof SyntaxError)
+    return { status: 400, body: { error: 'invalid_json', message: 'the body is not valid JSON (or has a __proto__ or constructor key)' } };
   const status = (error as FastifyError).statusCode ?? 500;
   if (status >= 400 && status < 500) {
     const [genericCode, message] = BY_STATUS[status] ?? BY_STATUS[400]!;
     return { status: BY_STATUS[status] ? status : 400, body: { error: genericCode, message } };
   }
-  if (isUnreachable(error)) return { status: 503, body: { error: 'store_unavailable', message: 'the store is not reachable right now; retry later' } };
+  if (isUnreachable(error))
+    return { status: 503, body: { error: 'store_unavailable', message: 'the store is not reachable right now; retry later' } };
   return { status: 500, body: { error: 'internal_error', message: 'the request could not be completed' } };
 }
 

@@ -24,7 +24,10 @@ export function eventBatchSchema(maxEvents: number) {
 export function admissionBodySchema() {
   const contract = eventContract();
   const required = ((contract.required as string[] | undefined) ?? []).filter((field) => field !== 'eventId' && field !== 'occurredAt');
-  const properties = { ...(contract.properties as Record<string, unknown>), reserve: { type: 'boolean', default: false, description: 'Hold the capacity this transfer adds (5 minutes, or until its eventId is ingested)' } };
+  const properties = {
+    ...(contract.properties as Record<string, unknown>),
+    reserve: { type: 'boolean', default: false, description: 'Hold the capacity this transfer adds (5 minutes, or until its eventId is ingested)' },
+  };
   return z.looseObject({}).meta({
     ...contract,
     properties,

@@ -20,7 +20,9 @@ describe('the as-of time of an evidence pack, with the default settle time of 10
   afterAll(() => api.close());
 
   it('asOf=latest includes an event accepted just before the request; the default (settled) pack does not yet', async () => {
-    const accepted = await api.call('ingest', 'POST', '/v1/events', [makeEvent({ ...cert, occurredAt: '2026-05-01T02:00:00Z', subjects: subjects(3, 'asof') })]);
+    const accepted = await api.call('ingest', 'POST', '/v1/events', [
+      makeEvent({ ...cert, occurredAt: '2026-05-01T02:00:00Z', subjects: subjects(3, 'asof') }),
+    ]);
     expect(((await accepted.json()) as { accepted: number }).accepted).toBe(1);
     const requestedAt = Date.now();
 

@@ -46,7 +46,10 @@ describe('evidence pack over real HTTP and the real engine', () => {
       ...cert,
       groupId: 'G-E',
       limits: { nonSensitive: 100, sensitive: 10 },
-      recipients: [{ id: 'R1', country: 'DE' }, { id: 'R2', country: 'SG' }],
+      recipients: [
+        { id: 'R1', country: 'DE' },
+        { id: 'R2', country: 'SG' },
+      ],
       purposes: ['customer_support', 'billing'],
       // Due validTo 2028-12-31 − 6 months = 2028-06-30: applied two days late.
       renewalAppliedAt: '2028-07-02',
@@ -54,16 +57,41 @@ describe('evidence pack over real HTTP and the real engine', () => {
     expect((await api.call('admin', 'PUT', `/v1/certificates/${CERT}`, scope)).status).toBe(200);
     const events = [
       makeEvent({ ...cert, occurredAt: FIRST_SEEN.nonSensitive[0]![1], system: 'CRM', subjects: subjects(5, 'ev') }),
-      makeEvent({ ...cert, occurredAt: '2026-03-03T02:00:00Z', system: 'BILL', purpose: 'billing', recipient: { id: 'R2', country: 'SG' }, categories: ['name', 'health'], subjects: subjects(4, 'ev', 3) }),
-      makeEvent({ ...cert, occurredAt: '2026-06-01T02:00:00Z', recipient: { id: 'R3', country: 'US' }, categories: ['email'], subjects: subjects(1, 'ev', 7) }),
+      makeEvent({
+        ...cert,
+        occurredAt: '2026-03-03T02:00:00Z',
+        system: 'BILL',
+        purpose: 'billing',
+        recipient: { id: 'R2', country: 'SG' },
+        categories: ['name', 'health'],
+        subjects: subjects(4, 'ev', 3),
+      }),
+      makeEvent({
+        ...cert,
+        occurredAt: '2026-06-01T02:00:00Z',
+        recipient: { id: 'R3', country: 'US' },
+        categories: ['email'],
+        subjects: subjects(1, 'ev', 7),
+      }),
       makeEvent({ ...cert, occurredAt: '2026-06-02T02:00:00Z', categories: ['name', 'mystery'], subjects: subjects(1, 'ev', 8) }),
       makeEvent({ ...cert, occurredAt: '2026-12-31T16:00:00Z', subjects: subjects(1, 'ev', 9) }), // 2027 in China time
       makeEvent({ processorId: 'P-E', mechanism: 'standard_contract', subjects: subjects(3, 'pc') }),
     ];
     const ingest = (await (await api.call('ingest', 'POST', '/v1/events', events)).json()) as { accepted: number };
     expect(ingest.accepted).toBe(events.length);
-    const labels = { alertname: 'OutOfScopeTransfer', severity: 'critical', processor_id: 'P-E', certificate_id: CERT, reason: 'recipient_not_in_scope' };
-    await api.ctx.store.alerts.record({ at: new Date(Date.now() - 1_000), fired: [{ fingerprint: 'oos', labels, annotations: {}, startsAt: new Date('2026-06-01T02:00:00Z') }], changed: [], resolved: [] });
+    const labels = {
+      alertname: 'OutOfScopeTransfer',
+      severity: 'critical',
+      processor_id: 'P-E',
+      certificate_id: CERT,
+      reason: 'recipient_not_in_scope',
+    };
+    await api.ctx.store.alerts.record({
+      at: new Date(Date.now() - 1_000),
+      fired: [{ fingerprint: 'oos', labels, annotations: {}, startsAt: new Date('2026-06-01T02:00:00Z') }],
+      changed: [],
+      resolved: [],
+    });
 
     const response = await evidence();
     expect(response.status).toBe(200);
@@ -95,16 +123,33 @@ describe('evidence pack over real HTTP and the real engine', () => {
   });
 
   it('breaks transfers down by recipient, country, category, purpose and system, and lists every incident', () => {
-    const rows = (d: keyof EvidencePack['breakdowns']) => pack.breakdowns[d].map((r) => [r.value, r.transfers, r.subjectRecords, r.outOfScopeTransfers]);
+    const rows = (d: keyof EvidencePack['breakdowns']) =>
+      pack.breakdowns[d].map((r) => [r.value, r.transfers, r.subjectRecords, r.outOfScopeTransfers]);
     expect(pack.breakdowns.recipient.map((r) => [r.value, r.country, r.transfers, r.subjectRecords])).toEqual([
       ['R1', 'DE', 2, 6],
       ['R2', 'SG', 1, 4],
       ['R3', 'US', 1, 1],
     ]);
-    expect(rows('country')).toEqual([['DE', 2, 6, 1], ['SG', 1, 4, 0], ['US', 1, 1, 1]]);
-    expect(rows('category')).toEqual([['email', 2, 6, 1], ['health', 1, 4, 0], ['mystery', 1, 1, 1], ['name', 3, 10, 1]]);
-    expect(rows('purpose')).toEqual([['billing', 1, 4, 0], ['customer_support', 3, 7, 2]]);
-    expect(rows('system')).toEqual([['', 2, 2, 2], ['BILL', 1, 4, 0], ['CRM', 1, 5, 0]]);
+    expect(rows('country')).toEqual([
+      ['DE', 2, 6, 1],
+      ['SG', 1, 4, 0],
+      ['US', 1, 1, 1],
+    ]);
+    expect(rows('category')).toEqual([
+      ['email', 2, 6, 1],
+      ['health', 1, 4, 0],
+      ['mystery', 1, 1, 1],
+      ['name', 3, 10, 1],
+    ]);
+    expect(rows('purpose')).toEqual([
+      ['billing', 1, 4, 0],
+      ['customer_support', 3, 7, 2],
+    ]);
+    expect(rows('system')).toEqual([
+      ['', 2, 2, 2],
+      ['BILL', 1, 4, 0],
+      ['CRM', 1, 5, 0],
+    ]);
     expect(pack.incidents.map((i) => [i.occurredAt, i.recipientId, i.reasons, i.unknownCategories])).toEqual([
       ['2026-06-01T02:00:00.000Z', 'R3', ['recipient_not_in_scope', 'country_not_in_scope'], []],
       ['2026-06-02T02:00:00.000Z', 'R1', ['category_not_in_scope'], ['mystery']],
@@ -114,7 +159,14 @@ describe('evidence pack over real HTTP and the real engine', () => {
   it('includes the alert history and the audit log of admin and auditor actions', () => {
     expect(pack.alertHistory).toMatchObject([{ status: 'firing', alertname: 'OutOfScopeTransfer', labels: { reason: 'recipient_not_in_scope' } }]);
     expect(pack.auditLog).toMatchObject([
-      { role: 'admin', action: 'PUT /v1/certificates/:id', targetType: 'certificate', targetId: CERT, status: 200, tokenFingerprint: expect.stringMatching(/^[0-9a-f]{16}$/) },
+      {
+        role: 'admin',
+        action: 'PUT /v1/certificates/:id',
+        targetType: 'certificate',
+        targetId: CERT,
+        status: 200,
+        tokenFingerprint: expect.stringMatching(/^[0-9a-f]{16}$/),
+      },
     ]);
   });
 
@@ -143,7 +195,10 @@ describe('evidence pack over real HTTP and the real engine', () => {
     const target = { scopeId: CERT, hash: pseudonymise(person(8), SUBJECT_KEY) };
     const where = "scope_level = 'certificate' AND scope_id = {scopeId:String} AND id_hash = unhex({hash:String})";
     await command(`ALTER TABLE subject_first_seen UPDATE first_seen = first_seen + toIntervalMillisecond(1) WHERE ${where}`, target);
-    expect((await verify(packText)).problems).toEqual([expect.stringMatching(/^digest\.nonSensitive: differs/), expect.stringMatching(/^digest\.sensitive: differs/)]);
+    expect((await verify(packText)).problems).toEqual([
+      expect.stringMatching(/^digest\.nonSensitive: differs/),
+      expect.stringMatching(/^digest\.sensitive: differs/),
+    ]);
     await command(`ALTER TABLE subject_first_seen UPDATE first_seen = first_seen - toIntervalMillisecond(1) WHERE ${where}`, target);
     expect((await verify(packText)).ok).toBe(true);
 
@@ -168,7 +223,11 @@ describe('evidence pack over real HTTP and the real engine', () => {
     writeFileSync(join(dir, 'pack.json'), packText);
     writeFileSync(join(dir, 'edited.json'), packText.replace('"count":9', '"count":8'));
     const lines: string[] = [];
-    const io = { out: (l: string) => lines.push(l), err: (l: string) => lines.push(l), env: { CLICKHOUSE_DATABASE: (api.ctx.store as { database?: string }).database } };
+    const io = {
+      out: (l: string) => lines.push(l),
+      err: (l: string) => lines.push(l),
+      env: { CLICKHOUSE_DATABASE: (api.ctx.store as { database?: string }).database },
+    };
     const run = (file: string) => runEvidenceCli(['verify', join(dir, file), '--public-key', publicKey, '--clickhouse-url', clickhouseUrl()], io);
     expect(await run('pack.json'), lines.join('\n')).toBe(0);
     expect(await run('edited.json')).toBe(1);
@@ -177,7 +236,9 @@ describe('evidence pack over real HTTP and the real engine', () => {
   });
 
   it('renders a CSV that opens cleanly in a spreadsheet: BOM, CRLF, quoted fields, formulas defused', async () => {
-    await api.call('ingest', 'POST', '/v1/events', [makeEvent({ ...cert, occurredAt: '2026-07-01T00:00:00Z', recipient: { id: '=HYPERLINK("x")', country: 'DE' } })]);
+    await api.call('ingest', 'POST', '/v1/events', [
+      makeEvent({ ...cert, occurredAt: '2026-07-01T00:00:00Z', recipient: { id: '=HYPERLINK("x")', country: 'DE' } }),
+    ]);
     const response = await evidence('&format=csv');
     expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     const bytes = Buffer.from(await response.arrayBuffer());
@@ -187,7 +248,16 @@ describe('evidence pack over real HTTP and the real engine', () => {
     const lines = text.split('\r\n');
     for (const line of lines.filter(Boolean)) expect(line, line).toMatch(/^"(?:[^"]|"")*"(?:,"(?:[^"]|"")*")*$/);
     const sections = lines.filter((l) => l.startsWith('"section",')).map((l) => l.split(',')[1]);
-    expect(sections).toEqual(['"pack"', '"counts"', '"scope"', '"monthlyNewIndividuals"', '"breakdowns"', '"incidents"', '"alertHistory"', '"auditLog"']);
+    expect(sections).toEqual([
+      '"pack"',
+      '"counts"',
+      '"scope"',
+      '"monthlyNewIndividuals"',
+      '"breakdowns"',
+      '"incidents"',
+      '"alertHistory"',
+      '"auditLog"',
+    ]);
     expect(text).toContain('"recipient","\'=HYPERLINK(""x"")","DE"');
     expect(text).toContain(`"digest.sensitive","`);
   });

@@ -118,7 +118,11 @@ describe('audit that cannot be skipped', () => {
       const scope = await api.call('admin', 'GET', '/v1/certificates/CERT-1');
       expect(await expectErrorShape(scope, 503, 'audit_unavailable')).toBeDefined();
       await expectErrorShape(await api.call('auditor', 'GET', '/v1/certificates/CERT-1/evidence?format=csv'), 503, 'audit_unavailable');
-      await expectErrorShape(await api.call('auditor', 'POST', '/v1/subjects/lookup', { certificateId: 'CERT-1', year: 2026, subjectId: 'x' }), 503, 'audit_unavailable');
+      await expectErrorShape(
+        await api.call('auditor', 'POST', '/v1/subjects/lookup', { certificateId: 'CERT-1', year: 2026, subjectId: 'x' }),
+        503,
+        'audit_unavailable',
+      );
       // Viewers are not audited: they are still answered.
       expect((await api.call('viewer', 'GET', '/v1/certificates/CERT-1')).status).toBe(200);
     } finally {

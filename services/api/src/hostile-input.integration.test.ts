@@ -67,7 +67,9 @@ describe('hostile input over HTTP', () => {
     ]);
     expect(answer.status).toBe(200);
     expect(answer.body.rejected.map((r) => r.code)).toEqual(['invalid_text', 'invalid_text']);
-    expect(answer.body.rejected[0]!.reason).toBe('subjects[0].id: must be valid Unicode text (it holds a lone UTF-16 surrogate, which has no UTF-8 form)');
+    expect(answer.body.rejected[0]!.reason).toBe(
+      'subjects[0].id: must be valid Unicode text (it holds a lone UTF-16 surrogate, which has no UTF-8 form)',
+    );
     expect(await counts(processorId)).toEqual({ nonSensitive: 0, sensitive: 0 });
   });
 

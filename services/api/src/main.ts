@@ -13,7 +13,13 @@ await runService({
   async start({ env, logger, openStore, onStop }) {
     const store = await openStore();
     const api = await buildApi({
-      ctx: { store, catalogue: loadCatalogue(env.EGRESS_CATEGORIES_FILE), subjectKey: env.EGRESS_SUBJECT_KEY, phoneRegion: phoneRegion(env.EGRESS_PHONE_REGION), now: () => new Date() },
+      ctx: {
+        store,
+        catalogue: loadCatalogue(env.EGRESS_CATEGORIES_FILE),
+        subjectKey: env.EGRESS_SUBJECT_KEY,
+        phoneRegion: phoneRegion(env.EGRESS_PHONE_REGION),
+        now: () => new Date(),
+      },
       metrics: createMetrics(),
       logger,
       tokens: parseTokens(env.EGRESS_TOKENS),

@@ -55,10 +55,19 @@ describe('the API answers every documented route and status as documented', () =
     const brokenOpenedAt = Date.now();
     doc = (await (await fetch(`${api.url}/docs/json`)).json()) as OpenApiDocument;
     expect((await api.call('admin', 'PUT', '/v1/certificates/CERT-1', makeCertificate())).status).toBe(200);
-    const seeded = await api.call('ingest', 'POST', '/v1/events', [makeEvent({ occurredAt: '2026-07-01T00:00:00Z', subjects: subjects(3, 'contract') })]);
+    const seeded = await api.call('ingest', 'POST', '/v1/events', [
+      makeEvent({ occurredAt: '2026-07-01T00:00:00Z', subjects: subjects(3, 'contract') }),
+    ]);
     expect(seeded.status).toBe(200);
     const [opened] = await api.ctx.store.incidents.open([
-      { year: 2026, alertname: 'ScopeCapExceeded', fingerprint: 'contract', labels: { certificate_id: 'CERT-1' }, summary: 'contract test', openedAt: new Date() },
+      {
+        year: 2026,
+        alertname: 'ScopeCapExceeded',
+        fingerprint: 'contract',
+        labels: { certificate_id: 'CERT-1' },
+        summary: 'contract test',
+        openedAt: new Date(),
+      },
     ]);
     incidentId = opened!.incidentId;
     proxy.cut();
@@ -71,7 +80,14 @@ describe('the API answers every documented route and status as documented', () =
   });
 
   /** The statuses every guarded route answers the same way, given a valid request and the roles. */
-  function guarded(role: Exclude<Role, null>, wrongRole: Exclude<Role, null>, method: string, path: string, body?: unknown, headers?: Record<string, string>) {
+  function guarded(
+    role: Exclude<Role, null>,
+    wrongRole: Exclude<Role, null>,
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ) {
     return {
       401: () => api.call(null, method, path, body, headers),
       403: () => api.call(wrongRole, method, path, body, headers),
@@ -229,7 +245,9 @@ describe('the API answers every documented route and status as documented', () =
 
   it('has a request for every documented route and status, and nothing undocumented', () => {
     const documented = Object.entries(doc.paths).flatMap(([path, operations]) =>
-      Object.entries(operations).flatMap(([method, operation]) => Object.keys(operation.responses).map((status) => `${method.toUpperCase()} ${path} ${status}`)),
+      Object.entries(operations).flatMap(([method, operation]) =>
+        Object.keys(operation.responses).map((status) => `${method.toUpperCase()} ${path} ${status}`),
+      ),
     );
     const replayed = Object.entries(cases()).flatMap(([route, statuses]) => Object.keys(statuses).map((status) => `${route} ${status}`));
     expect(replayed.sort()).toEqual(documented.sort());

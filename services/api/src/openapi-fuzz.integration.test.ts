@@ -80,7 +80,10 @@ function requestsOf(doc: { paths: Record<string, Record<string, Operation>> }): 
         .tuple(...pathParams.map(() => pathSegment))
         .map((segments) => pathParams.reduce((url, param, i) => url.replace(`{${param.name}}`, segments[i]!), template));
       const query = fc.array(
-        fc.tuple(fc.oneof(fc.constantFrom(...queryParams.map((p) => p.name), 'year[]', 'x'), anyText), fc.oneof(arbitraryFor(queryParams[0]?.schema), anyText)),
+        fc.tuple(
+          fc.oneof(fc.constantFrom(...queryParams.map((p) => p.name), 'year[]', 'x'), anyText),
+          fc.oneof(arbitraryFor(queryParams[0]?.schema), anyText),
+        ),
         { maxLength: 3 },
       );
       const body = bodySchema ? fc.option(arbitraryFor(bodySchema), { freq: 10 }) : fc.constant(null);
@@ -88,7 +91,9 @@ function requestsOf(doc: { paths: Record<string, Record<string, Operation>> }): 
         method: fc.constant(method.toUpperCase()),
         path: fc.tuple(path, query).map(([base, pairs]) => {
           // URLSearchParams writes UTF-8: a lone surrogate goes out as U+FFFD.
-          const search = new URLSearchParams(pairs.map(([key, value]): [string, string] => [key, typeof value === 'string' ? value : (JSON.stringify(value) ?? '')]));
+          const search = new URLSearchParams(
+            pairs.map(([key, value]): [string, string] => [key, typeof value === 'string' ? value : (JSON.stringify(value) ?? '')]),
+          );
           return search.size ? `${base}?${search}` : base;
         }),
         role: fc.constantFrom('admin', 'ingest', 'auditor', 'viewer', null),
@@ -108,36 +113,44 @@ describe('a bounded schema-driven fuzzer against the running API', () => {
   });
   afterAll(() => api?.close());
 
-  it(`answers ${BUDGET_MS / 1000} s of generated requests without a 5xx or a hang, and is still up after`, async () => {
-    const doc = (await (await fetch(`${api.url}/docs/json`)).json()) as { paths: Record<string, Record<string, Operation>> };
-    let requests = 0;
-    const statuses: Record<number, number> = {};
-    await fc.assert(
-      fc.asyncProperty(requestsOf(doc), async (request) => {
-        requests += 1;
-        const headers: Record<string, string> = request.contentType ? { 'content-type': request.contentType } : {};
-        if (request.role) headers.authorization = `Bearer ${TEST_TOKENS[request.role]}`;
-        const response = await fetch(`${api.url}${request.path}`, {
-          method: request.method,
-          headers,
-          ...(request.body !== undefined && request.method !== 'GET' ? { body: request.body } : {}),
-          signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-        });
-        const text = await response.text();
-        statuses[response.status] = (statuses[response.status] ?? 0) + 1;
-        if (response.status >= 500) throw new Error(`${request.method} ${request.path} answered ${response.status}: ${text.slice(0, 300)}`);
-        expect(text).not.toMatch(/FST_ERR/);
-      }),
-      { numRuns: Number.MAX_SAFE_INTEGER, interruptAfterTimeLimit: BUDGET_MS },
-    );
-    expect(requests).toBeGreaterThan(100);
-    // The generator reaches the handlers, not only the guards: some requests pass, some are refused as invalid.
-    expect(statuses[200]).toBeGreaterThan(0);
-    expect(statuses[400]).toBeGreaterThan(0);
+  it(
+    `answers ${BUDGET_MS / 1000} s of generated requests without a 5xx or a hang, and is still up after`,
+    async () => {
+      const doc = (await (await fetch(`${api.url}/docs/json`)).json()) as { paths: Record<string, Record<string, Operation>> };
+      let requests = 0;
+      const statuses: Record<number, number> = {};
+      await fc.assert(
+        fc.asyncProperty(requestsOf(doc), async (request) => {
+          requests += 1;
+          const headers: Record<string, string> = request.contentType ? { 'content-type': request.contentType } : {};
+          if (request.role) headers.authorization = `Bearer ${TEST_TOKENS[request.role]}`;
+          const response = await fetch(`${api.url}${request.path}`, {
+            method: request.method,
+            headers,
+            ...(request.body !== undefined && request.method !== 'GET' ? { body: request.body } : {}),
+            signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+          });
+          const text = await response.text();
+          statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+          if (response.status >= 500) throw new Error(`${request.method} ${request.path} answered ${response.status}: ${text.slice(0, 300)}`);
+          expect(text).not.toMatch(/FST_ERR/);
+        }),
+        { numRuns: Number.MAX_SAFE_INTEGER, interruptAfterTimeLimit: BUDGET_MS },
+      );
+      expect(requests).toBeGreaterThan(100);
+      // The generator reaches the handlers, not only the guards: some requests pass, some are refused as invalid.
+      expect(statuses[200]).toBeGreaterThan(0);
+      expect(statuses[400]).toBeGreaterThan(0);
 
-    expect((await api.call(null, 'GET', '/healthz')).status).toBe(200);
-    const posted = await api.call('ingest', 'POST', '/v1/events', [makeEvent({ processorId: 'P-after-fuzz', certificateId: undefined, mechanism: 'standard_contract', subjects: subjects(2, 'after-fuzz') })]);
-    expect(await posted.json()).toMatchObject({ accepted: 1 });
-    expect(await (await api.call('viewer', 'GET', '/v1/processors/P-after-fuzz/usage?year=2026')).json()).toMatchObject({ nonSensitive: { count: 2 } });
-  }, BUDGET_MS + 60_000);
+      expect((await api.call(null, 'GET', '/healthz')).status).toBe(200);
+      const posted = await api.call('ingest', 'POST', '/v1/events', [
+        makeEvent({ processorId: 'P-after-fuzz', certificateId: undefined, mechanism: 'standard_contract', subjects: subjects(2, 'after-fuzz') }),
+      ]);
+      expect(await posted.json()).toMatchObject({ accepted: 1 });
+      expect(await (await api.call('viewer', 'GET', '/v1/processors/P-after-fuzz/usage?year=2026')).json()).toMatchObject({
+        nonSensitive: { count: 2 },
+      });
+    },
+    BUDGET_MS + 60_000,
+  );
 });

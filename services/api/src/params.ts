@@ -54,5 +54,6 @@ function oddFieldOf(value: unknown, path: string): string | undefined {
  */
 export async function refuseOddText(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
   const field = oddFieldOf(request.body, '');
-  if (field !== undefined) throw new ApiError(400, 'invalid_request', `${field || '(root)'}: ${ODD_TEXT_MESSAGE}`, [`${field || '(root)'}: ${ODD_TEXT_MESSAGE}`]);
+  if (field !== undefined)
+    throw new ApiError(400, 'invalid_request', `${field || '(root)'}: ${ODD_TEXT_MESSAGE}`, [`${field || '(root)'}: ${ODD_TEXT_MESSAGE}`]);
 }

@@ -74,7 +74,12 @@ describe('the security of the API', () => {
     const deep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
     const deepEvent = `[${JSON.stringify(makeEvent()).slice(0, -1)},"recipient":${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}}]`;
     const deepPoisoned = `[${'{"a":'.repeat(100_000)}{"__proto__":1}${'}'.repeat(100_000)}]`;
-    for (const [path, body] of [['/v1/events', deep], ['/v1/admission', deep], ['/v1/events', deepEvent], ['/v1/events', deepPoisoned]] as const) {
+    for (const [path, body] of [
+      ['/v1/events', deep],
+      ['/v1/admission', deep],
+      ['/v1/events', deepEvent],
+      ['/v1/events', deepPoisoned],
+    ] as const) {
       const response = await api.call('ingest', 'POST', path, body);
       expect(response.status, path).toBeLessThan(500);
       if (response.status === 200) expect(((await response.json()) as { accepted: number }).accepted).toBe(0);
@@ -103,7 +108,9 @@ describe('the security of the API', () => {
   });
 
   it('rejects 10,000 malformed events one by one and stays up: health is fine and a valid event still counts', async () => {
-    const malformed = Array.from({ length: 10_000 }, (_, i) => (i % 3 === 0 ? { eventId: `bad-${i}` } : i % 3 === 1 ? 42 : { ...makeEvent(), subjects: 'nope' }));
+    const malformed = Array.from({ length: 10_000 }, (_, i) =>
+      i % 3 === 0 ? { eventId: `bad-${i}` } : i % 3 === 1 ? 42 : { ...makeEvent(), subjects: 'nope' },
+    );
     const response = await api.call('ingest', 'POST', '/v1/events', malformed);
     expect(response.status).toBe(200);
     const report = (await response.json()) as { accepted: number; rejected: Array<{ index: number }>; rejectedCount: number };
@@ -112,7 +119,13 @@ describe('the security of the API', () => {
     expect(report.rejected.map((r) => r.index)).toEqual(malformed.slice(0, 1_000).map((_, i) => i));
     expect(report.rejectedCount).toBe(10_000);
     expect((await fetch(`${api.url}/healthz`)).status).toBe(200);
-    expect(await (await api.call('ingest', 'POST', '/v1/events', [makeEvent({ processorId: 'P-alive', certificateId: undefined, mechanism: 'standard_contract', subjects: subjects(2, 'alive') })])).json()).toMatchObject({ accepted: 1 });
+    expect(
+      await (
+        await api.call('ingest', 'POST', '/v1/events', [
+          makeEvent({ processorId: 'P-alive', certificateId: undefined, mechanism: 'standard_contract', subjects: subjects(2, 'alive') }),
+        ])
+      ).json(),
+    ).toMatchObject({ accepted: 1 });
     expect(await (await api.call('viewer', 'GET', '/v1/processors/P-alive/usage?year=2026')).json()).toMatchObject({ nonSensitive: { count: 2 } });
   });
 });

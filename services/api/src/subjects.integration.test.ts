@@ -48,11 +48,15 @@ describe('auditor subject lookup', () => {
     for (const secret of [SENT.toLowerCase(), NEVER_SENT, ...Object.values(TEST_TOKENS)]) expect(logs.toLowerCase()).not.toContain(secret);
 
     const client = api.ctx.store.client;
-    const tables = await (await client.query({ query: 'SELECT name FROM system.tables WHERE database = currentDatabase()', format: 'JSONEachRow' })).json<{ name: string }>();
+    const tables = await (
+      await client.query({ query: 'SELECT name FROM system.tables WHERE database = currentDatabase()', format: 'JSONEachRow' })
+    ).json<{ name: string }>();
     expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['audit_log', 'subject_first_seen', 'transfers']));
     const neverSentHash = pseudonymise(NEVER_SENT, 'api-test-subject-key');
     for (const { name } of tables) {
-      const dump = (await (await client.query({ query: 'SELECT * FROM {table:Identifier}', query_params: { table: name }, format: 'TabSeparated' })).text()).toLowerCase();
+      const dump = (
+        await (await client.query({ query: 'SELECT * FROM {table:Identifier}', query_params: { table: name }, format: 'TabSeparated' })).text()
+      ).toLowerCase();
       for (const secret of [SENT.toLowerCase(), NEVER_SENT, neverSentHash]) expect(dump, `table ${name}`).not.toContain(secret);
     }
     const audit = await api.ctx.store.audit.entries([{ targetType: 'certificate', targetId: CERT }], new Date(0), new Date(Date.now() + 60_000));

@@ -24,7 +24,11 @@ async function flakyAlertmanager(failures: number) {
 }
 
 const logger = createLogger({ level: 'silent' });
-const alert = (level: string): OutgoingAlert => ({ labels: { alertname: 'ScopeUtilization', level }, annotations: {}, startsAt: '2026-06-01T00:00:00.000Z' });
+const alert = (level: string): OutgoingAlert => ({
+  labels: { alertname: 'ScopeUtilization', level },
+  annotations: {},
+  startsAt: '2026-06-01T00:00:00.000Z',
+});
 const until = async (condition: () => boolean) => {
   for (let i = 0; i < 200 && !condition(); i++) await new Promise((r) => setTimeout(r, 10));
   expect(condition()).toBe(true);

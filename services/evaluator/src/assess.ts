@@ -65,7 +65,8 @@ export async function assess(ctx: MonitorContext, counts: CountCache, options: {
   const years = counts.yearsToJudge(now, year, options.incidentWindowMs);
   // Indexed once per cycle: looking these up by scanning every certificate made a cycle quadratic.
   const certificatesOf = new Map<string, string[]>();
-  for (const c of certificateList.filter(isCertificate)) certificatesOf.set(c.processorId, [...(certificatesOf.get(c.processorId) ?? []), c.certificateId]);
+  for (const c of certificateList.filter(isCertificate))
+    certificatesOf.set(c.processorId, [...(certificatesOf.get(c.processorId) ?? []), c.certificateId]);
   const processorIds = new Set<string>(certificateList.map((c) => c.processorId));
   const byProcessor = new Map<string, Instrument[]>();
   for (const i of certificateList) byProcessor.set(i.processorId, [...(byProcessor.get(i.processorId) ?? []), i]);
@@ -82,7 +83,12 @@ export async function assess(ctx: MonitorContext, counts: CountCache, options: {
       const input = { certificate, counts: counts.counts(key), dailyNew: counts.dailyNew(key), today: day, year: y };
       const standings = classStandings(input);
       const successor = successorOf(certificate);
-      const superseded = isCertificate(certificate) && isExpired(certificate, today) && successor !== undefined && isCertificate(successor) && hasActiveSuccessor(certificate, successor, today);
+      const superseded =
+        isCertificate(certificate) &&
+        isExpired(certificate, today) &&
+        successor !== undefined &&
+        isCertificate(successor) &&
+        hasActiveSuccessor(certificate, successor, today);
       assessment.certificates.push({ certificate, year: y, standings, superseded });
       const usage = standings.flatMap((standing) => classUsageAlerts(certificate, current ? standing : { ...standing, forecast: null }));
       assessment.candidates.push(...inYear(y, usage));
@@ -94,27 +100,51 @@ export async function assess(ctx: MonitorContext, counts: CountCache, options: {
       assessment.processors.push({ processorId, year: y, counts: processorCounts });
       assessment.candidates.push(...inYear(y, pathwayCeilingAlerts(processorId, processorCounts, certificatesOf.get(processorId) ?? [])));
       const { ciiOperator } = await ctx.store.scopes.processor(processorId);
-      const gap = pathwayInstrumentAlert({ processorId, year: y, counts: processorCounts, ciiOperator, instruments: instrumentsOf(processorId), day });
+      const gap = pathwayInstrumentAlert({
+        processorId,
+        year: y,
+        counts: processorCounts,
+        ciiOperator,
+        instruments: instrumentsOf(processorId),
+        day,
+      });
       if (gap) assessment.candidates.push(gap);
       const key = { level: 'processor', scopeId: processorId, year: y } as const;
-      const early = { entity: { level: 'processor', id: processorId } as const, counts: processorCounts, dailyNew: counts.dailyNew(key), today: day, year: y };
+      const early = {
+        entity: { level: 'processor', id: processorId } as const,
+        counts: processorCounts,
+        dailyNew: counts.dailyNew(key),
+        today: day,
+        year: y,
+      };
       assessment.candidates.push(...entityThresholdAlerts(early, { forecast: current }));
     }
     for (const groupId of groupIds) {
       const members = await ctx.store.scopes.groupMembers(groupId);
       const scopeId = await ctx.store.scopes.groupScopeId(groupId);
       const groupCounts = counts.counts({ level: 'group', scopeId, year: y });
-      const memberCounts = members.map((processorId) => ({ processorId, counts: counts.counts({ level: 'processor', scopeId: processorId, year: y }) }));
+      const memberCounts = members.map((processorId) => ({
+        processorId,
+        counts: counts.counts({ level: 'processor', scopeId: processorId, year: y }),
+      }));
       assessment.groups.push({ groupId, year: y, counts: groupCounts, members });
       assessment.candidates.push(...inYear(y, splittingRiskAlerts(groupId, groupCounts, memberCounts)));
-      const early = { entity: { level: 'group', id: groupId } as const, counts: groupCounts, dailyNew: counts.dailyNew({ level: 'group', scopeId, year: y }), today: day, year: y };
+      const early = {
+        entity: { level: 'group', id: groupId } as const,
+        counts: groupCounts,
+        dailyNew: counts.dailyNew({ level: 'group', scopeId, year: y }),
+        today: day,
+        year: y,
+      };
       assessment.candidates.push(...entityThresholdAlerts(early, { forecast: current }));
     }
   }
-  assessment.candidates.push(...certificateList.filter(isCertificate).flatMap((certificate) => {
-    const successor = successorOf(certificate);
-    return lifecycleAlerts(certificate, today, successor && isCertificate(successor) ? successor : undefined);
-  }));
+  assessment.candidates.push(
+    ...certificateList.filter(isCertificate).flatMap((certificate) => {
+      const successor = successorOf(certificate);
+      return lifecycleAlerts(certificate, today, successor && isCertificate(successor) ? successor : undefined);
+    }),
+  );
   assessment.candidates.push(...certificateList.flatMap((instrument) => instrumentDeadlineAlerts(instrument, today)));
   for (const use of instrumentUses) {
     const alert = noValidInstrumentAlert(use, use.instrumentId === null ? undefined : instrumentById.get(use.instrumentId));

@@ -62,7 +62,10 @@ export class CountCache {
       const entry = this.entries.get(scopeIdOf(row));
       if (!entry) return true;
       return (
-        entry.lastInsertedAt !== row.lastInsertedAt || entry.checkpointAt !== row.checkpointAt || !entry.complete || now - entry.readAt > this.maxAgeMs
+        entry.lastInsertedAt !== row.lastInsertedAt ||
+        entry.checkpointAt !== row.checkpointAt ||
+        !entry.complete ||
+        now - entry.readAt > this.maxAgeMs
       );
     });
     const keys: ScopeKey[] = stale.map((row) => ({ level: row.level, scopeId: row.scopeId, year: row.year }));
@@ -74,7 +77,14 @@ export class CountCache {
     for (const [i, key] of keys.entries()) {
       const id = scopeIdOf(key);
       const { lastInsertedAt, checkpointAt } = stale[i]!;
-      this.entries.set(id, { lastInsertedAt, checkpointAt, complete: lastInsertedAt < settledBefore, readAt: now, counts: usage.get(id) ?? zeroCounts(), dailyNew: dailyNew.get(id) ?? [] });
+      this.entries.set(id, {
+        lastInsertedAt,
+        checkpointAt,
+        complete: lastInsertedAt < settledBefore,
+        readAt: now,
+        counts: usage.get(id) ?? zeroCounts(),
+        dailyNew: dailyNew.get(id) ?? [],
+      });
     }
     this.activity = activity;
     return stale.map((row) => ({ level: row.level, scopeId: row.scopeId, year: row.year }));

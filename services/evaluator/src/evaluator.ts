@@ -107,7 +107,13 @@ export function startEvaluator(options: EvaluatorOptions): Evaluator {
   });
   const toFiring = (alert: ActiveAlert): FiringAlert => {
     const stored = toStored(alert);
-    return { alertname: alert.labels.alertname, severity: alert.labels.severity, labels: stored.labels, annotations: stored.annotations, startsAt: alert.startsAt.toISOString() };
+    return {
+      alertname: alert.labels.alertname,
+      severity: alert.labels.severity,
+      labels: stored.labels,
+      annotations: stored.annotations,
+      startsAt: alert.startsAt.toISOString(),
+    };
   };
   const outgoing = (alert: ActiveAlert): OutgoingAlert => {
     const stored = toStored(alert);
@@ -142,7 +148,12 @@ export function startEvaluator(options: EvaluatorOptions): Evaluator {
     const wallNow = new Date();
     const t = reconcileAlerts(active, [...assessment.candidates, ...(await pipeline.alerts(wallNow.getTime()))], wallNow);
     if (!leads()) return standBy(asOf, assessment, started);
-    await ctx.store.alerts.record({ at: wallNow, fired: t.fired.map(toStored), changed: t.changed.map(toStored), resolved: t.resolved.map(toStored) });
+    await ctx.store.alerts.record({
+      at: wallNow,
+      fired: t.fired.map(toStored),
+      changed: t.changed.map(toStored),
+      resolved: t.resolved.map(toStored),
+    });
     await openIncidents(ctx, t.fired, assessment.year);
     active = t.firing;
     publishGauges(metrics, assessment, t.firing);
@@ -231,7 +242,12 @@ export function startEvaluator(options: EvaluatorOptions): Evaluator {
  * API's /runbooks under EGRESS_PUBLIC_URL, else `defaultRunbookBaseUrl`.
  */
 export function evaluatorOptionsFromEnv(
-  env: { ALERTMANAGER_URL?: string | undefined; EGRESS_EVAL_INTERVAL_MS: number; EGRESS_RUNBOOK_BASE_URL?: string | undefined; EGRESS_PUBLIC_URL?: string | undefined },
+  env: {
+    ALERTMANAGER_URL?: string | undefined;
+    EGRESS_EVAL_INTERVAL_MS: number;
+    EGRESS_RUNBOOK_BASE_URL?: string | undefined;
+    EGRESS_PUBLIC_URL?: string | undefined;
+  },
   defaultRunbookBaseUrl: string,
 ): Pick<EvaluatorOptions, 'alertmanagerUrl' | 'intervalMs' | 'runbookBaseUrl'> {
   const published = env.EGRESS_PUBLIC_URL ? `${env.EGRESS_PUBLIC_URL.replace(/\/+$/, '')}/runbooks` : undefined;

@@ -1,5 +1,15 @@
 import { zeroAlertsFiring, type Metrics } from '@pi-egress/core';
-import { addDaysToDate, chinaDayStart, classLabel, DATA_CLASSES, instrumentKind, isCertificate, levelLabel, type ActiveAlert, type Instrument } from '@pi-egress/domain';
+import {
+  addDaysToDate,
+  chinaDayStart,
+  classLabel,
+  DATA_CLASSES,
+  instrumentKind,
+  isCertificate,
+  levelLabel,
+  type ActiveAlert,
+  type Instrument,
+} from '@pi-egress/domain';
 import type { Assessment } from './assess.js';
 
 /**
@@ -32,7 +42,12 @@ export function publishGauges(metrics: Metrics, assessment: Assessment, firing: 
       if (s.forecast && year === assessment.year) metrics.forecastCapTimestamp.set(labels, chinaDayStart(s.forecast.date).getTime() / 1000);
       if (!isCertificate(certificate)) continue;
       // Read by the Prometheus rules, which judge certificates (the evaluator judges every kind).
-      const certificateLabels = { processor_id: certificate.processorId, certificate_id: certificate.certificateId, class: labels.class, year: labels.year };
+      const certificateLabels = {
+        processor_id: certificate.processorId,
+        certificate_id: certificate.certificateId,
+        class: labels.class,
+        year: labels.year,
+      };
       for (const level of certificate.alerting.levels) metrics.alertLevel.set({ ...certificateLabels, level: levelLabel(level) }, level);
     }
   }
@@ -49,7 +64,14 @@ export function publishGauges(metrics: Metrics, assessment: Assessment, firing: 
   // Processor totals (all counted transfers, whatever the mechanism) carry no certificate_id.
   for (const { processorId, counts, year } of assessment.processors) {
     for (const dataClass of DATA_CLASSES) {
-      const labels = { processor_id: processorId, certificate_id: '', instrument_id: '', instrument_kind: '', class: classLabel(dataClass), year: String(year) };
+      const labels = {
+        processor_id: processorId,
+        certificate_id: '',
+        instrument_id: '',
+        instrument_kind: '',
+        class: classLabel(dataClass),
+        year: String(year),
+      };
       metrics.individuals.set(labels, counts[dataClass]);
     }
   }

@@ -32,7 +32,11 @@ export interface MessageOrigin {
 }
 
 /** The dead-letter message for `origin`. Times are ISO 8601 (the original one is Kafka's timestamp). */
-export function deadLetterMessage({ topic, partition, message }: MessageOrigin, failure: Pick<RejectedEvent, 'code' | 'reason' | 'step'>, now: Date): Message {
+export function deadLetterMessage(
+  { topic, partition, message }: MessageOrigin,
+  failure: Pick<RejectedEvent, 'code' | 'reason' | 'step'>,
+  now: Date,
+): Message {
   return {
     key: message.key,
     value: message.value,

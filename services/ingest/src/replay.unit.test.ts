@@ -13,7 +13,9 @@ describe('NDJSON file replay to the monitor over HTTP', () => {
     const lines = body.split('\n').filter(Boolean);
     requests.push({ authorization: request.headers.authorization, contentType: request.headers['content-type'], lines });
     const rejected = lines.flatMap((line, index) => (line.includes('bad') ? [{ index, reason: '(root): not valid JSON' }] : []));
-    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ accepted: lines.length - rejected.length, duplicates: 0, rejected }));
+    response
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ accepted: lines.length - rejected.length, duplicates: 0, rejected }));
   });
   let url = '';
   let dir = '';
@@ -34,7 +36,10 @@ describe('NDJSON file replay to the monitor over HTTP', () => {
     await writeFile(file, '{"eventId":"a"}\r\n\n{"eventId":"b"}\n{bad\n{"eventId":"c"}');
     const progress: number[] = [];
     const result = await replayNdjsonFile({ file, sink: httpSink(url, 'secret-token'), batchSize: 2, onProgress: (done) => progress.push(done) });
-    expect(requests.map((r) => r.lines)).toEqual([['{"eventId":"a"}', '{"eventId":"b"}'], ['{bad', '{"eventId":"c"}']]);
+    expect(requests.map((r) => r.lines)).toEqual([
+      ['{"eventId":"a"}', '{"eventId":"b"}'],
+      ['{bad', '{"eventId":"c"}'],
+    ]);
     expect(requests[0]).toMatchObject({ authorization: 'Bearer secret-token', contentType: 'application/x-ndjson' });
     expect(result).toEqual({ lines: 4, accepted: 3, duplicates: 0, rejected: [{ line: 4, reason: '(root): not valid JSON' }] });
     expect(progress.at(-1)).toBe(54); // the whole file, in bytes

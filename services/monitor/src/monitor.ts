@@ -80,7 +80,10 @@ export async function startMonitor(env: MonitorEnv, logger: Logger = createLogge
       readiness,
       evidenceKey: loadOrCreateEvidenceKey(evidenceKeyFile),
     });
-    logger.info({ evidenceKey: evidenceKeyFile, publicKey: `${evidenceKeyFile}.pub` }, 'evidence packs are signed with this Ed25519 key; give auditors the .pub file');
+    logger.info(
+      { evidenceKey: evidenceKeyFile, publicKey: `${evidenceKeyFile}.pub` },
+      'evidence packs are signed with this Ed25519 key; give auditors the .pub file',
+    );
     stops.push(() => api.close());
     await api.listen({ host: env.EGRESS_HTTP_HOST, port: env.EGRESS_HTTP_PORT });
     const address = api.server.address();

@@ -95,7 +95,13 @@ export async function ingestDecoded(ctx: MonitorContext, decoded: ReadonlyArray<
   const now = ctx.now();
   const rejected: RejectedEvent[] = [];
   const reject = (index: number, failure: Refused) =>
-    rejected.push({ index, code: failure.code, reason: failure.reason, step: failure.step, ...(failure.eventId ? { eventId: failure.eventId } : {}) });
+    rejected.push({
+      index,
+      code: failure.code,
+      reason: failure.reason,
+      step: failure.step,
+      ...(failure.eventId ? { eventId: failure.eventId } : {}),
+    });
 
   const prepared: PreparedTransfer[] = [];
   const indexOf = new Map<PreparedTransfer, number>();
@@ -125,5 +131,8 @@ export async function ingestDecoded(ctx: MonitorContext, decoded: ReadonlyArray<
 
 /** Runs already-parsed JSON values (a JSON array body, a test's events) through the chain. */
 export function ingestEvents(ctx: MonitorContext, values: readonly unknown[]): Promise<IngestReport> {
-  return ingestDecoded(ctx, values.map((value) => ok(value)));
+  return ingestDecoded(
+    ctx,
+    values.map((value) => ok(value)),
+  );
 }

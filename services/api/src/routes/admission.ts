@@ -41,7 +41,8 @@ export const admissionRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, { 
     },
     async (request) => {
       const { reserve, ...proposal } = request.body as Record<string, unknown>;
-      if (reserve !== undefined && typeof reserve !== 'boolean') throw new ApiError(400, 'invalid_request', 'reserve: must be true or false', ['reserve: must be true or false']);
+      if (reserve !== undefined && typeof reserve !== 'boolean')
+        throw new ApiError(400, 'invalid_request', 'reserve: must be true or false', ['reserve: must be true or false']);
       const outcome = await checkAdmission(ctx, proposal, { reserve: reserve === true, ...(reservations ? { reservations } : {}) });
       if (!outcome.ok) throw new ApiError(400, 'invalid_transfer', outcome.reason, outcome.reasons);
       return outcome.result;

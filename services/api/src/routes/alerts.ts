@@ -18,7 +18,13 @@ export const alertRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, { ctx,
     '/v1/alerts',
     {
       onRequest: requireRole(tokens, 'viewer'),
-      schema: { tags: ['alerts'], summary: 'Firing alerts', description: 'The alerts firing now, as the evaluator persisted and pushed them to Alertmanager.', querystring: z.strictObject({}), response: responses({ 200: z.object({ alerts: z.array(firingAlert) }) }) },
+      schema: {
+        tags: ['alerts'],
+        summary: 'Firing alerts',
+        description: 'The alerts firing now, as the evaluator persisted and pushed them to Alertmanager.',
+        querystring: z.strictObject({}),
+        response: responses({ 200: z.object({ alerts: z.array(firingAlert) }) }),
+      },
     },
     async () => ({ alerts: await ctx.store.alerts.firing() }),
   );

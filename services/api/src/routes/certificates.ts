@@ -84,7 +84,11 @@ export const certificateRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, 
       if (versions.length === 0) throw new ApiError(404, 'not_found', 'no certificate with this id');
       return {
         certificateId: request.params.id,
-        versions: versions.map((v) => ({ effectiveFrom: v.effectiveFrom.toISOString(), declaredAt: v.declaredAt.toISOString(), scope: v.certificate })),
+        versions: versions.map((v) => ({
+          effectiveFrom: v.effectiveFrom.toISOString(),
+          declaredAt: v.declaredAt.toISOString(),
+          scope: v.certificate,
+        })),
       };
     },
   );

@@ -101,7 +101,9 @@ export const eventRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, option
       reservations?.consume(report.transfers.map((transfer) => transfer.eventId));
       recordIngest(metrics, report, ctx.now());
       onIngested?.(report);
-      const rejected = report.rejected.slice(0, MAX_LISTED_REJECTIONS).map(({ index, eventId, code, reason }) => ({ index, code, reason, ...(eventId ? { eventId } : {}) }));
+      const rejected = report.rejected
+        .slice(0, MAX_LISTED_REJECTIONS)
+        .map(({ index, eventId, code, reason }) => ({ index, code, reason, ...(eventId ? { eventId } : {}) }));
       return { accepted: report.accepted, duplicates: report.duplicates, rejected, rejectedCount: report.rejected.length };
     },
   );

@@ -72,7 +72,8 @@ function sendPack(reply: FastifyReply, pack: EvidencePack, format: 'json' | 'csv
 /** The auditor's evidence pack of one certificate-year (SPEC §6), signed with Ed25519, and the report rendered from it. */
 export const evidenceRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, options) => {
   const { ctx, tokens, evidenceKey } = options;
-  if (!evidenceKey) app.log.warn('evidence packs are signed with an ephemeral key: they will not verify after a restart (set EGRESS_EVIDENCE_KEY_FILE)');
+  if (!evidenceKey)
+    app.log.warn('evidence packs are signed with an ephemeral key: they will not verify after a restart (set EGRESS_EVIDENCE_KEY_FILE)');
   const signingKey = evidenceKey ?? ephemeralEvidenceKey();
 
   app.get(
@@ -102,7 +103,8 @@ export const evidenceRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, opt
       schema: {
         tags: ['evidence', 'instruments'],
         summary: 'Signed evidence pack of an instrument-year (any kind)',
-        description: 'The evidence pack of a certificate, standard contract or assessment approval, as for certificates; `scope.kind` names the kind.',
+        description:
+          'The evidence pack of a certificate, standard contract or assessment approval, as for certificates; `scope.kind` names the kind.',
         params: evidenceParams,
         querystring: evidenceQuery,
         produces: ['application/json', 'text/csv'],

@@ -14,7 +14,10 @@ const readiness = z.object({ status: z.enum(['ready', 'not_ready']), checks: z.r
  * Liveness (fails once the store has been unreachable longer than a bound), readiness (store and
  * any other dependency answering now) and Prometheus metrics: no token.
  */
-export const healthRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, { ctx, metrics, readiness: checks = {}, storeUnreachableLimitMs, runbookBaseUrl }) => {
+export const healthRoutes: FastifyPluginAsyncZod<ApiOptions> = async (
+  app,
+  { ctx, metrics, readiness: checks = {}, storeUnreachableLimitMs, runbookBaseUrl },
+) => {
   metrics.runbooks.set({ base_url: runbookBaseUrl?.replace(/\/+$/, '') ?? '' }, 1);
   const store = new StoreReachability(() => ctx.store.ping(), storeUnreachableLimitMs ?? DEFAULT_STORE_UNREACHABLE_LIMIT_MS);
   store.start();
@@ -23,8 +26,15 @@ export const healthRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, { ctx
 
   app.get(
     '/healthz',
-    { schema: { ...open, summary: 'Liveness: fails once the store has been unreachable longer than the bound',
-        description: 'For liveness probes: 503 once the store has not answered pings for longer than EGRESS_STORE_UNREACHABLE_LIMIT_MS, so the orchestrator restarts the monitor.', response: { 200: healthy, 503: unhealthy } } },
+    {
+      schema: {
+        ...open,
+        summary: 'Liveness: fails once the store has been unreachable longer than the bound',
+        description:
+          'For liveness probes: 503 once the store has not answered pings for longer than EGRESS_STORE_UNREACHABLE_LIMIT_MS, so the orchestrator restarts the monitor.',
+        response: { 200: healthy, 503: unhealthy },
+      },
+    },
     async (_request, reply) => {
       if (store.healthy()) return { status: 'ok' as const };
       const unreachableSeconds = Math.round(store.unreachableForMs() / 1000);
@@ -34,8 +44,14 @@ export const healthRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, { ctx
 
   app.get(
     '/readyz',
-    { schema: { ...open, summary: 'Readiness: the store and every other dependency answer now',
-        description: 'For readiness probes: 503 while the store (or Kafka, when configured) does not answer; each check is listed.', response: { 200: readiness, 503: readiness } } },
+    {
+      schema: {
+        ...open,
+        summary: 'Readiness: the store and every other dependency answer now',
+        description: 'For readiness probes: 503 while the store (or Kafka, when configured) does not answer; each check is listed.',
+        response: { 200: readiness, 503: readiness },
+      },
+    },
     async (_request, reply) => {
       const results: Record<string, boolean> = { store: await ctx.store.ping() };
       for (const [name, check] of Object.entries(checks)) results[name] = await Promise.resolve(check()).catch(() => false);

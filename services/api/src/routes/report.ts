@@ -10,7 +10,10 @@ import { responses } from '../responses.js';
 import { evidenceParams, packForRequest, packQuery } from './evidence.js';
 
 /** SPEC §6: the evidence pack as a document people read (HTML, or PDF carrying the signed pack). */
-export const reportRoute: FastifyPluginAsyncZod<ApiOptions & { signingKey: EvidenceKey }> = async (app, { ctx, tokens, signingKey, chromiumPath }) => {
+export const reportRoute: FastifyPluginAsyncZod<ApiOptions & { signingKey: EvidenceKey }> = async (
+  app,
+  { ctx, tokens, signingKey, chromiumPath },
+) => {
   app.get(
     '/v1/certificates/:id/report',
     {
@@ -27,7 +30,10 @@ export const reportRoute: FastifyPluginAsyncZod<ApiOptions & { signingKey: Evide
         querystring: z.strictObject({
           ...packQuery,
           format: z.enum(['html', 'pdf']).default('html'),
-          lang: z.enum(REPORT_LANGS as ['zh', 'en']).default('zh').describe('Language of the labels; legal terms in Chinese either way'),
+          lang: z
+            .enum(REPORT_LANGS as ['zh', 'en'])
+            .default('zh')
+            .describe('Language of the labels; legal terms in Chinese either way'),
         }),
         produces: ['text/html', 'application/pdf'],
         response: responses({ 200: z.string().describe('The report: HTML, or a PDF carrying the signed pack') }, 404, 503),
@@ -42,7 +48,11 @@ export const reportRoute: FastifyPluginAsyncZod<ApiOptions & { signingKey: Evide
       }
       const pack = await packForRequest(ctx, signingKey, request.params.id, request.query);
       const name = `report-${pack.certificateId}-${pack.year}-${pack.asOf.replaceAll(':', '')}-${lang}`;
-      if (format === 'html') return reply.type('text/html; charset=utf-8').header('content-security-policy', REPORT_CSP).send(await renderReportHtml(pack, lang));
+      if (format === 'html')
+        return reply
+          .type('text/html; charset=utf-8')
+          .header('content-security-policy', REPORT_CSP)
+          .send(await renderReportHtml(pack, lang));
       try {
         const pdf = await renderReportPdf(serialiseSigned(pack), lang, chromiumPath ? { executable: chromiumPath } : {});
         return reply.type('application/pdf').header('content-disposition', `attachment; filename="${name}.pdf"`).send(Buffer.from(pdf));

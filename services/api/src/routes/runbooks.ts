@@ -16,10 +16,15 @@ export const runbookRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app) => {
         tags: ['operations'],
         security: [],
         summary: 'The runbook of an alert (Markdown)',
-        description: 'What an alert means, what the Measures require and what to do: the target of the alerts\' runbook_url.',
+        description: "What an alert means, what the Measures require and what to do: the target of the alerts' runbook_url.",
         params: z.strictObject({ name: z.string().regex(/^[A-Za-z]+\.md$/, 'must be an alert name followed by .md') }),
         produces: ['text/markdown'],
-        response: { 200: z.string().describe('Markdown'), 400: errorSchema.describe('Not an alert name'), 404: errorSchema.describe('No runbook of that name'), 429: errorSchema.describe('Rate limit of the client address exceeded') },
+        response: {
+          200: z.string().describe('Markdown'),
+          400: errorSchema.describe('Not an alert name'),
+          404: errorSchema.describe('No runbook of that name'),
+          429: errorSchema.describe('Rate limit of the client address exceeded'),
+        },
       },
     },
     async (request, reply) => {

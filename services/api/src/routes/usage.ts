@@ -24,7 +24,16 @@ export const usageReport = z.object({
 const memberCount = z.object({ count: z.int() });
 const processorReport = usageReport.extend({
   instruments: z
-    .array(z.object({ instrumentId: z.string(), kind: z.string(), status: z.string(), nonSensitive: classUsage, sensitive: classUsage, transfers: z.int() }))
+    .array(
+      z.object({
+        instrumentId: z.string(),
+        kind: z.string(),
+        status: z.string(),
+        nonSensitive: classUsage,
+        sensitive: classUsage,
+        transfers: z.int(),
+      }),
+    )
     .describe("The processor's instruments of every kind, with their counts, caps and the counted transfers that used each"),
   transfers: z
     .array(z.object({ mechanism: z.string(), instrumentId: z.string().nullable(), channel: z.string(), transfers: z.int() }))
@@ -42,7 +51,17 @@ export const usageRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, { ctx,
 
   app.get(
     '/v1/certificates/:id/usage',
-    { onRequest: viewer, schema: { tags: ['usage'], summary: 'Counts of a certificate against its caps', description: 'Distinct individuals per class this year under the certificate, with caps, utilisation and forecast.', params: idParams, querystring: yearQuery, response: responses({ 200: usageReport }, 404) } },
+    {
+      onRequest: viewer,
+      schema: {
+        tags: ['usage'],
+        summary: 'Counts of a certificate against its caps',
+        description: 'Distinct individuals per class this year under the certificate, with caps, utilisation and forecast.',
+        params: idParams,
+        querystring: yearQuery,
+        response: responses({ 200: usageReport }, 404),
+      },
+    },
     async (request) => {
       const certificate = await ctx.store.scopes.certificate(request.params.id);
       if (!certificate) throw new ApiError(404, 'not_found', 'no certificate with this id');
@@ -52,13 +71,34 @@ export const usageRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, { ctx,
 
   app.get(
     '/v1/processors/:id/usage',
-    { onRequest: viewer, schema: { tags: ['usage'], summary: 'Counts of a processor over all its counted transfers', description: 'Distinct individuals per class this year at the processor level, the pathway they require, and per instrument its counts, caps and the counted transfers that used it.', params: idParams, querystring: yearQuery, response: responses({ 200: processorReport }) } },
+    {
+      onRequest: viewer,
+      schema: {
+        tags: ['usage'],
+        summary: 'Counts of a processor over all its counted transfers',
+        description:
+          'Distinct individuals per class this year at the processor level, the pathway they require, and per instrument its counts, caps and the counted transfers that used it.',
+        params: idParams,
+        querystring: yearQuery,
+        response: responses({ 200: processorReport }),
+      },
+    },
     async (request) => processorUsageWithInstruments(ctx, request.params.id, yearOfRequest(request.query.year)),
   );
 
   app.get(
     '/v1/groups/:id/usage',
-    { onRequest: viewer, schema: { tags: ['usage'], summary: 'Group totals (each person once) and members', description: 'Distinct individuals per class this year across the group (each person once) and per member processor.', params: idParams, querystring: yearQuery, response: responses({ 200: groupReport }) } },
+    {
+      onRequest: viewer,
+      schema: {
+        tags: ['usage'],
+        summary: 'Group totals (each person once) and members',
+        description: 'Distinct individuals per class this year across the group (each person once) and per member processor.',
+        params: idParams,
+        querystring: yearQuery,
+        response: responses({ 200: groupReport }),
+      },
+    },
     async (request) => groupUsage(ctx, request.params.id, yearOfRequest(request.query.year)),
   );
 };
