@@ -141,12 +141,9 @@ async function decide(
       ? null
       : instrumentGap(
           {
-            year: transfer.year,
             processorId: transfer.processorId,
             mechanism: transfer.mechanism,
             instrumentId: transfer.certificateId,
-            events: 1,
-            lastEventId: transfer.eventId,
             inactiveEvents: transfer.outOfScopeReasons.some((r) => r === 'certificate_not_active' || r === 'outside_validity') ? 1 : 0,
           },
           inForce,

@@ -39,7 +39,10 @@ export interface InstrumentUse {
  * not declared yet is pending (judged once it is), not a gap; under the other two mechanisms an
  * instrument not declared is one: they have no pending judgement to wait for.
  */
-export function instrumentGap(use: InstrumentUse, instrument: Instrument | undefined): InstrumentGap | null {
+export function instrumentGap(
+  use: Pick<InstrumentUse, 'processorId' | 'mechanism' | 'instrumentId' | 'inactiveEvents'>,
+  instrument: Instrument | undefined,
+): InstrumentGap | null {
   if (use.instrumentId === null) return use.mechanism === 'certification' ? null : 'none_cited';
   if (instrument === undefined) return use.mechanism === 'certification' ? null : 'not_declared';
   if (instrumentKind(instrument) !== use.mechanism) return 'other_kind';

@@ -16,6 +16,7 @@ import {
   isCertificate,
   noValidInstrumentAlert,
   pathwayInstrumentAlert,
+  type Certificate,
   type Instrument,
   type ClassCounts,
   type ClassStanding,
@@ -64,14 +65,22 @@ export async function assess(ctx: MonitorContext, counts: CountCache, options: {
   const instrumentById = new Map(certificateList.map((i) => [i.certificateId, i]));
   const years = counts.yearsToJudge(now, year, options.incidentWindowMs);
   // Indexed once per cycle: looking these up by scanning every certificate made a cycle quadratic.
-  const certificatesOf = new Map<string, string[]>();
-  for (const c of certificateList.filter(isCertificate))
-    certificatesOf.set(c.processorId, [...(certificatesOf.get(c.processorId) ?? []), c.certificateId]);
-  const processorIds = new Set<string>(certificateList.map((c) => c.processorId));
   const byProcessor = new Map<string, Instrument[]>();
-  for (const i of certificateList) byProcessor.set(i.processorId, [...(byProcessor.get(i.processorId) ?? []), i]);
+  for (const i of certificateList) {
+    const list = byProcessor.get(i.processorId);
+    if (list) list.push(i);
+    else byProcessor.set(i.processorId, [i]);
+  }
   const instrumentsOf = (processorId: string) => byProcessor.get(processorId) ?? [];
-  const successorOf = (c: Instrument) => (c.supersededBy === undefined ? undefined : instrumentById.get(c.supersededBy));
+  const certificateIdsOf = (processorId: string) =>
+    instrumentsOf(processorId)
+      .filter(isCertificate)
+      .map((c) => c.certificateId);
+  /** The certificate named in `supersededBy`, when it is declared as one. */
+  const successorOf = (c: Certificate) => {
+    const successor = c.supersededBy === undefined ? undefined : instrumentById.get(c.supersededBy);
+    return successor && isCertificate(successor) ? successor : undefined;
+  };
   const assessment: Assessment = { year, years, certificates: [], processors: [], groups: [], candidates: [] };
 
   for (const y of years) {
@@ -82,23 +91,18 @@ export async function assess(ctx: MonitorContext, counts: CountCache, options: {
       const key = { level: 'certificate', scopeId: certificate.certificateId, year: y } as const;
       const input = { certificate, counts: counts.counts(key), dailyNew: counts.dailyNew(key), today: day, year: y };
       const standings = classStandings(input);
-      const successor = successorOf(certificate);
       const superseded =
-        isCertificate(certificate) &&
-        isExpired(certificate, today) &&
-        successor !== undefined &&
-        isCertificate(successor) &&
-        hasActiveSuccessor(certificate, successor, today);
+        isCertificate(certificate) && isExpired(certificate, today) && hasActiveSuccessor(certificate, successorOf(certificate), today);
       assessment.certificates.push({ certificate, year: y, standings, superseded });
       const usage = standings.flatMap((standing) => classUsageAlerts(certificate, current ? standing : { ...standing, forecast: null }));
       assessment.candidates.push(...inYear(y, usage));
     }
-    const active = new Set(processorIds);
+    const active = new Set(byProcessor.keys());
     for (const [scopeId, level] of counts.scopesOf(y)) if (level === 'processor') active.add(scopeId);
     for (const processorId of [...active].sort()) {
       const processorCounts = counts.counts({ level: 'processor', scopeId: processorId, year: y });
       assessment.processors.push({ processorId, year: y, counts: processorCounts });
-      assessment.candidates.push(...inYear(y, pathwayCeilingAlerts(processorId, processorCounts, certificatesOf.get(processorId) ?? [])));
+      assessment.candidates.push(...inYear(y, pathwayCeilingAlerts(processorId, processorCounts, certificateIdsOf(processorId))));
       const { ciiOperator } = await ctx.store.scopes.processor(processorId);
       const gap = pathwayInstrumentAlert({
         processorId,
@@ -140,10 +144,7 @@ export async function assess(ctx: MonitorContext, counts: CountCache, options: {
     }
   }
   assessment.candidates.push(
-    ...certificateList.filter(isCertificate).flatMap((certificate) => {
-      const successor = successorOf(certificate);
-      return lifecycleAlerts(certificate, today, successor && isCertificate(successor) ? successor : undefined);
-    }),
+    ...certificateList.filter(isCertificate).flatMap((certificate) => lifecycleAlerts(certificate, today, successorOf(certificate))),
   );
   assessment.candidates.push(...certificateList.flatMap((instrument) => instrumentDeadlineAlerts(instrument, today)));
   for (const use of instrumentUses) {
