@@ -29,47 +29,38 @@ const perClassStat = (text: PanelText, metric: string) => statPanel(text, [promQ
 
 const sqlTable = (title: string, description: string, box: Box, sql: string) => tablePanel({ title, description, box }, [sqlQuery(sql)], CLICKHOUSE);
 
-/** Transfers and subject records under the certificate in the time range, grouped by `groupBy`, most transfers first. */
-interface Breakdown extends PanelText {
-  columns: string;
-  groupBy: string;
-  arrayJoin?: string;
-}
-
-const breakdown = ({ title, description, box, columns, groupBy, arrayJoin }: Breakdown) =>
-  sqlTable(
-    title,
-    description,
-    box,
-    `SELECT ${columns}, count() AS transfers, sum(subject_count) AS subject_records
-FROM transfers FINAL
-${arrayJoin ? `${arrayJoin}\n` : ''}WHERE certificate_id = \${certificate:sqlstring} AND $__timeFilter(occurred_at)
-GROUP BY ${groupBy}
-ORDER BY transfers DESC`,
-  );
-
-const BREAKDOWNS: Breakdown[] = [
+/** Transfers and subject records under the certificate in the time range, most transfers first. */
+const BREAKDOWNS: Array<PanelText & { sql: string }> = [
   {
     title: 'By recipient and country',
     description: 'Transfers and subject records (not distinct persons) per overseas recipient.',
     box: { x: 0, y: 15, w: 8, h: 8 },
-    columns: 'recipient_id AS recipient, recipient_country AS country',
-    groupBy: 'recipient, country',
+    sql: `SELECT recipient_id AS recipient, recipient_country AS country, count() AS transfers, sum(subject_count) AS subject_records
+FROM transfers FINAL
+WHERE certificate_id = \${certificate:sqlstring} AND $__timeFilter(occurred_at)
+GROUP BY recipient, country
+ORDER BY transfers DESC`,
   },
   {
     title: 'By PI category',
     description: 'Transfers and subject records per catalogue category code.',
     box: { x: 8, y: 15, w: 8, h: 8 },
-    columns: 'category',
-    groupBy: 'category',
-    arrayJoin: 'ARRAY JOIN categories AS category',
+    sql: `SELECT category, count() AS transfers, sum(subject_count) AS subject_records
+FROM transfers FINAL
+ARRAY JOIN categories AS category
+WHERE certificate_id = \${certificate:sqlstring} AND $__timeFilter(occurred_at)
+GROUP BY category
+ORDER BY transfers DESC`,
   },
   {
     title: 'By purpose and source system',
     description: 'Transfers and subject records per declared purpose and sending system.',
     box: { x: 16, y: 15, w: 8, h: 8 },
-    columns: 'purpose, system',
-    groupBy: 'purpose, system',
+    sql: `SELECT purpose, system, count() AS transfers, sum(subject_count) AS subject_records
+FROM transfers FINAL
+WHERE certificate_id = \${certificate:sqlstring} AND $__timeFilter(occurred_at)
+GROUP BY purpose, system
+ORDER BY transfers DESC`,
   },
 ];
 
@@ -168,7 +159,7 @@ ORDER BY time`,
         .unit('short'),
     )
     .withRow(row('Breakdowns (transfers under the certificate in the time range)', 14));
-  for (const panel of BREAKDOWNS) board.withPanel(breakdown(panel));
+  for (const { title, description, box, sql } of BREAKDOWNS) board.withPanel(sqlTable(title, description, box, sql));
   return board
     .withRow(row('Incidents', 23))
     .withPanel(
