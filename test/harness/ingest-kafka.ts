@@ -1,10 +1,11 @@
 // Plumbing shared by the Kafka ingest tests and the benchmark: producing a workload, waiting until
 // a consumer group committed everything, reading the dead letters, comparing counts with the truth,
 // and running the ingest service as a child process.
-import type { KafkaConsumerTuning } from '@pi-egress/ingest';
-import { readTopicToEnd } from '@pi-egress/ingest';
+import { createLogger } from '@pi-egress/config';
+import { createMetrics, type Metrics, type MonitorContext } from '@pi-egress/core';
+import { CategoryCatalogue, validateCertificate } from '@pi-egress/domain';
+import { readTopicToEnd, startKafkaIngest, type KafkaConsumerTuning, type KafkaIngest, type KafkaIngestSettings } from '@pi-egress/ingest';
 import type { Store } from '@pi-egress/store';
-import { validateCertificate } from '@pi-egress/domain';
 import { makeCertificate } from '@pi-egress/testing/fixtures';
 import type { Kafka, Message } from 'kafkajs';
 import { spawnSync } from 'node:child_process';
@@ -27,6 +28,22 @@ export const MOCK_TUNING_ENV = {
   KAFKA_HEARTBEAT_INTERVAL_MS: String(KAFKA_MOCK_CONSUMER_TIMINGS.heartbeatInterval),
   KAFKA_FETCH_MAX_WAIT_MS: String(KAFKA_MOCK_CONSUMER_TIMINGS.maxWaitTimeInMs),
 };
+
+/** Kafka ingest in this process, writing to `store` on the wall clock (LOG_LEVEL=debug shows its log). */
+export function startInProcessIngest(opts: {
+  store: Store;
+  subjectKey: string;
+  metrics?: Metrics;
+  kafka: KafkaIngestSettings;
+}): Promise<KafkaIngest> {
+  const ctx: MonitorContext = { store: opts.store, catalogue: new CategoryCatalogue(), subjectKey: opts.subjectKey, now: () => new Date() };
+  return startKafkaIngest({
+    ctx,
+    metrics: opts.metrics ?? createMetrics(),
+    logger: createLogger({ level: process.env.LOG_LEVEL ?? 'silent' }),
+    kafka: opts.kafka,
+  });
+}
 
 /** Produces in order, `chunk` messages per request, acknowledged by all replicas. */
 export async function produceMessages(kafka: Kafka, topic: string, messages: readonly WorkloadMessage[], chunk = 500): Promise<void> {

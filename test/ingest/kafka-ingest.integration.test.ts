@@ -1,12 +1,18 @@
-import { createLogger } from '@pi-egress/config';
-import { createMetrics, type MonitorContext } from '@pi-egress/core';
-import { CategoryCatalogue } from '@pi-egress/domain';
-import { kafkaSink, replayDeadLetters, replayNdjsonFile, startKafkaIngest, type KafkaIngest } from '@pi-egress/ingest';
-import { Kafka, logLevel } from 'kafkajs';
+import { createMetrics } from '@pi-egress/core';
+import { kafkaSink, replayDeadLetters, replayNdjsonFile, type KafkaIngest } from '@pi-egress/ingest';
+import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { declareWorkloadProcessor, MOCK_TUNING, produceMessages, readDeadLetters, storedCounts, waitUntilConsumed } from '../harness/ingest-kafka.js';
+import {
+  declareWorkloadProcessor,
+  MOCK_TUNING,
+  produceMessages,
+  readDeadLetters,
+  startInProcessIngest,
+  storedCounts,
+  waitUntilConsumed,
+} from '../harness/ingest-kafka.js';
 import { buildWorkload, WORKLOAD_YEAR } from '../harness/ingest-workload.js';
-import { startKafkaMock, type KafkaMock } from '../harness/kafka-mock.js';
+import { startEventsMock, type KafkaMock } from '../harness/kafka-mock.js';
 import { removeDir, requireBinary, runCommand, tempDir } from '../harness/process.js';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -26,23 +32,16 @@ describe('Kafka ingest: one consumer, mock broker, real engine', () => {
   const metrics = createMetrics();
 
   function startIngest(maxMessageBytes: number): Promise<KafkaIngest> {
-    const ctx: MonitorContext = { store, catalogue: new CategoryCatalogue(), subjectKey: SUBJECT_KEY, now: () => new Date() };
-    return startKafkaIngest({
-      ctx,
+    return startInProcessIngest({
+      store,
+      subjectKey: SUBJECT_KEY,
       metrics,
-      logger: createLogger({ level: process.env.LOG_LEVEL ?? 'silent' }),
       kafka: { brokers: mock.brokers, clientId: 'ingest-test', topic: TOPIC, dlqTopic: DLQ, groupId: GROUP, maxMessageBytes, tuning: MOCK_TUNING },
     });
   }
 
   beforeAll(async () => {
-    mock = await startKafkaMock({
-      topics: [
-        { name: TOPIC, partitions: 6 },
-        { name: DLQ, partitions: 2 },
-      ],
-    });
-    kafka = new Kafka({ clientId: 'ingest-test', brokers: mock.brokers, logLevel: logLevel.NOTHING });
+    ({ mock, kafka } = await startEventsMock('ingest-test', { topic: TOPIC, partitions: 6, dlq: DLQ, dlqPartitions: 2 }));
     store = await openTestStore();
     ingest = await startIngest(MAX_MESSAGE_BYTES);
   });

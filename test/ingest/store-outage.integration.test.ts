@@ -1,14 +1,20 @@
 import { startEmbeddedClickHouse, type EmbeddedClickHouse } from '@pi-egress/clickhouse-embedded';
-import { createLogger } from '@pi-egress/config';
-import { createMetrics, type MonitorContext } from '@pi-egress/core';
-import { CategoryCatalogue } from '@pi-egress/domain';
-import { startKafkaIngest, type KafkaIngest } from '@pi-egress/ingest';
+import { createMetrics } from '@pi-egress/core';
+import type { KafkaIngest } from '@pi-egress/ingest';
 import { openStore, type Store } from '@pi-egress/store';
-import { Kafka, logLevel } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { declareWorkloadProcessor, groupProgress, MOCK_TUNING, produceMessages, storedCounts, waitUntilConsumed } from '../harness/ingest-kafka.js';
+import {
+  declareWorkloadProcessor,
+  groupProgress,
+  MOCK_TUNING,
+  produceMessages,
+  startInProcessIngest,
+  storedCounts,
+  waitUntilConsumed,
+} from '../harness/ingest-kafka.js';
 import { buildWorkload, WORKLOAD_YEAR } from '../harness/ingest-workload.js';
-import { startKafkaMock, type KafkaMock } from '../harness/kafka-mock.js';
+import { startEventsMock, type KafkaMock } from '../harness/kafka-mock.js';
 import { pollUntil, removeDir, sleep, tempDir } from '../harness/process.js';
 
 const TOPIC = 'outage.events';
@@ -30,19 +36,12 @@ describe('Kafka ingest while the ClickHouse engine is stopped for 20 s', () => {
     // An engine of its own, which this test stops and starts again on the same data and ports.
     dataDir = await tempDir('outage-clickhouse');
     engine = await startEmbeddedClickHouse({ dataDir });
-    mock = await startKafkaMock({
-      topics: [
-        { name: TOPIC, partitions: 6 },
-        { name: DLQ, partitions: 1 },
-      ],
-    });
-    kafka = new Kafka({ clientId: 'outage-test', brokers: mock.brokers, logLevel: logLevel.NOTHING });
+    ({ mock, kafka } = await startEventsMock('outage-test', { topic: TOPIC, partitions: 6, dlq: DLQ, dlqPartitions: 1 }));
     store = await openStore({ url: engine.url, database: 'outage', settleMs: 0, requestTimeoutMs: 10_000 });
-    const ctx: MonitorContext = { store, catalogue: new CategoryCatalogue(), subjectKey: SUBJECT_KEY, now: () => new Date() };
-    ingest = await startKafkaIngest({
-      ctx,
+    ingest = await startInProcessIngest({
+      store,
+      subjectKey: SUBJECT_KEY,
       metrics,
-      logger: createLogger({ level: process.env.LOG_LEVEL ?? 'silent' }),
       kafka: {
         brokers: mock.brokers,
         clientId: 'outage-test',

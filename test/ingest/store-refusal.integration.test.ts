@@ -1,12 +1,10 @@
-import { createLogger } from '@pi-egress/config';
-import { createMetrics, type MonitorContext } from '@pi-egress/core';
-import { CategoryCatalogue } from '@pi-egress/domain';
-import { startKafkaIngest, type KafkaIngest } from '@pi-egress/ingest';
-import { Kafka, logLevel } from 'kafkajs';
+import { createMetrics } from '@pi-egress/core';
+import type { KafkaIngest } from '@pi-egress/ingest';
+import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeEvent, openTestStore, subjects } from '@pi-egress/testing';
-import { MOCK_TUNING, produceMessages, readDeadLetters, waitUntilConsumed } from '../harness/ingest-kafka.js';
-import { startKafkaMock, type KafkaMock } from '../harness/kafka-mock.js';
+import { MOCK_TUNING, produceMessages, readDeadLetters, startInProcessIngest, waitUntilConsumed } from '../harness/ingest-kafka.js';
+import { startEventsMock, type KafkaMock } from '../harness/kafka-mock.js';
 
 const TOPIC = 'pi.egress.events';
 const DLQ = 'pi.egress.events.dlq';
@@ -24,20 +22,13 @@ describe('Kafka ingest when the store refuses a message as data', () => {
   const metrics = createMetrics();
 
   beforeAll(async () => {
-    mock = await startKafkaMock({
-      topics: [
-        { name: TOPIC, partitions: 1 },
-        { name: DLQ, partitions: 1 },
-      ],
-    });
-    kafka = new Kafka({ clientId: 'refusal-test', brokers: mock.brokers, logLevel: logLevel.NOTHING });
+    ({ mock, kafka } = await startEventsMock('refusal-test', { topic: TOPIC, partitions: 1, dlq: DLQ, dlqPartitions: 1 }));
     store = await openTestStore();
     await store.client.command({ query: `ALTER TABLE subject_first_seen ADD CONSTRAINT no_blocked_processor CHECK scope_id != 'P-blocked'` });
-    const ctx: MonitorContext = { store, catalogue: new CategoryCatalogue(), subjectKey: 'refusal-key', now: () => new Date() };
-    ingest = await startKafkaIngest({
-      ctx,
+    ingest = await startInProcessIngest({
+      store,
+      subjectKey: 'refusal-key',
       metrics,
-      logger: createLogger({ level: process.env.LOG_LEVEL ?? 'silent' }),
       kafka: {
         brokers: mock.brokers,
         clientId: 'refusal-test',
