@@ -29,7 +29,7 @@ export const MOCK_TUNING_ENV = {
   KAFKA_FETCH_MAX_WAIT_MS: String(KAFKA_MOCK_CONSUMER_TIMINGS.maxWaitTimeInMs),
 };
 
-/** Kafka ingest in this process, writing to `store` on the wall clock (LOG_LEVEL=debug shows its log). */
+/** Kafka ingest in this process, writing to `store` on the wall clock; `kafka.tuning` over MOCK_TUNING (LOG_LEVEL=debug shows its log). */
 export function startInProcessIngest(opts: {
   store: Store;
   subjectKey: string;
@@ -41,7 +41,7 @@ export function startInProcessIngest(opts: {
     ctx,
     metrics: opts.metrics ?? createMetrics(),
     logger: createLogger({ level: process.env.LOG_LEVEL ?? 'silent' }),
-    kafka: opts.kafka,
+    kafka: { ...opts.kafka, tuning: { ...MOCK_TUNING, ...opts.kafka.tuning } },
   });
 }
 

@@ -4,7 +4,6 @@ import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   declareWorkloadProcessor,
-  MOCK_TUNING,
   produceMessages,
   readDeadLetters,
   startInProcessIngest,
@@ -36,7 +35,7 @@ describe('Kafka ingest: one consumer, mock broker, real engine', () => {
       store,
       subjectKey: SUBJECT_KEY,
       metrics,
-      kafka: { brokers: mock.brokers, clientId: 'ingest-test', topic: TOPIC, dlqTopic: DLQ, groupId: GROUP, maxMessageBytes, tuning: MOCK_TUNING },
+      kafka: { brokers: mock.brokers, clientId: 'ingest-test', topic: TOPIC, dlqTopic: DLQ, groupId: GROUP, maxMessageBytes },
     });
   }
 

@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   declareWorkloadProcessor,
   groupProgress,
-  MOCK_TUNING,
   produceMessages,
   startInProcessIngest,
   storedCounts,
@@ -50,7 +49,7 @@ describe('Kafka ingest while the ClickHouse engine is stopped for 20 s', () => {
         groupId: GROUP,
         maxMessageBytes: 16 * 1024,
         // Small fetches so that consumption is still going when the engine stops.
-        tuning: { ...MOCK_TUNING, fetchMaxBytesPerPartition: 16 * 1024, storeRetry: { minDelayMs: 200, maxDelayMs: 2_000 } },
+        tuning: { fetchMaxBytesPerPartition: 16 * 1024, storeRetry: { minDelayMs: 200, maxDelayMs: 2_000 } },
       },
     });
   });

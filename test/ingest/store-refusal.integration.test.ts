@@ -3,7 +3,7 @@ import type { KafkaIngest } from '@pi-egress/ingest';
 import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeEvent, openTestStore, subjects } from '@pi-egress/testing';
-import { MOCK_TUNING, produceMessages, readDeadLetters, startInProcessIngest, waitUntilConsumed } from '../harness/ingest-kafka.js';
+import { produceMessages, readDeadLetters, startInProcessIngest, waitUntilConsumed } from '../harness/ingest-kafka.js';
 import { startEventsMock, type KafkaMock } from '../harness/kafka-mock.js';
 
 const TOPIC = 'pi.egress.events';
@@ -36,7 +36,6 @@ describe('Kafka ingest when the store refuses a message as data', () => {
         dlqTopic: DLQ,
         groupId: 'refusal',
         maxMessageBytes: 1 << 20,
-        tuning: MOCK_TUNING,
       },
     });
   });
