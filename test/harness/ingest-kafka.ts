@@ -29,6 +29,20 @@ export const MOCK_TUNING_ENV = {
   KAFKA_FETCH_MAX_WAIT_MS: String(KAFKA_MOCK_CONSUMER_TIMINGS.maxWaitTimeInMs),
 };
 
+/** Transfer rows of a processor as stored: `final` counts after merging duplicates, else every row written (a row written twice shows). */
+export async function transferRows(store: Store, processorId: string, { final }: { final: boolean }): Promise<number> {
+  const [row] = await store.client
+    .query({
+      query: final
+        ? 'SELECT count() AS n FROM transfers FINAL WHERE processor_id = {p:String}'
+        : 'SELECT count() AS n FROM transfers WHERE processor_id = {p:String}',
+      query_params: { p: processorId },
+      format: 'JSONEachRow',
+    })
+    .then((result) => result.json<{ n: number }>());
+  return Number(row!.n);
+}
+
 /** Kafka ingest in this process, writing to `store` on the wall clock; `kafka.tuning` over MOCK_TUNING (LOG_LEVEL=debug shows its log). */
 export function startInProcessIngest(opts: {
   store: Store;

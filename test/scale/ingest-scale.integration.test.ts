@@ -15,7 +15,7 @@ import {
   storedCounts,
   waitUntilConsumed,
 } from '../harness/ingest-kafka.js';
-import { declareWorkloadProcessor } from '../harness/ingest-kafka.js';
+import { declareWorkloadProcessor, transferRows } from '../harness/ingest-kafka.js';
 import { buildWorkload, WORKLOAD_YEAR, type Workload } from '../harness/ingest-workload.js';
 import { startEventsMock, type KafkaMock } from '../harness/kafka-mock.js';
 import { freePort, pollUntil, type Service } from '../harness/process.js';
@@ -186,14 +186,7 @@ describe(`Kafka ingest scale-out: ${INITIAL_INSTANCES} instances, ${PARTITIONS} 
     // Exact: every scope's distinct counts, one transfer row per distinct event, every malformed
     // message dead-lettered and nothing else.
     expect(await storedCounts(store, workload.truth, WORKLOAD_YEAR)).toEqual(workload.truth);
-    const [rows] = await store.client
-      .query({
-        query: 'SELECT count() AS n FROM transfers FINAL WHERE processor_id = {p:String}',
-        query_params: { p: workload.processorId },
-        format: 'JSONEachRow',
-      })
-      .then((result) => result.json<{ n: number }>());
-    expect(Number(rows!.n)).toBe(workload.events);
+    expect(await transferRows(store, workload.processorId, { final: true })).toBe(workload.events);
     const deadLetterKeys = new Set((await readDeadLetters(kafka, DLQ)).map((d) => d.key));
     expect([...deadLetterKeys].sort()).toEqual([...workload.malformed.keys()].sort());
 
