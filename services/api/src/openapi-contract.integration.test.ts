@@ -104,12 +104,15 @@ describe('the API answers every documented route and status as documented', () =
   });
 
   /** The replays of a read by `role` (`wrongRole` is refused): 200 and the guards on `path`, 400 on `bad`, 404 on `missing` when given. */
-  const read = (role: Exclude<Role, null>, wrongRole: Exclude<Role, null>, path: string, bad: string, missing?: string, guardPath = path) => ({
-    200: () => api.call(role, 'GET', path),
-    400: () => api.call(role, 'GET', bad),
-    ...(missing === undefined ? {} : { 404: () => api.call(role, 'GET', missing) }),
-    ...guarded(role, wrongRole, 'GET', guardPath),
-  });
+  const read = (role: Exclude<Role, null>, wrongRole: Exclude<Role, null>, path: string, bad: string, missing?: string, guardPath = path) => {
+    const replays: Record<number, Call> = {
+      200: () => api.call(role, 'GET', path),
+      400: () => api.call(role, 'GET', bad),
+      ...guarded(role, wrongRole, 'GET', guardPath),
+    };
+    if (missing !== undefined) replays[404] = () => api.call(role, 'GET', missing);
+    return replays;
+  };
 
   const lookup = { certificateId: 'CERT-1', year: 2026, subjectId: 'contract-0@example.com' };
   const { certificateId: _certificateId, issuedBy: _issuedBy, validTo: _validTo, ...sccScope } = makeCertificate();
