@@ -1,10 +1,9 @@
 import { createMetrics } from '@pi-egress/core';
 import type { KafkaIngest } from '@pi-egress/ingest';
-import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeEvent, openTestStore, subjects } from '@pi-egress/testing';
 import { produceMessages, readDeadLetters, startInProcessIngest, waitUntilConsumed } from '../harness/ingest-kafka.js';
-import { startEventsMock, type KafkaMock } from '../harness/kafka-mock.js';
+import { eventsMockForSuite } from '../harness/kafka-suite.js';
 
 const TOPIC = 'pi.egress.events';
 const DLQ = 'pi.egress.events.dlq';
@@ -15,14 +14,12 @@ const DLQ = 'pi.egress.events.dlq';
  * test adds to the subject table (an operator's rule the monitor's own validation knows nothing of).
  */
 describe('Kafka ingest when the store refuses a message as data', () => {
-  let mock: KafkaMock;
-  let kafka: Kafka;
+  const broker = eventsMockForSuite('refusal-test', { topic: TOPIC, partitions: 1, dlq: DLQ, dlqPartitions: 1 });
   let store: Awaited<ReturnType<typeof openTestStore>>;
   let ingest: KafkaIngest;
   const metrics = createMetrics();
 
   beforeAll(async () => {
-    ({ mock, kafka } = await startEventsMock('refusal-test', { topic: TOPIC, partitions: 1, dlq: DLQ, dlqPartitions: 1 }));
     store = await openTestStore();
     await store.client.command({ query: `ALTER TABLE subject_first_seen ADD CONSTRAINT no_blocked_processor CHECK scope_id != 'P-blocked'` });
     ingest = await startInProcessIngest({
@@ -30,7 +27,7 @@ describe('Kafka ingest when the store refuses a message as data', () => {
       subjectKey: 'refusal-key',
       metrics,
       kafka: {
-        brokers: mock.brokers,
+        brokers: broker.mock.brokers,
         clientId: 'refusal-test',
         topic: TOPIC,
         dlqTopic: DLQ,
@@ -42,7 +39,6 @@ describe('Kafka ingest when the store refuses a message as data', () => {
   afterAll(async () => {
     await ingest?.stop();
     await store?.close();
-    await mock?.stop();
   });
 
   it('dead-letters the refused message with its reason and counts every other one exactly', async () => {
@@ -52,13 +48,13 @@ describe('Kafka ingest when the store refuses a message as data', () => {
         : makeEvent({ eventId: `fine-${i}`, processorId: 'P-fine', mechanism: 'standard_contract', subjects: subjects(2, 'fine', i * 2) }),
     );
     await produceMessages(
-      kafka,
+      broker.kafka,
       TOPIC,
       events.map((e) => ({ key: String(e.eventId), value: Buffer.from(JSON.stringify(e)) })),
     );
-    await waitUntilConsumed(kafka, 'refusal', TOPIC, 60_000);
+    await waitUntilConsumed(broker.kafka, 'refusal', TOPIC, 60_000);
 
-    const deadLetters = await readDeadLetters(kafka, DLQ);
+    const deadLetters = await readDeadLetters(broker.kafka, DLQ);
     expect(deadLetters.map((d) => [d.key, d.headers['x-dlq-code'], d.headers['x-dlq-step']])).toEqual([['blocked-1', 'store_refused', 'write']]);
     expect((await store.usage.individuals({ level: 'processor', scopeId: 'P-fine', year: 2026 })).counts.nonSensitive).toBe(58);
     expect((await store.usage.fullCount({ level: 'processor', scopeId: 'P-blocked', year: 2026 })).nonSensitive).toBe(0);
