@@ -4,7 +4,7 @@ import { countsFrom, DATA_CLASSES, scopeIdOf, type DailyRow } from './count-rows
 import type { ScopeKey } from './scope.js';
 import { chunks, earliest, IN_SCOPES, keyOfRow, MARKS_TYPE, marksParam, scopesParam, type ScopeColumns } from './scope-batch.js';
 import { IN_FLIGHT_SUBJECT_INSERTS } from './scope-sql.js';
-import { boundedTail, DEFAULT_TAIL_ROWS_LIMIT, isTailOverLimit, splitByTailSize } from './bounded-tail.js';
+import { boundedTail, DEFAULT_TAIL_ROWS_LIMIT, isTailOverLimit, splitByTailSize, tailRowsLimitFor } from './bounded-tail.js';
 
 /** How often each scope's checkpoint is recounted in full rather than stepped from the last one. */
 const DEFAULT_FULL_RECOUNT_INTERVAL_MS = 3600_000;
@@ -228,7 +228,12 @@ export class Checkpointer {
         from,
         watermark,
       },
-      boundedTail(limit),
+      boundedTail(
+        tailRowsLimitFor(
+          steps.map((step) => countsFrom(step.previous.days)),
+          limit,
+        ),
+      ),
     );
     const addedByScope = new Map<string, DailyRow[]>();
     for (const row of added) {

@@ -4,7 +4,15 @@ import { CHECKPOINT_MAX_AGE_MS, countsFrom, DATA_CLASSES, scopeIdOf, type DataCl
 import { fromClickHouseTime, zeroCounts, type ClassCounts, type ScopeKey } from './scope.js';
 import { IN_FLIGHT_SUBJECT_INSERTS, SCOPE_CONDITION, scopeParams } from './scope-sql.js';
 import { chunks, earliest, IN_SCOPES, keyOfRow, MARKS_TYPE, marksParam, scopesParam, type ScopeColumns } from './scope-batch.js';
-import { boundedTail, DEFAULT_TAIL_ROWS_LIMIT, isTailOverLimit, splitByTailSize, type ScopeMark } from './bounded-tail.js';
+import {
+  boundedTail,
+  DEFAULT_TAIL_ROWS_LIMIT,
+  isTailOverLimit,
+  splitByTailSize,
+  tailRowsLimitFor,
+  tailRowsLimitOf,
+  type ScopeMark,
+} from './bounded-tail.js';
 
 /**
  * Exact distinct counts that stay fast as a year fills up.
@@ -101,12 +109,12 @@ export class CountReader {
                  SELECT class, min_inserted <= c AS settled, count() AS individuals FROM (
                    SELECT class, id_hash, min(inserted_at) AS min_inserted FROM subject_first_seen
                    WHERE ${SCOPE_CONDITION} AND (class, id_hash) IN (
-                     SELECT class, id_hash FROM subject_recent WHERE ${SCOPE_CONDITION} AND inserted_at > f)
+                     SELECT class, id_hash FROM subject_recent WHERE ${SCOPE_CONDITION} AND inserted_at > f AND w > toDateTime64(0, 6, 'UTC'))
                    GROUP BY class, id_hash
                    HAVING min_inserted > f)
                  GROUP BY class, settled)) AS tail`,
       { ...scopeParams(key), from: state?.cursor ?? EPOCH, cursorMargin: CURSOR_MARGIN_MS },
-      boundedTail(this.tailRowsLimit),
+      boundedTail(tailRowsLimitFor(state ? [state.checkpoint] : undefined, this.tailRowsLimit)),
     );
     // Another call may have moved this scope's state meanwhile: then this one keeps nothing.
     const unmoved = this.tails.get(id) === state;
@@ -165,7 +173,7 @@ export class CountReader {
          HAVING min_inserted > {from:DateTime64(6, 'UTC')})
        GROUP BY class, settled`,
       { ...scopeParams(key), from: base.cursor, cursor },
-      boundedTail(this.tailRowsLimit),
+      boundedTail(tailRowsLimitFor([base.checkpoint], this.tailRowsLimit)),
     );
     const unmoved = this.tails.get(scopeIdOf(key)) === read;
     return this.extendTail(
@@ -240,7 +248,7 @@ export class CountReader {
         result.set(id, { ...checkpoint });
       }
       const { tails: rows, oversized } = await this.boundedTailsOfMany(
-        [...bases.values()].map(({ key, base }) => ({ key, watermark: base.cursor })),
+        [...bases.values()].map(({ key, base }) => ({ key, watermark: base.cursor, counted: base.checkpoint })),
         cursor,
       );
       // A tail too large to look up person by person: those scopes are counted in full.
@@ -307,7 +315,7 @@ export class CountReader {
        WHERE t.first_inserted > k.w
        GROUP BY scope_level, scope_id, year, class, settled`,
       { scopes: scopesParam(marks.map((mark) => mark.key)), marks: marksParam(marks), from, cursor },
-      boundedTail(this.tailRowsLimit),
+      boundedTail(tailRowsLimitOf(marks, this.tailRowsLimit)),
     );
     for (const row of rows) {
       const id = scopeIdOf(keyOfRow(row));
