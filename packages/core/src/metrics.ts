@@ -239,7 +239,8 @@ const PUBLISHED_GAUGES = [
   'pi_egress_alerts_firing',
 ] as const;
 
-const publishedText = new WeakMap<Metrics, string>();
+/** The evaluator's gauges as last rendered, encoded once: every scrape sends these bytes. */
+const publishedBytes = new WeakMap<Metrics, Buffer>();
 
 /** How long synchronous work on the gauges runs before it lets scrapes and requests in. */
 const SLICE_MS = 10;
@@ -262,7 +263,7 @@ export function eventLoopSlices(): () => Promise<void> | undefined {
 
 /** Whether the evaluator's gauges were rendered at least once (scrapes then read that text, not the gauges). */
 export function hasPublishedGauges(metrics: Metrics): boolean {
-  return publishedText.has(metrics);
+  return publishedBytes.has(metrics);
 }
 
 /**
@@ -286,7 +287,9 @@ export async function renderPublishedGauges(metrics: Metrics): Promise<void> {
     }
     parts.push(lines.join('\n'));
   }
-  publishedText.set(metrics, parts.join('\n'));
+  // Encoded here, once per evaluation: joining and encoding 3.8 MB on every scrape cost tens of
+  // milliseconds each at 2,000 certificates (many-scopes bench profile).
+  publishedBytes.set(metrics, Buffer.from(`${parts.join('\n')}\n`));
 }
 
 const escapeText = (text: string) => text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
@@ -298,10 +301,10 @@ function valueText(value: number): string {
   return `${value}`;
 }
 
-/** The /metrics text: the evaluator's gauges as last rendered (when any were), the rest live. */
-export async function exposition(metrics: Metrics): Promise<string> {
-  const published = publishedText.get(metrics);
-  if (published === undefined) return metrics.registry.metrics();
+/** The /metrics body: the evaluator's gauges as last rendered (when any were), the rest live. */
+export async function expositionBytes(metrics: Metrics): Promise<Buffer> {
+  const published = publishedBytes.get(metrics);
+  if (published === undefined) return Buffer.from(await metrics.registry.metrics());
   const skip = new Set<string>(PUBLISHED_GAUGES);
   const live = await Promise.all(
     metrics.registry
@@ -309,5 +312,10 @@ export async function exposition(metrics: Metrics): Promise<string> {
       .filter((metric) => !skip.has(metric.name))
       .map((metric) => metrics.registry.getSingleMetricAsString(metric.name)),
   );
-  return `${[...live, published].join('\n')}\n`;
+  return live.length === 0 ? published : Buffer.concat([Buffer.from(`${live.join('\n')}\n`), published]);
+}
+
+/** The /metrics text ({@link expositionBytes} as a string). */
+export async function exposition(metrics: Metrics): Promise<string> {
+  return (await expositionBytes(metrics)).toString();
 }
