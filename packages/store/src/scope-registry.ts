@@ -39,8 +39,8 @@ interface VersionRow {
 /**
  * Declared scopes (every version), processor settings and group epochs. Reads are served from
  * memory (ingest looks them up for every event) and reloaded from the store at most every
- * `reloadMs`, so a declaration made through another instance is seen within that time (plus one
- * reload's round trip); writes here update the memory at once.
+ * `reloadMs`, so a declaration made through another instance is seen within that time; writes
+ * here update the memory at once.
  */
 export class ScopeRegistry {
   private versions = new Map<string, ScopeVersion[]>();
@@ -54,8 +54,6 @@ export class ScopeRegistry {
   private members: Map<string, string[]> | undefined;
   private loadedAt = 0;
   private loading: Promise<void> | undefined;
-  /** Declarations made through this instance: a reload that began before one of them is discarded. */
-  private declarations = 0;
 
   constructor(
     private readonly client: ClickHouseClient,
@@ -81,7 +79,6 @@ export class ScopeRegistry {
     const version: ScopeVersion = { certificate, effectiveFrom, declaredAt };
     this.versions.set(certificate.certificateId, versionTimeline([...(this.versions.get(certificate.certificateId) ?? []), version]));
     this.instrumentList = undefined;
-    this.declarations += 1;
     return version;
   }
 
@@ -101,7 +98,6 @@ export class ScopeRegistry {
     });
     this.processors.set(settings.processorId, settings);
     this.members = undefined;
-    this.declarations += 1;
   }
 
   async putGroupEpoch(epoch: GroupEpoch): Promise<void> {
@@ -111,7 +107,6 @@ export class ScopeRegistry {
       format: 'JSONEachRow',
     });
     this.epochs.set(epoch.groupId, epoch);
-    this.declarations += 1;
   }
 
   /** An instrument of any kind as it stands: the last version of its timeline. */
@@ -197,7 +192,6 @@ export class ScopeRegistry {
   }
 
   async reload(): Promise<void> {
-    const declarations = this.declarations;
     const [legacy, versions, processors, epochs] = await Promise.all([
       // Scopes declared before versions existed: each is a first version, in force from the start.
       selectRows<{ body: string; updated_at: string }>(this.client, 'SELECT body, toString(updated_at) AS updated_at FROM certificates FINAL'),
@@ -212,8 +206,6 @@ export class ScopeRegistry {
       ),
       selectRows<{ group_id: string; epoch: number; members: string[] }>(this.client, 'SELECT group_id, epoch, members FROM group_epochs FINAL'),
     ]);
-    // It may have read the tables before a declaration of this instance landed: the next read reloads.
-    if (declarations !== this.declarations && this.loadedAt > 0) return;
     const byId = new Map<string, ScopeVersion[]>();
     const add = (version: ScopeVersion) => {
       const id = version.certificate.certificateId;
@@ -246,18 +238,11 @@ export class ScopeRegistry {
     this.loadedAt = Date.now();
   }
 
-  /**
-   * Reloads at most every `reloadMs`. Once loaded, reads do not wait for a reload: it runs beside
-   * them and they see its result when it lands (at 2,000 certificates a reload, four FINAL reads
-   * and 2,000 bodies parsed, held every event, admission and evaluation that came meanwhile). A
-   * failed background reload keeps what was loaded; the next read tries again.
-   */
   private async fresh(): Promise<void> {
     if (Date.now() - this.loadedAt < this.reloadMs) return;
     this.loading ??= this.reload().finally(() => {
       this.loading = undefined;
     });
-    if (this.loadedAt === 0) await this.loading;
-    else this.loading.catch(() => undefined);
+    await this.loading;
   }
 }
