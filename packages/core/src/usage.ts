@@ -95,14 +95,16 @@ export async function processorUsage(ctx: MonitorContext, processorId: string, y
  * caps and which instrument its counted transfers used (SPEC §6, "the company view").
  */
 export async function processorUsageWithInstruments(ctx: MonitorContext, processorId: string, year: number): Promise<ProcessorUsageReport> {
+  const processor = processorUsage(ctx, processorId, year);
   const [usage, instruments, transfers] = await Promise.all([
-    processorUsage(ctx, processorId, year),
+    processor,
     ctx.store.scopes.listInstruments({ processorId }),
     ctx.store.transfers.instrumentUse(processorId, year),
   ]);
   const perInstrument = await Promise.all(
     instruments.map(async (instrument): Promise<InstrumentUsage> => {
-      const report = await certificateUsage(ctx, instrument, year);
+      // Its processor's report is the one just read: each instrument does not count the processor again.
+      const report = await certificateUsage(ctx, instrument, year, processor);
       const used = transfers.filter((t) => t.instrumentId === instrument.certificateId && t.mechanism === instrumentKind(instrument));
       return {
         instrumentId: instrument.certificateId,
@@ -117,14 +119,18 @@ export async function processorUsageWithInstruments(ctx: MonitorContext, process
   return { ...usage, instruments: perInstrument, transfers: transfers.map((t) => ({ ...t, instrumentId: t.instrumentId || null })) };
 }
 
-/** An instrument's counts (a certificate's, or another kind's) against its caps; without caps, counts only. */
-export async function certificateUsage(ctx: MonitorContext, certificate: Instrument, year: number): Promise<UsageReport> {
+/**
+ * An instrument's counts (a certificate's, or another kind's) against its caps; without caps, counts
+ * only. `processor`: its processor's report when the caller already reads it.
+ */
+export async function certificateUsage(
+  ctx: MonitorContext,
+  certificate: Instrument,
+  year: number,
+  processor: Promise<UsageReport> = processorUsage(ctx, certificate.processorId, year),
+): Promise<UsageReport> {
   const key: ScopeKey = { level: 'certificate', scopeId: certificate.certificateId, year };
-  const [usage, processor, daily] = await Promise.all([
-    ctx.store.usage.individuals(key),
-    processorUsage(ctx, certificate.processorId, year),
-    ctx.store.usage.dailyNewIndividuals(key),
-  ]);
+  const [usage, processorReport, daily] = await Promise.all([ctx.store.usage.individuals(key), processor, ctx.store.usage.dailyNewIndividuals(key)]);
   const today = chinaDate(ctx.now());
   const caps = instrumentCaps(certificate);
   const classUsage = (dataClass: DataClass): ClassUsage => {
@@ -143,7 +149,7 @@ export async function certificateUsage(ctx: MonitorContext, certificate: Instrum
     return { count, cap, utilization: utilizationRatio(count, cap), forecastCapDate: forecast?.date ?? null };
   };
   const [nonSensitive, sensitive] = DATA_CLASSES.map(classUsage) as [ClassUsage, ClassUsage];
-  return { year, asOf: usage.asOf.toISOString(), pathway: processor.pathway, nonSensitive, sensitive };
+  return { year, asOf: usage.asOf.toISOString(), pathway: processorReport.pathway, nonSensitive, sensitive };
 }
 
 export async function groupUsage(ctx: MonitorContext, groupId: string, year: number): Promise<GroupUsageReport> {

@@ -4,6 +4,7 @@ import { countsFrom, DATA_CLASSES, scopeIdOf, type DailyRow } from './count-rows
 import type { ScopeKey } from './scope.js';
 import { chunks, earliest, IN_SCOPES, keyOfRow, MARKS_TYPE, marksParam, scopesParam, type ScopeColumns } from './scope-batch.js';
 import { IN_FLIGHT_SUBJECT_INSERTS } from './scope-sql.js';
+import { boundedTail, DEFAULT_TAIL_ROWS_LIMIT, isTailOverLimit, splitByTailSize } from './bounded-tail.js';
 
 /** How often each scope's checkpoint is recounted in full rather than stepped from the last one. */
 const DEFAULT_FULL_RECOUNT_INTERVAL_MS = 3600_000;
@@ -15,6 +16,8 @@ export interface CheckpointerOptions {
   minRefreshIntervalMs?: number;
   /** A scope's checkpoint is recounted over the whole year this often (default hourly). */
   fullRecountIntervalMs?: number;
+  /** A step over more rows than this recounts the year instead (see bounded-tail.ts). */
+  tailRowsLimit?: number;
 }
 
 /**
@@ -83,12 +86,40 @@ export class Checkpointer {
         recounts.push(key);
       }
     }
-    await this.stepCheckpoints(steps, watermark);
-    this.stats.stepped += steps.length;
+    recounts.push(...(await this.boundedSteps(steps, watermark)));
     if (recounts.length === 0) return;
     await this.recountCheckpoints(recounts, watermark);
     this.stats.recounted += recounts.length;
     for (const key of recounts) this.lastFullRecount.set(scopeIdOf(key), Date.now());
+  }
+
+  /**
+   * Steps the checkpoints within the tail limit; returns the scopes whose rows since their last
+   * checkpoint are too many to step (they are recounted instead: cheaper, and in constant memory).
+   */
+  private async boundedSteps(steps: ReadonlyArray<{ key: ScopeKey; previous: LatestDaily }>, watermark: string): Promise<ScopeKey[]> {
+    const limit = this.options.tailRowsLimit ?? DEFAULT_TAIL_ROWS_LIMIT;
+    try {
+      await this.stepCheckpoints(steps, watermark, limit);
+      this.stats.stepped += steps.length;
+      return [];
+    } catch (error) {
+      if (!isTailOverLimit(error)) throw error;
+    }
+    const byId = new Map(steps.map((step) => [scopeIdOf(step.key), step]));
+    const marks = steps.map((step) => ({ key: step.key, watermark: step.previous.watermark }));
+    const { groups, oversized } = await splitByTailSize(this.client, marks, limit, watermark);
+    for (const group of groups) {
+      const groupSteps = group.map((mark) => byId.get(scopeIdOf(mark.key))!);
+      try {
+        await this.stepCheckpoints(groupSteps, watermark, limit);
+        this.stats.stepped += groupSteps.length;
+      } catch (error) {
+        if (!isTailOverLimit(error)) throw error;
+        oversized.push(...group.map((mark) => mark.key));
+      }
+    }
+    return oversized;
   }
 
   /**
@@ -174,7 +205,7 @@ export class Checkpointer {
    * scope on every evaluation, starving ingest and queries on a 2-core machine. Each scope steps
    * from its own W1, all in one query.
    */
-  private async stepCheckpoints(steps: ReadonlyArray<{ key: ScopeKey; previous: LatestDaily }>, watermark: string): Promise<void> {
+  private async stepCheckpoints(steps: ReadonlyArray<{ key: ScopeKey; previous: LatestDaily }>, watermark: string, limit: number): Promise<void> {
     if (steps.length === 0) return;
     const from = earliest(steps.map((step) => step.previous.watermark));
     const added = await selectRows<ScopeColumns & DailyRow>(
@@ -197,6 +228,7 @@ export class Checkpointer {
         from,
         watermark,
       },
+      boundedTail(limit),
     );
     const addedByScope = new Map<string, DailyRow[]>();
     for (const row of added) {

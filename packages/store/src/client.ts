@@ -1,4 +1,4 @@
-import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
+import { ClickHouseLogLevel, createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 
 export interface StoreConnection {
   url: string;
@@ -27,6 +27,9 @@ export function connect(connection: StoreConnection, withDatabase = true): Click
     ...(withDatabase ? { database: connection.database } : {}),
     request_timeout: connection.requestTimeoutMs ?? 120_000,
     max_open_connections: 8,
+    // The client would also print every failed query to the console, outside the services' JSON
+    // logs; each error reaches its caller, which logs it or expects it (a tail over its limit).
+    log: { level: ClickHouseLogLevel.OFF },
     clickhouse_settings: {
       date_time_input_format: 'best_effort',
       output_format_json_quote_64bit_integers: 0,
@@ -66,7 +69,12 @@ export async function ensureDatabase(connection: StoreConnection): Promise<void>
 }
 
 /** Rows of a SELECT as typed objects; every value is passed as a query parameter. */
-export async function selectRows<T>(client: ClickHouseClient, query: string, params: Record<string, unknown> = {}): Promise<T[]> {
-  const result = await client.query({ query, query_params: params, format: 'JSONEachRow' });
+export async function selectRows<T>(
+  client: ClickHouseClient,
+  query: string,
+  params: Record<string, unknown> = {},
+  settings?: ClickHouseSettings,
+): Promise<T[]> {
+  const result = await client.query({ query, query_params: params, format: 'JSONEachRow', ...(settings ? { clickhouse_settings: settings } : {}) });
   return result.json<T>();
 }

@@ -4,6 +4,7 @@ import { CHECKPOINT_MAX_AGE_MS, countsFrom, DATA_CLASSES, scopeIdOf, type DataCl
 import { fromClickHouseTime, zeroCounts, type ClassCounts, type ScopeKey } from './scope.js';
 import { IN_FLIGHT_SUBJECT_INSERTS, SCOPE_CONDITION, scopeParams } from './scope-sql.js';
 import { chunks, earliest, IN_SCOPES, keyOfRow, MARKS_TYPE, marksParam, scopesParam, type ScopeColumns } from './scope-batch.js';
+import { boundedTail, DEFAULT_TAIL_ROWS_LIMIT, isTailOverLimit, splitByTailSize, type ScopeMark } from './bounded-tail.js';
 
 /**
  * Exact distinct counts that stay fast as a year fills up.
@@ -16,7 +17,9 @@ import { chunks, earliest, IN_SCOPES, keyOfRow, MARKS_TYPE, marksParam, scopesPa
  * Both parts are exact, and no person is in both. W trails the server clock by a settle time
  * (EGRESS_COUNT_SETTLE_MS) and never passes an insert still in flight, so the checkpoint misses no
  * row at or before W. A checkpoint steps from the previous one (persons first inserted since its
- * watermark) and is recounted over the whole year at process start and about hourly.
+ * watermark) and is recounted over the whole year at process start and about hourly. A tail too
+ * large to look up person by person (a bulk load, the first read after a burst) is not: the scope is
+ * counted in full instead (bounded-tail.ts).
  */
 export interface Usage {
   counts: ClassCounts;
@@ -36,12 +39,19 @@ interface TailState {
   settled: ClassCounts;
 }
 
+/** (class, first inserted at or before the cursor, persons) of one scope's tail. */
+type TailRows = Array<readonly [string, number | string, number | string]>;
+
 /** Bound on the per-scope tail states kept (the oldest are dropped: they are only a speed-up). */
 const MAX_TAIL_STATES = 20_000;
 
 /** Exact counts as of now, read as checkpoint + tail (the reads of every count). */
 export class CountReader {
-  constructor(private readonly client: ClickHouseClient) {}
+  /** `tailRowsLimit`: see {@link DEFAULT_TAIL_ROWS_LIMIT}; beyond it a scope is counted in full. */
+  constructor(
+    private readonly client: ClickHouseClient,
+    private readonly tailRowsLimit = DEFAULT_TAIL_ROWS_LIMIT,
+  ) {}
 
   /** Per scope: persons of the tail already settled below a cursor (see individuals). */
   private readonly tails = new Map<string, TailState>();
@@ -60,6 +70,15 @@ export class CountReader {
    * A call with nothing written since the last one needs a single round trip.
    */
   async individuals(key: ScopeKey): Promise<Usage> {
+    try {
+      return await this.checkpointPlusTail(key);
+    } catch (error) {
+      if (!isTailOverLimit(error)) throw error;
+      return this.fullUsage(key);
+    }
+  }
+
+  private async checkpointPlusTail(key: ScopeKey): Promise<Usage> {
     const id = scopeIdOf(key);
     const state = this.tails.get(id);
     // One round trip: the checkpoint, the cursor and the persons first inserted after
@@ -87,14 +106,13 @@ export class CountReader {
                    HAVING min_inserted > f)
                  GROUP BY class, settled)) AS tail`,
       { ...scopeParams(key), from: state?.cursor ?? EPOCH, cursorMargin: CURSOR_MARGIN_MS },
+      boundedTail(this.tailRowsLimit),
     );
     // Another call may have moved this scope's state meanwhile: then this one keeps nothing.
     const unmoved = this.tails.get(id) === state;
     const now = fromClickHouseTime(head!.now);
     const watermark = fromClickHouseTime(head!.watermark);
-    if (watermark.getTime() <= 0 || now.getTime() - watermark.getTime() > CHECKPOINT_MAX_AGE_MS) {
-      return { counts: await this.fullCount(key), asOf: now };
-    }
+    if (watermark.getTime() <= 0 || now.getTime() - watermark.getTime() > CHECKPOINT_MAX_AGE_MS) return this.fullUsage(key);
     const checkpoint = countsFrom(head!.checkpoint.map(([dataClass, individuals]) => ({ class: dataClass, individuals })));
     const current = this.carriedOver(id, state, head!.watermark, checkpoint);
     const base = current ?? { watermark: head!.watermark, cursor: head!.watermark, checkpoint, settled: zeroCounts() };
@@ -147,6 +165,7 @@ export class CountReader {
          HAVING min_inserted > {from:DateTime64(6, 'UTC')})
        GROUP BY class, settled`,
       { ...scopeParams(key), from: base.cursor, cursor },
+      boundedTail(this.tailRowsLimit),
     );
     const unmoved = this.tails.get(scopeIdOf(key)) === read;
     return this.extendTail(
@@ -220,10 +239,16 @@ export class CountReader {
         cursor = head.cursor;
         result.set(id, { ...checkpoint });
       }
-      const rows = await this.tailsOfMany(
+      const { tails: rows, oversized } = await this.boundedTailsOfMany(
         [...bases.values()].map(({ key, base }) => ({ key, watermark: base.cursor })),
         cursor,
       );
+      // A tail too large to look up person by person: those scopes are counted in full.
+      const fullCounts = await this.fullCountsOfMany(oversized);
+      for (const key of oversized) {
+        bases.delete(scopeIdOf(key));
+        result.set(scopeIdOf(key), fullCounts.get(scopeIdOf(key)) ?? zeroCounts());
+      }
       for (const [id, { base, unmoved }] of bases) {
         const tail = this.extendTail(id, base, cursor, rows.get(id) ?? [], unmoved);
         const total = result.get(id)!;
@@ -237,14 +262,34 @@ export class CountReader {
   }
 
   /**
+   * {@link tailsOfMany} within the tail limit: when the scopes' tails together exceed it, they are
+   * regrouped to fit, and the scopes whose own tail does not fit are returned as `oversized`.
+   */
+  private async boundedTailsOfMany(marks: readonly ScopeMark[], cursor: string): Promise<{ tails: Map<string, TailRows>; oversized: ScopeKey[] }> {
+    try {
+      return { tails: await this.tailsOfMany(marks, cursor), oversized: [] };
+    } catch (error) {
+      if (!isTailOverLimit(error)) throw error;
+    }
+    const { groups, oversized } = await splitByTailSize(this.client, marks, this.tailRowsLimit);
+    const tails = new Map<string, TailRows>();
+    for (const group of groups) {
+      try {
+        for (const [id, rows] of await this.tailsOfMany(group, cursor)) tails.set(id, rows);
+      } catch (error) {
+        if (!isTailOverLimit(error)) throw error;
+        oversized.push(...group.map((mark) => mark.key));
+      }
+    }
+    return { tails, oversized };
+  }
+
+  /**
    * Per scope: the persons whose first row was inserted after its mark (its tail cursor), per class
    * and whether at or before `cursor`, as (class, settled, persons) rows.
    */
-  private async tailsOfMany(
-    marks: ReadonlyArray<{ key: ScopeKey; watermark: string }>,
-    cursor: string,
-  ): Promise<Map<string, Array<readonly [string, number | string, number | string]>>> {
-    const tails = new Map<string, Array<readonly [string, number | string, number | string]>>();
+  private async tailsOfMany(marks: readonly ScopeMark[], cursor: string): Promise<Map<string, TailRows>> {
+    const tails = new Map<string, TailRows>();
     if (marks.length === 0) return tails;
     const from = earliest(marks.map((mark) => mark.watermark));
     const rows = await selectRows<ScopeColumns & { class: string; settled: number | string; individuals: number | string }>(
@@ -262,6 +307,7 @@ export class CountReader {
        WHERE t.first_inserted > k.w
        GROUP BY scope_level, scope_id, year, class, settled`,
       { scopes: scopesParam(marks.map((mark) => mark.key)), marks: marksParam(marks), from, cursor },
+      boundedTail(this.tailRowsLimit),
     );
     for (const row of rows) {
       const id = scopeIdOf(keyOfRow(row));
@@ -313,6 +359,19 @@ export class CountReader {
       }
     }
     return new Map([...result].map(([id, byDay]) => [id, [...byDay].map(([day, counts]) => ({ day, counts }))]));
+  }
+
+  /** {@link fullCount} with the server's time before it (a checkpoint too old, or a tail too large). */
+  private async fullUsage(key: ScopeKey): Promise<Usage> {
+    const [row] = await selectRows<{ now: string; counts: Array<[string, number | string]> }>(
+      this.client,
+      `SELECT toString(now64(6)) AS now,
+              (SELECT groupArray((toString(class), individuals)) FROM (
+                 SELECT class, count() AS individuals FROM subject_first_seen FINAL WHERE ${SCOPE_CONDITION} GROUP BY class)) AS counts`,
+      scopeParams(key),
+    );
+    const counts = countsFrom(row!.counts.map(([dataClass, individuals]) => ({ class: dataClass, individuals })));
+    return { counts, asOf: fromClickHouseTime(row!.now) };
   }
 
   /** The exact count straight from the truth table (used with no usable checkpoint). */

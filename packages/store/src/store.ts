@@ -19,6 +19,8 @@ export interface StoreOptions extends StoreConnection {
   settleMs?: number;
   /** false: use an existing, migrated store without any DDL (read-only users, e.g. evidence verification). */
   migrate?: boolean;
+  /** Rows since a mark beyond which a scope is counted in full rather than by its tail (bounded-tail.ts). */
+  tailRowsLimit?: number;
 }
 
 /** The monitor's one handle on ClickHouse: every read and write goes through these parts. */
@@ -66,8 +68,11 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     incidents: new IncidentStore(client),
     judgements: new TransferJudgements(client),
     transfers: new TransferQueries(client),
-    usage: new CountReader(client),
-    checkpoints: new Checkpointer(client, { settleMs: options.settleMs ?? 10_000 }),
+    usage: new CountReader(client, options.tailRowsLimit),
+    checkpoints: new Checkpointer(client, {
+      settleMs: options.settleMs ?? 10_000,
+      ...(options.tailRowsLimit === undefined ? {} : { tailRowsLimit: options.tailRowsLimit }),
+    }),
     scopes,
     alerts: new AlertStore(client),
     subjects: new SubjectLookups(client),
