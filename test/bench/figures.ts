@@ -46,7 +46,7 @@ export function usageFigures(usage: UsageLatency): Figure[] {
     rows.push({ ...latencyFigure(`${name}: store usage.individuals(), repeated reads`, level.store, baseline, target), versus: versus(level.store) });
     rows.push({ ...latencyFigure(`${name}: store, right after a write`, level.afterWrite, baseline, target), versus: versus(level.afterWrite) });
     rows.push({
-      ...latencyFigure(`${name}: GET /v1/${LEVEL_ROUTE[level.level]}/:id/usage`, level.http, baseline, target),
+      ...latencyFigure(`${name}: GET /v1/${LEVEL_ROUTE[level.level]}/:id/usage (viewer token)`, level.http, baseline, target),
       versus: versus(level.http),
     });
   }
@@ -65,7 +65,7 @@ export function usageNote(usage: UsageLatency): string {
     usage.checkpointSeconds === undefined
       ? 'recomputed by the monitor’s own evaluator first'
       : `recomputed in ${usage.checkpointSeconds.toFixed(2)} s`;
-  return `Usage at ${thousands(usage.individuals)} individuals (certificate, processor and group level, ${thousands(3 * usage.individuals)} rows): seeded in ${usage.seedSeconds.toFixed(1)} s; checkpoint over the year ${checkpoint}; 1,000 people ingested after the checkpoint form the tail; the do-it-yourself table was filled in ${usage.diy.seedSeconds.toFixed(1)} s.`;
+  return `Usage at ${thousands(usage.individuals)} individuals (certificate, processor and group level, ${thousands(3 * usage.individuals)} rows): seeded in ${usage.seedSeconds.toFixed(1)} s, its parts merged ${usage.mergeSeconds.toFixed(1)} s later (reads are measured after that: a real year's parts were merged long ago); checkpoint over the year ${checkpoint}; 1,000 people ingested after the checkpoint form the tail; the do-it-yourself table was filled in ${usage.diy.seedSeconds.toFixed(1)} s.`;
 }
 
 /** How each read's cost grows with the people of one processor-year: one column per size. */

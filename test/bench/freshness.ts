@@ -12,7 +12,7 @@ const POLL_MS = 10;
 const TIMEOUT_MS = 30_000;
 
 async function usageCount(rig: MonitorRig, certificateId: string, year: number): Promise<number> {
-  const response = await rig.call('GET', `/v1/certificates/${certificateId}/usage?year=${year}`);
+  const response = await rig.view(`/v1/certificates/${certificateId}/usage?year=${year}`);
   return ((await response.json()) as { nonSensitive: { count: number } }).nonSensitive.count;
 }
 

@@ -67,7 +67,7 @@ const SIZES = quick
       usage: [1_000_000, 10_000_000, ...(hundredMillion ? [100_000_000] : [])],
       usageSamples: 200,
       afterWrite: 40,
-      baselineSamples: 5,
+      baselineSamples: 3,
       freshness: 30,
       alerts: 20,
       kafkaRecords: 400_000,

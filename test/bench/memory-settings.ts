@@ -34,7 +34,7 @@ export async function measureMonitorMemory(records: number, env: Record<string, 
     const ingested = await ingestOverHttp(rig, { records, year, certificateId, processorId: 'P-MEMORY' });
     await metricsCatchUp(rig, certificateId, records);
     await sleep(BENCH_SETTLE_MS + 6_000); // the burst's checkpoint recount
-    for (let i = 0; i < 20; i++) await (await rig.call('GET', `/v1/certificates/${certificateId}/usage?year=${year}`)).text();
+    for (let i = 0; i < 20; i++) await (await rig.view(`/v1/certificates/${certificateId}/usage?year=${year}`)).text();
     // What the monitor's own memory is made of at the end (its prom-client process metrics).
     const text = await (await fetch(`${rig.monitor.url}/metrics`)).text();
     const gauge = (name: string) =>

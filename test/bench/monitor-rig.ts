@@ -16,7 +16,7 @@ export const BENCH_SUBJECT_KEY = 'bench-subject-key';
 const DATABASE = 'pi_egress';
 /** The monitor's count settle time (EGRESS_COUNT_SETTLE_MS, its default). */
 export const BENCH_SETTLE_MS = 10_000;
-const TOKENS = { admin: 'bench-admin-token-0123456789' };
+const TOKENS = { admin: 'bench-admin-token-0123456789', viewer: 'bench-viewer-token-0123456789' };
 
 export interface MonitorRig {
   monitor: MonitorProcess;
@@ -29,6 +29,11 @@ export interface MonitorRig {
   kafka: Kafka;
   /** fetch against the monitor with the admin token; JSON body when given. */
   call(method: string, path: string, body?: unknown): Promise<Response>;
+  /**
+   * GET with the viewer token: how dashboards and platform teams read usage (SPEC §6). An admin's
+   * every request also writes its audit entry before it is answered.
+   */
+  view(path: string): Promise<Response>;
   stop(): Promise<void>;
 }
 
@@ -91,6 +96,7 @@ export async function startMonitorRig(env: Record<string, string> = {}): Promise
         headers: { authorization: `Bearer ${TOKENS.admin}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
       }),
+    view: (path) => fetch(`${monitor.url}${path}`, { headers: { authorization: `Bearer ${TOKENS.viewer}` } }),
     async stop() {
       await store.close();
       await monitor.stop();
