@@ -3,6 +3,7 @@
 // JSONEachRow insert of the same subject rows into the same engine (the baseline), in one run.
 //
 //   node test/dist/bench/ingest-throughput.js [--records 200000] [--concurrency N (default: the service's)]
+//     [--fetch-bytes N (KAFKA_FETCH_MAX_BYTES_PER_PARTITION; default: the service's)]
 //   (CLICKHOUSE_URL: use that server; otherwise an embedded engine in a temporary directory)
 import { createLogger } from '@pi-egress/config';
 import { createMetrics, type MonitorContext } from '@pi-egress/core';
@@ -65,7 +66,7 @@ FORMAT JSONEachRow`;
 }
 
 /** One run of the ingest service over the whole topic into a fresh database: its duration and what it wrote. */
-async function ingestOnce(clickhouseUrl: string, mock: KafkaMock, kafka: Kafka, workload: Workload, run: string, concurrency: number | undefined) {
+async function ingestOnce(clickhouseUrl: string, mock: KafkaMock, kafka: Kafka, workload: Workload, run: string, tuning: BenchTuning) {
   const store = await openStore({ url: clickhouseUrl, database: `bench_ingest_${run}`, settleMs: 0 });
   try {
     await declareWorkloadProcessor(store, workload);
@@ -84,7 +85,11 @@ async function ingestOnce(clickhouseUrl: string, mock: KafkaMock, kafka: Kafka, 
         dlqTopic: `${TOPIC}.dlq`,
         groupId,
         maxMessageBytes: MAX_MESSAGE_BYTES,
-        tuning: { ...MOCK_TUNING, ...(concurrency === undefined ? {} : { partitionsConsumedConcurrently: concurrency }) },
+        tuning: {
+          ...MOCK_TUNING,
+          ...(tuning.concurrency === undefined ? {} : { partitionsConsumedConcurrently: tuning.concurrency }),
+          ...(tuning.fetchBytes === undefined ? {} : { fetchMaxBytesPerPartition: tuning.fetchBytes }),
+        },
       },
       onBatchWritten: (report) => {
         subjectRows += report.subjectRows;
@@ -126,7 +131,13 @@ async function baselineOnce(clickhouseUrl: string, rows: readonly string[], run:
  * Interleaved so that noise on a shared machine hits both: ingest, bare insert, ingest, bare insert
  * (the bare insert needs the rows the first ingest wrote). The figures are the means of each pair.
  */
-export async function runIngestThroughputBench(clickhouseUrl: string, records: number, concurrency?: number): Promise<ThroughputResult> {
+/** The service's consumer settings a run may override (undefined: the service's default). */
+export interface BenchTuning {
+  concurrency?: number | undefined;
+  fetchBytes?: number | undefined;
+}
+
+export async function runIngestThroughputBench(clickhouseUrl: string, records: number, tuning: BenchTuning = {}): Promise<ThroughputResult> {
   const mock = await startKafkaMock({
     topics: [
       { name: TOPIC, partitions: 6 },
@@ -138,9 +149,9 @@ export async function runIngestThroughputBench(clickhouseUrl: string, records: n
   try {
     const workload = buildWorkload({ subjectRecords: records, subjectKey: SUBJECT_KEY, maxMessageBytes: MAX_MESSAGE_BYTES });
     await produceMessages(kafka, TOPIC, workload.messages);
-    const first = await ingestOnce(clickhouseUrl, mock, kafka, workload, `${run}_1`, concurrency);
+    const first = await ingestOnce(clickhouseUrl, mock, kafka, workload, `${run}_1`, tuning);
     const baselineFirst = await baselineOnce(clickhouseUrl, first.rows, `${run}_1`);
-    const second = await ingestOnce(clickhouseUrl, mock, kafka, workload, `${run}_2`, concurrency);
+    const second = await ingestOnce(clickhouseUrl, mock, kafka, workload, `${run}_2`, tuning);
     const baselineSecond = await baselineOnce(clickhouseUrl, first.rows, `${run}_2`);
     return {
       messages: workload.messages.length,
@@ -179,9 +190,12 @@ export function throughputTable(r: ThroughputResult): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { records: { type: 'string', default: '200000' }, concurrency: { type: 'string' } } });
-  const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
-  const result = await withBenchEngine((url) => runIngestThroughputBench(url, Number(values.records), concurrency));
+  const { values } = parseArgs({
+    options: { records: { type: 'string', default: '200000' }, concurrency: { type: 'string' }, 'fetch-bytes': { type: 'string' } },
+  });
+  const number = (value: string | undefined) => (value === undefined ? undefined : Number(value));
+  const tuning = { concurrency: number(values.concurrency), fetchBytes: number(values['fetch-bytes']) };
+  const result = await withBenchEngine((url) => runIngestThroughputBench(url, Number(values.records), tuning));
   console.log(throughputTable(result));
 }
 

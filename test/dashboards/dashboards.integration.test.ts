@@ -3,7 +3,7 @@
 // ClickHouse panels' SQL runs on the monitor's database in the real engine. Grafana itself is not
 // available here: the queries are sent the way Grafana sends them (variables resolved through
 // Prometheus, macros expanded) and each must succeed and return data.
-import { Kafka, logLevel } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,7 +22,7 @@ import {
   type Dashboard,
 } from '../harness/grafana-dashboards.js';
 import { MOCK_TUNING_ENV } from '../harness/ingest-kafka.js';
-import { startKafkaMock, type KafkaMock } from '../harness/kafka-mock.js';
+import { startEventsMock, type KafkaMock } from '../harness/kafka-mock.js';
 import { pollUntil, sleep } from '../harness/process.js';
 import { startPrometheus, type PrometheusInstance } from '../harness/prometheus.js';
 
@@ -86,13 +86,7 @@ describe('Grafana dashboards against a real Prometheus scraping the running moni
   }
 
   beforeAll(async () => {
-    mock = await startKafkaMock({
-      topics: [
-        { name: TOPIC, partitions: 3 },
-        { name: DLQ, partitions: 1 },
-      ],
-    });
-    kafka = new Kafka({ clientId: 'dashboards-test', brokers: mock.brokers, logLevel: logLevel.NOTHING });
+    ({ mock, kafka } = await startEventsMock('dashboards-test', { topic: TOPIC, partitions: 3, dlq: DLQ, dlqPartitions: 1 }));
     monitor = await startMonitorProcess({
       ...MOCK_TUNING_ENV,
       EGRESS_DATA_DIR: dataDir,

@@ -1,7 +1,7 @@
 import { createLogger } from '@pi-egress/config';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCertificate, makeEvent, openTestStore, subjects } from '@pi-egress/testing';
-import { startAlertingRig, type AlertingRig } from '../harness/alerting-rig.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { makeCertificate, makeEvent, subjects } from '@pi-egress/testing';
+import { alertingRigForSuite } from '../harness/alerting-suite.js';
 
 /** The evaluator against a real Alertmanager: what reaches the on-call webhook, and when. */
 
@@ -14,17 +14,12 @@ const matches =
     alert.status === status && Object.entries(labels).every(([name, value]) => alert.labels[name] === value);
 
 describe('utilisation alerts through Alertmanager', () => {
-  let rig: AlertingRig;
+  const rig = alertingRigForSuite({ now: JUNE, evaluator: { resendIntervalMs: 500 } });
   let next = 0;
   const send = (count: number) => rig.ingest([makeEvent({ subjects: subjects(count, 'person', (next += count) - count) })]);
 
   beforeAll(async () => {
-    rig = await startAlertingRig({ store: await openTestStore(), now: JUNE, evaluator: { resendIntervalMs: 500 } });
     await rig.declare(makeCertificate({ limits: { nonSensitive: 100, sensitive: 20 } }));
-  });
-  afterAll(async () => {
-    await rig?.stop();
-    await rig?.store.close();
   });
 
   it('delivers each level as it is crossed, then the cap, with the SPEC §5 labels', async () => {
@@ -79,14 +74,9 @@ describe('utilisation alerts through Alertmanager', () => {
 });
 
 describe('transfer incidents through Alertmanager', () => {
-  let rig: AlertingRig;
+  const rig = alertingRigForSuite({ now: JUNE });
   beforeAll(async () => {
-    rig = await startAlertingRig({ store: await openTestStore(), now: JUNE });
     await rig.declare(makeCertificate());
-  });
-  afterAll(async () => {
-    await rig?.stop();
-    await rig?.store.close();
   });
 
   it('raises OutOfScopeTransfer with each reason, ImportantDataTransfer and UnknownCategory', async () => {

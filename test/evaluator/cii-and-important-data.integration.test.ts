@@ -1,7 +1,7 @@
 import { checkAdmission } from '@pi-egress/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCertificate, makeEvent, openTestStore, subjects } from '@pi-egress/testing';
-import { startAlertingRig, type AlertingRig } from '../harness/alerting-rig.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { makeCertificate, makeEvent, subjects } from '@pi-egress/testing';
+import { alertingRigForSuite } from '../harness/alerting-suite.js';
 
 /** A proposed transfer: no eventId, no occurredAt (now). */
 const proposal = (overrides: Record<string, unknown>) => {
@@ -10,7 +10,7 @@ const proposal = (overrides: Record<string, unknown>) => {
 };
 
 describe('important data and CII operators under every mechanism (PIPL Art. 40, 2024 Provisions Art. 7)', () => {
-  let rig: AlertingRig;
+  const rig = alertingRigForSuite({ now: new Date('2026-06-02T00:00:00Z') });
   const labelsOf = async (alertname: string) =>
     (await rig.evaluator.evaluateNow()).firing.filter((a) => a.alertname === alertname).map((a) => a.labels);
   const admit = async (overrides: Record<string, unknown>) => {
@@ -20,13 +20,8 @@ describe('important data and CII operators under every mechanism (PIPL Art. 40, 
   };
 
   beforeAll(async () => {
-    rig = await startAlertingRig({ store: await openTestStore(), now: new Date('2026-06-02T00:00:00Z') });
     await rig.declare(makeCertificate({ certificateId: 'CERT-K', processorId: 'PK' }));
     await rig.store.scopes.putProcessor({ processorId: 'PK', countExempt: false, ciiOperator: true });
-  });
-  afterAll(async () => {
-    await rig?.stop();
-    await rig?.store.close();
   });
 
   it('fires ImportantDataTransfer for a standard-contract event with important data, and admission refuses it', async () => {

@@ -13,13 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clickhouseUrl, makeCertificate, makeEvent, openTestStore, subjects } from '@pi-egress/testing';
 import { ALERT_IDENTITY, RUNBOOKS_URL } from '../harness/alerting-rig.js';
-import {
-  startAlertmanager,
-  startWebhookReceiver,
-  webhookAlertmanagerConfig,
-  type AlertmanagerInstance,
-  type WebhookReceiver,
-} from '../harness/alertmanager.js';
+import { startWebhookAlertmanager, type AlertmanagerInstance, type WebhookReceiver } from '../harness/alertmanager.js';
 import { freePort, pollUntil, sleep, startService, testPackageRoot, type Service } from '../harness/process.js';
 
 const REPO = join(testPackageRoot(), '..');
@@ -84,8 +78,7 @@ describe('evaluator replicas as processes, one store, one Alertmanager', () => {
     const certificate = validateCertificate(makeCertificate({ limits: { nonSensitive: 100, sensitive: 20 } }));
     if (!certificate.ok) throw new Error(certificate.errors.join('; '));
     await store.scopes.putVersion(certificate.certificate, new Date(0));
-    webhook = await startWebhookReceiver();
-    alertmanager = await startAlertmanager({ configYaml: webhookAlertmanagerConfig(webhook.url, { groupBy: ALERT_IDENTITY }) });
+    ({ alertmanager, webhook } = await startWebhookAlertmanager(ALERT_IDENTITY));
   }, 180_000);
 
   afterAll(async () => {

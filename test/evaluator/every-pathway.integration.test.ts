@@ -1,6 +1,5 @@
-import type { Evaluator } from '@pi-egress/evaluator';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EvaluatedApi, makeCertificate, makeEvent, startEvaluatedApi, subjects, type TestApi } from '@pi-egress/testing';
+import { describe, expect, it } from 'vitest';
+import { evaluatedApiForSuite, makeCertificate, makeEvent, subjects } from '@pi-egress/testing';
 import { seedPeople } from '../harness/seed-people.js';
 
 /**
@@ -23,15 +22,7 @@ const scc = (overrides: Record<string, unknown> = {}) => {
 
 describe('every pathway', () => {
   const clock = { now: new Date('2026-07-01T00:00:00Z') };
-  let rig: EvaluatedApi;
-  let api: TestApi;
-  let evaluator: Evaluator;
-
-  beforeAll(async () => {
-    rig = await startEvaluatedApi(() => clock.now);
-    ({ api, evaluator } = rig);
-  });
-  afterAll(() => rig?.stop());
+  const rig = evaluatedApiForSuite(() => clock.now);
 
   const answer = async (response: Promise<Response>, status = 200) => {
     const r = await response;
@@ -40,12 +31,12 @@ describe('every pathway', () => {
     return body;
   };
   const declare = (instrument: Record<string, unknown>, status = 200) =>
-    answer(api.call('admin', 'PUT', `/v1/instruments/${String(instrument.instrumentId)}`, instrument), status);
+    answer(rig.api.call('admin', 'PUT', `/v1/instruments/${String(instrument.instrumentId)}`, instrument), status);
   const send = async (events: Array<Record<string, unknown>>) => {
-    const result = await answer(api.call('ingest', 'POST', '/v1/events', events));
+    const result = await answer(rig.api.call('ingest', 'POST', '/v1/events', events));
     expect(result.rejected).toEqual([]);
   };
-  const firing = async (): Promise<Alert[]> => (await evaluator.evaluateNow()).firing.map((a) => ({ alertname: a.alertname, labels: a.labels }));
+  const firing = async (): Promise<Alert[]> => (await rig.evaluator.evaluateNow()).firing.map((a) => ({ alertname: a.alertname, labels: a.labels }));
   const ofProcessor = (alerts: Alert[], processorId: string, alertname: string) =>
     alerts.filter((a) => a.alertname === alertname && a.labels.processor_id === processorId);
 
@@ -71,11 +62,11 @@ describe('every pathway', () => {
     expect(outOfScope[0]!.labels).not.toHaveProperty('certificate_id');
 
     // No caps declared: a standard contract is judged against the ceilings (999,999 / 9,999).
-    const usage = await answer(api.call('viewer', 'GET', '/v1/instruments/SCC-1/usage?year=2026'));
+    const usage = await answer(rig.api.call('viewer', 'GET', '/v1/instruments/SCC-1/usage?year=2026'));
     expect(usage.nonSensitive).toMatchObject({ count: 5, cap: 999_999 });
     expect(usage.sensitive).toMatchObject({ count: 0, cap: 9_999 });
 
-    const pack = await answer(api.call('auditor', 'GET', '/v1/instruments/SCC-1/evidence?year=2026&asOf=latest'));
+    const pack = await answer(rig.api.call('auditor', 'GET', '/v1/instruments/SCC-1/evidence?year=2026&asOf=latest'));
     expect(pack.scope.kind).toBe('standard_contract');
     expect(pack.counts.nonSensitive).toMatchObject({ count: 5, cap: 999_999 });
     expect(pack.breakdowns.country).toEqual([
@@ -85,10 +76,10 @@ describe('every pathway', () => {
     expect(pack.signature.algorithm).toBe('Ed25519');
 
     // Certificates stay what they were: an SCC is no certificate.
-    await answer(api.call('viewer', 'GET', '/v1/certificates/SCC-1'), 404);
-    const certificates = await answer(api.call('viewer', 'GET', '/v1/certificates'));
+    await answer(rig.api.call('viewer', 'GET', '/v1/certificates/SCC-1'), 404);
+    const certificates = await answer(rig.api.call('viewer', 'GET', '/v1/certificates'));
     expect(certificates.certificates.map((c: { certificateId: string }) => c.certificateId)).not.toContain('SCC-1');
-    const listed = await answer(api.call('viewer', 'GET', '/v1/instruments?kind=standard_contract&processorId=PS'));
+    const listed = await answer(rig.api.call('viewer', 'GET', '/v1/instruments?kind=standard_contract&processorId=PS'));
     expect(listed.instruments.map((i: { instrumentId: string }) => i.instrumentId)).toEqual(['SCC-1']);
   });
 
@@ -98,7 +89,7 @@ describe('every pathway', () => {
       eventId: undefined,
     });
     const admit = async (overrides: Record<string, unknown>) => {
-      const result = await answer(api.call('ingest', 'POST', '/v1/admission', proposal(overrides)));
+      const result = await answer(rig.api.call('ingest', 'POST', '/v1/admission', proposal(overrides)));
       return { allowed: result.allowed, reasons: result.reasons };
     };
     expect(await admit({ mechanism: 'standard_contract', instrumentId: 'SCC-1' })).toEqual({ allowed: true, reasons: [] });
@@ -113,7 +104,7 @@ describe('every pathway', () => {
   });
 
   it('fires NoValidInstrument for a processor past 100,000 non-sensitive people with no instrument, and resolves it once an active contract covers its transfers', async () => {
-    await seedPeople(api.ctx.store, { level: 'processor', id: 'PN' }, 0, 99_999);
+    await seedPeople(rig.api.ctx.store, { level: 'processor', id: 'PN' }, 0, 99_999);
     await send([makeEvent({ processorId: 'PN', mechanism: 'standard_contract', instrumentId: 'SCC-N', subjects: subjects(1, 'pn-first') })]);
     // 100,000 people: the contract-or-certification band (以上 includes the number).
     let alerts = ofProcessor(await firing(), 'PN', 'NoValidInstrument');
@@ -129,7 +120,7 @@ describe('every pathway', () => {
     alerts = ofProcessor(await firing(), 'PN', 'NoValidInstrument');
     expect(alerts).toEqual([]);
     // The people held while the contract was undeclared now count under it.
-    const usage = await answer(api.call('viewer', 'GET', '/v1/processors/PN/usage?year=2026'));
+    const usage = await answer(rig.api.call('viewer', 'GET', '/v1/processors/PN/usage?year=2026'));
     expect(usage.nonSensitive.count).toBe(100_000);
     expect(usage.instruments).toEqual([
       expect.objectContaining({
@@ -162,11 +153,11 @@ describe('every pathway', () => {
         subjects: [...person, { id: 'only-remote@example.com' }],
       }),
     ]);
-    const usage = await answer(api.call('viewer', 'GET', '/v1/instruments/SCC-R/usage?year=2026'));
+    const usage = await answer(rig.api.call('viewer', 'GET', '/v1/instruments/SCC-R/usage?year=2026'));
     expect(usage.nonSensitive.count).toBe(2);
-    const processor = await answer(api.call('viewer', 'GET', '/v1/processors/PR/usage?year=2026'));
+    const processor = await answer(rig.api.call('viewer', 'GET', '/v1/processors/PR/usage?year=2026'));
     expect(processor.nonSensitive.count).toBe(2);
-    const pack = await answer(api.call('auditor', 'GET', '/v1/instruments/SCC-R/evidence?year=2026&asOf=latest'));
+    const pack = await answer(rig.api.call('auditor', 'GET', '/v1/instruments/SCC-R/evidence?year=2026&asOf=latest'));
     expect(pack.breakdowns.channel).toEqual([
       { value: 'remote_access', transfers: 1, subjectRecords: 2, outOfScopeTransfers: 0 },
       { value: 'transfer', transfers: 1, subjectRecords: 1, outOfScopeTransfers: 0 },

@@ -1,6 +1,5 @@
-import type { Evaluator } from '@pi-egress/evaluator';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCertificate, makeEvent, startEvaluatedApi, subjects, type EvaluatedApi, type TestApi } from '@pi-egress/testing';
+import { describe, expect, it } from 'vitest';
+import { evaluatedApiForSuite, makeCertificate, makeEvent, subjects } from '@pi-egress/testing';
 import { seedPeople } from '../harness/seed-people.js';
 
 /**
@@ -16,15 +15,7 @@ interface Alert {
 
 describe('judgements over a year', () => {
   const clock = { now: new Date('2026-07-01T00:00:00Z') };
-  let rig: EvaluatedApi;
-  let api: TestApi;
-  let evaluator: Evaluator;
-
-  beforeAll(async () => {
-    rig = await startEvaluatedApi(() => clock.now);
-    ({ api, evaluator } = rig);
-  });
-  afterAll(() => rig?.stop());
+  const rig = evaluatedApiForSuite(() => clock.now);
 
   const ok = async (response: Promise<Response>) => {
     const r = await response;
@@ -33,25 +24,25 @@ describe('judgements over a year', () => {
     return body;
   };
   const declare = (certificate: Record<string, unknown>) =>
-    ok(api.call('admin', 'PUT', `/v1/certificates/${String(certificate.certificateId)}`, certificate));
+    ok(rig.api.call('admin', 'PUT', `/v1/certificates/${String(certificate.certificateId)}`, certificate));
   const setProcessor = (processorId: string, settings: Record<string, unknown>) =>
-    ok(api.call('admin', 'PUT', `/v1/processors/${processorId}`, settings));
+    ok(rig.api.call('admin', 'PUT', `/v1/processors/${processorId}`, settings));
   const send = async (events: Array<Record<string, unknown>>) => {
-    const answer = await ok(api.call('ingest', 'POST', '/v1/events', events));
+    const answer = await ok(rig.api.call('ingest', 'POST', '/v1/events', events));
     expect(answer.rejected).toEqual([]);
   };
   const usage = async (path: string, year = 2026) =>
-    (await ok(api.call('viewer', 'GET', `${path}?year=${year}`))) as {
+    (await ok(rig.api.call('viewer', 'GET', `${path}?year=${year}`))) as {
       nonSensitive: { count: number };
       sensitive: { count: number };
       members?: Array<{ processorId: string }>;
     };
   const firing = async (): Promise<Alert[]> => {
-    const result = await evaluator.evaluateNow();
+    const result = await rig.evaluator.evaluateNow();
     return result.firing.map((a) => ({ alertname: a.alertname, labels: a.labels }));
   };
   const evidence = async (certificateId: string) =>
-    (await ok(api.call('auditor', 'GET', `/v1/certificates/${certificateId}/evidence?year=2026`))) as {
+    (await ok(rig.api.call('auditor', 'GET', `/v1/certificates/${certificateId}/evidence?year=2026`))) as {
       counts: { nonSensitive: { count: number } };
       incidents: Array<{ eventId: string; reasons: string[]; scopeVersion: string }>;
       scopeVersions: Array<{ effectiveFrom: string }>;
@@ -96,7 +87,7 @@ describe('judgements over a year', () => {
     );
     expect(alerts.filter((a) => a.alertname === 'SplittingRisk' && a.labels.group_id === 'G')).toEqual([]);
     // A certificate's group must be its processor's.
-    const mismatch = await api.call(
+    const mismatch = await rig.api.call(
       'admin',
       'PUT',
       '/v1/certificates/GC9',
@@ -124,8 +115,8 @@ describe('judgements over a year', () => {
   });
 
   it("flags splitting at the issue's own figures: 600,000 + 400,000 others reach 1,000,000 once both are members, and stop when one leaves", async () => {
-    await seedPeople(api.ctx.store, { level: 'processor', id: 'P5', dataClass: 'nonSensitive' }, 0, 600_000);
-    await seedPeople(api.ctx.store, { level: 'processor', id: 'P6', dataClass: 'nonSensitive' }, 600_000, 400_000);
+    await seedPeople(rig.api.ctx.store, { level: 'processor', id: 'P5', dataClass: 'nonSensitive' }, 0, 600_000);
+    await seedPeople(rig.api.ctx.store, { level: 'processor', id: 'P6', dataClass: 'nonSensitive' }, 600_000, 400_000);
     const splitting = async () => (await firing()).filter((a) => a.alertname === 'SplittingRisk' && a.labels.group_id === 'G5');
     expect(await splitting()).toEqual([]);
     await setProcessor('P5', { groupId: 'G5' });
@@ -165,7 +156,7 @@ describe('judgements over a year', () => {
     const breach = (await firing()).find((a) => a.alertname === 'ScopeCapExceeded' && a.labels.certificate_id === 'CY');
     expect(breach?.labels).toMatchObject({ year: '2026', class: 'sensitive' });
 
-    const open = (await ok(api.call('viewer', 'GET', '/v1/incidents?year=2026&status=open'))) as {
+    const open = (await ok(rig.api.call('viewer', 'GET', '/v1/incidents?year=2026&status=open'))) as {
       incidents: Array<{ incidentId: string; alertname: string; labels: Record<string, string> }>;
     };
     const incident = open.incidents.find((i) => i.alertname === 'ScopeCapExceeded' && i.labels.certificate_id === 'CY');
@@ -174,14 +165,14 @@ describe('judgements over a year', () => {
     clock.now = new Date('2027-03-01T00:00:00Z');
     await firing();
     expect(
-      ((await ok(api.call('viewer', 'GET', '/v1/incidents?status=open'))) as { incidents: Array<{ incidentId: string }> }).incidents.map(
+      ((await ok(rig.api.call('viewer', 'GET', '/v1/incidents?status=open'))) as { incidents: Array<{ incidentId: string }> }).incidents.map(
         (i) => i.incidentId,
       ),
     ).toContain(incident!.incidentId);
-    const denied = await api.call('viewer', 'POST', `/v1/incidents/${incident!.incidentId}/acknowledge`, { note: 'x' });
+    const denied = await rig.api.call('viewer', 'POST', `/v1/incidents/${incident!.incidentId}/acknowledge`, { note: 'x' });
     expect(denied.status).toBe(403);
     const acknowledged = await ok(
-      api.call('admin', 'POST', `/v1/incidents/${incident!.incidentId}/acknowledge`, { note: 'cap raised with the body; filing updated' }),
+      rig.api.call('admin', 'POST', `/v1/incidents/${incident!.incidentId}/acknowledge`, { note: 'cap raised with the body; filing updated' }),
     );
     expect(acknowledged).toMatchObject({
       status: 'acknowledged',
@@ -192,7 +183,7 @@ describe('judgements over a year', () => {
       status: 'acknowledged',
       acknowledgement: { role: 'admin' },
     });
-    const audit = await api.ctx.store.audit.entries(
+    const audit = await rig.api.ctx.store.audit.entries(
       [{ targetType: 'incident', targetId: incident!.incidentId }],
       new Date(0),
       new Date(Date.now() + 60_000),
@@ -252,7 +243,7 @@ describe('judgements over a year', () => {
       '2026-06-09T16:00:00.000Z',
     ]);
     expect(pack.incidents.find((i) => i.eventId === 'cv-0611')?.scopeVersion).toBe('2026-06-09T16:00:00.000Z');
-    const versions = (await ok(api.call('viewer', 'GET', '/v1/certificates/CV/versions'))) as { versions: unknown[] };
+    const versions = (await ok(rig.api.call('viewer', 'GET', '/v1/certificates/CV/versions'))) as { versions: unknown[] };
     expect(versions.versions).toHaveLength(3);
     clock.now = new Date('2026-07-01T00:00:00Z');
   });

@@ -1,21 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCertificate, makeEvent, openTestStore, subjects } from '@pi-egress/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { makeCertificate, makeEvent, subjects } from '@pi-egress/testing';
 import { seedPeople } from '../harness/seed-people.js';
-import { startAlertingRig, type AlertingRig } from '../harness/alerting-rig.js';
+import type { AlertingRig } from '../harness/alerting-rig.js';
+import { alertingRigForSuite } from '../harness/alerting-suite.js';
 
 const firingNames = async (rig: AlertingRig) => (await rig.evaluator.evaluateNow()).firing.map((a) => `${a.alertname}/${a.severity}`).sort();
 
 describe('certificate renewal and expiry at China-time day boundaries', () => {
-  let rig: AlertingRig;
+  const rig = alertingRigForSuite({ now: new Date('2027-05-30T15:59:59.999Z') });
   // validTo 2027-12-31: renewal due 2027-06-30 (validTo − 6 months), warned 30 days earlier.
   const certificate = makeCertificate({ certificateId: 'CERT-R', validFrom: '2025-01-01', validTo: '2027-12-31' });
   beforeAll(async () => {
-    rig = await startAlertingRig({ store: await openTestStore(), now: new Date('2027-05-30T15:59:59.999Z') });
     await rig.declare(certificate);
-  });
-  afterAll(async () => {
-    await rig?.stop();
-    await rig?.store.close();
   });
 
   it('warns from 31 May 00:00 CST and turns critical on 1 July 00:00 CST', async () => {
@@ -47,14 +43,7 @@ describe('certificate renewal and expiry at China-time day boundaries', () => {
 });
 
 describe('pathway ceiling and splitting risk', () => {
-  let rig: AlertingRig;
-  beforeAll(async () => {
-    rig = await startAlertingRig({ store: await openTestStore(), now: new Date('2026-06-02T00:00:00Z') });
-  });
-  afterAll(async () => {
-    await rig?.stop();
-    await rig?.store.close();
-  });
+  const rig = alertingRigForSuite({ now: new Date('2026-06-02T00:00:00Z') });
 
   it('raises SplittingRisk when two members of 5,000 sensitive individuals each reach 10,000 together', async () => {
     for (const [processorId, start] of [

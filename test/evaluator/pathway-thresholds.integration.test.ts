@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCertificate, makeEvent, openTestStore, subjects } from '@pi-egress/testing';
-import { startAlertingRig, type AlertingRig } from '../harness/alerting-rig.js';
+import { describe, expect, it } from 'vitest';
+import { makeCertificate, makeEvent, subjects } from '@pi-egress/testing';
+import type { AlertingRig } from '../harness/alerting-rig.js';
+import { alertingRigForSuite } from '../harness/alerting-suite.js';
 import { seedPeople as seed } from '../harness/seed-people.js';
 import type { Store } from '@pi-egress/store';
 
@@ -14,14 +15,7 @@ const about = (rig: AlertingRig, label: 'processor_id' | 'group_id', id: string)
     .map((a) => a.labels);
 
 describe('early warnings at the security-assessment thresholds (1,000,000 non-sensitive)', () => {
-  let rig: AlertingRig;
-  beforeAll(async () => {
-    rig = await startAlertingRig({ store: await openTestStore(), now: new Date('2026-06-02T00:00:00Z') });
-  });
-  afterAll(async () => {
-    await rig?.stop();
-    await rig?.store.close();
-  });
+  const rig = alertingRigForSuite({ now: new Date('2026-06-02T00:00:00Z') });
 
   it('warns a processor at 800,000 across certification and standard-contract transfers, and reaches the ceiling at 1,000,000', async () => {
     await rig.declare(makeCertificate({ certificateId: 'CERT-PT', processorId: 'PT', limits: { nonSensitive: 999_999, sensitive: 100 } }));

@@ -1,13 +1,9 @@
 import { addDaysToDate, addMonthsToDate, alertFingerprint, chinaDate } from '@pi-egress/domain';
-import { exposition, serveOps, type OpsServer } from '@pi-egress/core';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCertificate, makeEvent, openTestStore, subjects } from '@pi-egress/testing';
-import { startAlertingRig, type AlertingRig } from '../harness/alerting-rig.js';
-import { promtool, startPrometheus, type PrometheusInstance } from '../harness/prometheus.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { makeCertificate, makeEvent, subjects } from '@pi-egress/testing';
+import { scrapedRigForSuite } from '../harness/alerting-suite.js';
+import { promtool } from '../harness/prometheus.js';
 import { pollUntil } from '../harness/process.js';
-
-const RULES = fileURLToPath(new URL('../../deploy/prometheus/pi-egress.rules.yml', import.meta.url));
 
 /** Alerts the shipped rules cover; the rest (incidents, renewal, groups) only the evaluator judges. */
 const RULE_ALERTS = [
@@ -25,18 +21,12 @@ const covered = (labels: Record<string, string>) =>
 const identity = (labels: Record<string, string>) => alertFingerprint(labels);
 
 describe('the shipped Prometheus rules agree with the evaluator (GET /v1/alerts)', () => {
-  let rig: AlertingRig;
-  let server: OpsServer;
-  let prometheus: PrometheusInstance;
   const now = new Date();
   const today = chinaDate(now);
   const occurredAt = new Date(now.getTime() - 60_000).toISOString();
+  const rig = scrapedRigForSuite(now);
 
   beforeAll(async () => {
-    rig = await startAlertingRig({ store: await openTestStore(), now, evaluator: { intervalMs: 1_000 } });
-    // The evaluator's /metrics as served: its gauges as rendered after each evaluation.
-    server = await serveOps({ registry: rig.metrics.registry, exposition: () => exposition(rig.metrics), host: '127.0.0.1', port: 0 });
-    prometheus = await startPrometheus({ scrapeTargets: [new URL(server.url).host], ruleFiles: [RULES] });
     const yesterday = addDaysToDate(today, -1);
     await Promise.all([
       // Own levels 0.5 / 0.9 / 0.97 of 10; a sensitive cap of 0; a 1-day horizon.
@@ -83,16 +73,10 @@ describe('the shipped Prometheus rules agree with the evaluator (GET /v1/alerts)
       makeEvent({ occurredAt, processorId: 'P-T', mechanism: 'standard_contract', categories: ['health'], subjects: subjects(5_000, 't', 5_000) }),
     ]);
   }, 120_000);
-  afterAll(async () => {
-    await prometheus?.stop();
-    await server?.close();
-    await rig?.stop();
-    await rig?.store.close();
-  });
 
   it('exports metrics promtool check metrics is silent about', async () => {
     await rig.evaluator.evaluateNow();
-    const text = await (await fetch(`${server.url}/metrics`)).text();
+    const text = await (await fetch(`${rig.server.url}/metrics`)).text();
     expect(text).toContain('pi_egress_forecast_cap_timestamp_seconds{');
     expect(text).not.toContain('pi_egress_forecast_cap_days');
     const check = await promtool(['check', 'metrics'], { stdin: text });
@@ -106,7 +90,7 @@ describe('the shipped Prometheus rules agree with the evaluator (GET /v1/alerts)
       return (await rig.store.alerts.firing()).map((a) => a.labels).filter(covered);
     };
     const prometheusSet = async () =>
-      ((await prometheus.query('ALERTS{alertstate="firing"}')) as Array<{ metric: Record<string, string> }>)
+      ((await rig.prometheus.query('ALERTS{alertstate="firing"}')) as Array<{ metric: Record<string, string> }>)
         .map(({ metric: { alertstate: _state, __name__: _name, ...labels } }) => labels)
         .filter(covered);
     // CERT-H30 reaches its cap in 4 days: a forecast while that is still this year.

@@ -1,11 +1,10 @@
-import { exposition, serveOps, type OpsServer } from '@pi-egress/core';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCertificate, makeEvent, openTestStore, subjects } from '@pi-egress/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { makeCertificate, makeEvent, subjects } from '@pi-egress/testing';
 import { amtool, startAlertmanager } from '../harness/alertmanager.js';
-import { startAlertingRig, type AlertingRig } from '../harness/alerting-rig.js';
-import { promtool, startPrometheus, type PrometheusInstance } from '../harness/prometheus.js';
+import { scrapedRigForSuite } from '../harness/alerting-suite.js';
+import { promtool } from '../harness/prometheus.js';
 
 const deploy = (path: string) => fileURLToPath(new URL(`../../deploy/${path}`, import.meta.url));
 const RULES = deploy('prometheus/pi-egress.rules.yml');
@@ -99,35 +98,22 @@ describe('shipped Prometheus rules and Alertmanager routing', () => {
 });
 
 describe('Prometheus scraping the evaluator', () => {
-  let rig: AlertingRig;
-  let server: OpsServer;
-  let prometheus: PrometheusInstance;
+  const rig = scrapedRigForSuite(new Date());
   beforeAll(async () => {
-    // Evaluating every second also refreshes the count checkpoints behind the forecast.
-    rig = await startAlertingRig({ store: await openTestStore(), now: new Date(), evaluator: { intervalMs: 1_000 } });
-    // The evaluator's /metrics as served: its gauges as rendered after each evaluation.
-    server = await serveOps({ registry: rig.metrics.registry, exposition: () => exposition(rig.metrics), host: '127.0.0.1', port: 0 });
-    prometheus = await startPrometheus({ scrapeTargets: [new URL(server.url).host], ruleFiles: [RULES] });
     await rig.declare(makeCertificate({ limits: { nonSensitive: 100, sensitive: 20 } }));
     // 96 of 100 today: past 95 %, and at this rate the cap falls within days (a forecast).
     await rig.ingest([makeEvent({ occurredAt: new Date(Date.now() - 60_000).toISOString(), subjects: subjects(96) })]);
     rig.metrics.deadLetters.inc({ reason: 'schema' }); // as Kafka ingest in the same process would
     await rig.evaluator.evaluateNow();
   });
-  afterAll(async () => {
-    await prometheus?.stop();
-    await server?.close();
-    await rig?.stop();
-    await rig?.store.close();
-  });
 
   it('exports every SPEC §7 metric, clean for promtool check metrics', async () => {
-    const text = await (await fetch(`${server.url}/metrics`)).text();
+    const text = await (await fetch(`${rig.server.url}/metrics`)).text();
     const check = await promtool(['check', 'metrics'], { stdin: text });
     expect(check.stdout + check.stderr).toBe('');
     expect(check.code).toBe(0);
-    for (const name of SPEC_METRICS) await prometheus.waitFor(name, undefined, 20_000);
-    const [utilization] = (await prometheus.query('pi_egress_utilization_ratio{class="non_sensitive"}')) as Array<{
+    for (const name of SPEC_METRICS) await rig.prometheus.waitFor(name, undefined, 20_000);
+    const [utilization] = (await rig.prometheus.query('pi_egress_utilization_ratio{class="non_sensitive"}')) as Array<{
       metric: Record<string, string>;
       value: [number, string];
     }>;
@@ -142,15 +128,15 @@ describe('Prometheus scraping the evaluator', () => {
   });
 
   it('loads the shipped rules and fires the metric-based alerts from the scraped metrics', async () => {
-    const firing = await prometheus.waitFor('ALERTS{alertstate="firing",alertname="ScopeUtilization",level="0.95"}', undefined, 20_000);
+    const firing = await rig.prometheus.waitFor('ALERTS{alertstate="firing",alertname="ScopeUtilization",level="0.95"}', undefined, 20_000);
     expect((firing[0] as { metric: Record<string, string> }).metric).toMatchObject({
       severity: 'critical',
       processor_id: 'P1',
       certificate_id: 'CERT-1',
       class: 'non_sensitive',
     });
-    await prometheus.waitFor('ALERTS{alertstate="firing",alertname="ForecastCapBreach"}', undefined, 20_000);
-    const rules = (await (await fetch(`${prometheus.url}/api/v1/rules`)).json()) as {
+    await rig.prometheus.waitFor('ALERTS{alertstate="firing",alertname="ForecastCapBreach"}', undefined, 20_000);
+    const rules = (await (await fetch(`${rig.prometheus.url}/api/v1/rules`)).json()) as {
       data: { groups: Array<{ rules: Array<{ name: string; health: string; lastError?: string }> }> };
     };
     const loaded = rules.data.groups.flatMap((g) => g.rules);

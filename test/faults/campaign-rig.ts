@@ -5,19 +5,13 @@
 // record what the evaluators deliver.
 import { startEmbeddedClickHouse, type EmbeddedClickHouse } from '@pi-egress/clickhouse-embedded';
 import { openStore, type Store } from '@pi-egress/store';
-import { Kafka, logLevel } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ALERT_IDENTITY } from '../harness/alerting-rig.js';
-import {
-  startAlertmanager,
-  startWebhookReceiver,
-  webhookAlertmanagerConfig,
-  type AlertmanagerInstance,
-  type WebhookReceiver,
-} from '../harness/alertmanager.js';
+import { startWebhookAlertmanager, type AlertmanagerInstance, type WebhookReceiver } from '../harness/alertmanager.js';
 import { MOCK_TUNING_ENV, startIngestProcess } from '../harness/ingest-kafka.js';
-import { startKafkaMock, type KafkaMock } from '../harness/kafka-mock.js';
+import { startEventsMock, type KafkaMock } from '../harness/kafka-mock.js';
 import { freePort, removeDir, sleep, startService, tempDir, testPackageRoot, type Service } from '../harness/process.js';
 import { startStoreProxy, type StoreProxy } from './store-proxy.js';
 
@@ -72,16 +66,14 @@ export class CampaignRig {
     this.dataDir = await tempDir('faults');
     this.engine = await startEmbeddedClickHouse({ dataDir: this.dataDir });
     this.proxy = await startStoreProxy(this.engine.url);
-    this.mock = await startKafkaMock({
-      topics: [
-        { name: TOPIC, partitions: 12 },
-        { name: DLQ_TOPIC, partitions: 4 },
-      ],
-    });
-    this.kafka = new Kafka({ clientId: 'fault-campaign', brokers: this.mock.brokers, logLevel: logLevel.NOTHING });
+    ({ mock: this.mock, kafka: this.kafka } = await startEventsMock('fault-campaign', {
+      topic: TOPIC,
+      partitions: 12,
+      dlq: DLQ_TOPIC,
+      dlqPartitions: 4,
+    }));
     this.store = await openStore({ url: this.proxy.url, database: DATABASE, settleMs: SETTLE_MS, requestTimeoutMs: 30_000 });
-    this.webhook = await startWebhookReceiver();
-    this.alertmanager = await startAlertmanager({ configYaml: webhookAlertmanagerConfig(this.webhook.url, { groupBy: ALERT_IDENTITY }) });
+    ({ alertmanager: this.alertmanager, webhook: this.webhook } = await startWebhookAlertmanager(ALERT_IDENTITY));
     this.apiUrl = `http://127.0.0.1:${await freePort()}`;
   }
 

@@ -6,13 +6,7 @@ import { createMetrics, declareCertificate, ingestEvents, recordIngest, type Ing
 import { CategoryCatalogue, validateCertificate } from '@pi-egress/domain';
 import { startEvaluator, type Evaluator, type EvaluatorOptions } from '@pi-egress/evaluator';
 import type { Store } from '@pi-egress/store';
-import {
-  startAlertmanager,
-  startWebhookReceiver,
-  webhookAlertmanagerConfig,
-  type AlertmanagerInstance,
-  type WebhookReceiver,
-} from './alertmanager.js';
+import { startWebhookAlertmanager, type AlertmanagerInstance, type WebhookReceiver } from './alertmanager.js';
 
 /** Every label an alert can carry: one Alertmanager group per alert, so each is delivered at once. */
 export const ALERT_IDENTITY = ['alertname', 'severity', 'processor_id', 'certificate_id', 'group_id', 'class', 'level', 'reason'];
@@ -42,8 +36,7 @@ export async function startAlertingRig(opts: {
   now: Date;
   evaluator?: Partial<Omit<EvaluatorOptions, 'ctx' | 'metrics'>>;
 }): Promise<AlertingRig> {
-  const webhook = await startWebhookReceiver();
-  const alertmanager = await startAlertmanager({ configYaml: webhookAlertmanagerConfig(webhook.url, { groupBy: ALERT_IDENTITY }) });
+  const { alertmanager, webhook } = await startWebhookAlertmanager(ALERT_IDENTITY);
   const clock = { now: opts.now };
   const ctx: MonitorContext = { store: opts.store, catalogue: new CategoryCatalogue(), subjectKey: 'alerting-rig-key', now: () => clock.now };
   const metrics = createMetrics();

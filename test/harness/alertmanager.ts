@@ -2,9 +2,7 @@
 // /usr/bin/prometheus-alertmanager, not `alertmanager`; amtool is /usr/bin/amtool) and a webhook
 // receiver that records what Alertmanager delivers.
 import { createServer, type IncomingMessage } from 'node:http';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { freePort, requireBinary, runCommand, startHttpService, tempDir, type CommandResult } from './process.js';
+import { requireBinary, runCommand, startPrometheusFamilyServer, type CommandResult } from './process.js';
 
 const ALERTMANAGER = ['prometheus-alertmanager', 'alertmanager'];
 const AMTOOL = ['amtool'];
@@ -21,27 +19,14 @@ export interface AlertmanagerInstance {
  */
 export async function startAlertmanager(opts: { configYaml: string }): Promise<AlertmanagerInstance> {
   const binary = requireBinary(ALERTMANAGER, 'prometheus-alertmanager', 'ALERTMANAGER_BIN');
-  const dir = await tempDir('alertmanager');
-  const configFile = join(dir, 'alertmanager.yml');
-  await writeFile(configFile, opts.configYaml);
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const { stop } = await startHttpService({
+  return startPrometheusFamilyServer({
     name: 'alertmanager',
-    command: binary,
-    args: [
-      `--config.file=${configFile}`,
-      `--storage.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      `--web.external-url=${url}`,
-      '--cluster.listen-address=',
-      '--log.level=warn',
-    ],
-    cwd: dir,
-    dir,
-    readyUrl: `${url}/-/ready`,
+    binary,
+    config: opts.configYaml,
+    configName: 'alertmanager.yml',
+    storageFlag: '--storage.path',
+    args: ['--cluster.listen-address='],
   });
-  return { url, stop };
 }
 
 /** Runs Debian's `amtool` (e.g. `['check-config', file]`, `['alert', 'query', '--alertmanager.url', url]`). */
@@ -186,4 +171,15 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+/** Alertmanager (routed with test timings, grouped by `groupBy`) delivering to a fresh webhook receiver. */
+export async function startWebhookAlertmanager(groupBy: string[]): Promise<{ alertmanager: AlertmanagerInstance; webhook: WebhookReceiver }> {
+  const webhook = await startWebhookReceiver();
+  try {
+    return { alertmanager: await startAlertmanager({ configYaml: webhookAlertmanagerConfig(webhook.url, { groupBy }) }), webhook };
+  } catch (error) {
+    await webhook.stop();
+    throw error;
+  }
 }

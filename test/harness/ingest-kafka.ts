@@ -1,10 +1,11 @@
 // Plumbing shared by the Kafka ingest tests and the benchmark: producing a workload, waiting until
 // a consumer group committed everything, reading the dead letters, comparing counts with the truth,
 // and running the ingest service as a child process.
-import type { KafkaConsumerTuning } from '@pi-egress/ingest';
-import { readTopicToEnd } from '@pi-egress/ingest';
+import { createLogger } from '@pi-egress/config';
+import { createMetrics, type Metrics, type MonitorContext } from '@pi-egress/core';
+import { CategoryCatalogue, validateCertificate } from '@pi-egress/domain';
+import { readTopicToEnd, startKafkaIngest, type KafkaConsumerTuning, type KafkaIngest, type KafkaIngestSettings } from '@pi-egress/ingest';
 import type { Store } from '@pi-egress/store';
-import { validateCertificate } from '@pi-egress/domain';
 import { makeCertificate } from '@pi-egress/testing/fixtures';
 import type { Kafka, Message } from 'kafkajs';
 import { spawnSync } from 'node:child_process';
@@ -27,6 +28,36 @@ export const MOCK_TUNING_ENV = {
   KAFKA_HEARTBEAT_INTERVAL_MS: String(KAFKA_MOCK_CONSUMER_TIMINGS.heartbeatInterval),
   KAFKA_FETCH_MAX_WAIT_MS: String(KAFKA_MOCK_CONSUMER_TIMINGS.maxWaitTimeInMs),
 };
+
+/** Transfer rows of a processor as stored: `final` counts after merging duplicates, else every row written (a row written twice shows). */
+export async function transferRows(store: Store, processorId: string, { final }: { final: boolean }): Promise<number> {
+  const [row] = await store.client
+    .query({
+      query: final
+        ? 'SELECT count() AS n FROM transfers FINAL WHERE processor_id = {p:String}'
+        : 'SELECT count() AS n FROM transfers WHERE processor_id = {p:String}',
+      query_params: { p: processorId },
+      format: 'JSONEachRow',
+    })
+    .then((result) => result.json<{ n: number }>());
+  return Number(row!.n);
+}
+
+/** Kafka ingest in this process, writing to `store` on the wall clock; `kafka.tuning` over MOCK_TUNING (LOG_LEVEL=debug shows its log). */
+export function startInProcessIngest(opts: {
+  store: Store;
+  subjectKey: string;
+  metrics?: Metrics;
+  kafka: KafkaIngestSettings;
+}): Promise<KafkaIngest> {
+  const ctx: MonitorContext = { store: opts.store, catalogue: new CategoryCatalogue(), subjectKey: opts.subjectKey, now: () => new Date() };
+  return startKafkaIngest({
+    ctx,
+    metrics: opts.metrics ?? createMetrics(),
+    logger: createLogger({ level: process.env.LOG_LEVEL ?? 'silent' }),
+    kafka: { ...opts.kafka, tuning: { ...MOCK_TUNING, ...opts.kafka.tuning } },
+  });
+}
 
 /** Produces in order, `chunk` messages per request, acknowledged by all replicas. */
 export async function produceMessages(kafka: Kafka, topic: string, messages: readonly WorkloadMessage[], chunk = 500): Promise<void> {

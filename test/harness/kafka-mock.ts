@@ -26,6 +26,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
 import { missingPackageMessage, requireBinary, startService, testPackageRoot } from './process.js';
 
 /**
@@ -110,4 +111,18 @@ export async function startKafkaMock(opts: KafkaMockOptions): Promise<KafkaMock>
     brokers: bootstrap.split(','),
     stop: () => service.stop(3_000),
   };
+}
+
+/** A mock cluster holding an events topic and its dead-letter topic, and a quiet kafkajs client of it. */
+export async function startEventsMock(
+  clientId: string,
+  topics: { topic: string; partitions: number; dlq: string; dlqPartitions: number },
+): Promise<{ mock: KafkaMock; kafka: Kafka }> {
+  const mock = await startKafkaMock({
+    topics: [
+      { name: topics.topic, partitions: topics.partitions },
+      { name: topics.dlq, partitions: topics.dlqPartitions },
+    ],
+  });
+  return { mock, kafka: new Kafka({ clientId, brokers: mock.brokers, logLevel: logLevel.NOTHING }) };
 }

@@ -3,7 +3,7 @@
 // stopping them, and running one-shot CLI tools.
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
@@ -265,6 +265,41 @@ export function startService(opts: ServiceOptions): Service {
  * Starts a service that owns the temp directory `dir`, waits until `readyUrl` answers, and gives
  * a stop that also removes the directory (used on failure too, so nothing is left behind).
  */
+/**
+ * A server of the Prometheus family (Prometheus, Alertmanager) on a free 127.0.0.1 port: its
+ * `config` written to a fresh temporary directory, its storage (`storageFlag`) there too.
+ */
+export async function startPrometheusFamilyServer(opts: {
+  name: string;
+  binary: string;
+  config: string;
+  configName: string;
+  storageFlag: string;
+  args: string[];
+}): Promise<{ url: string; stop(): Promise<void> }> {
+  const dir = await tempDir(opts.name);
+  const configFile = join(dir, opts.configName);
+  await writeFile(configFile, opts.config);
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const { stop } = await startHttpService({
+    name: opts.name,
+    command: opts.binary,
+    args: [
+      `--config.file=${configFile}`,
+      `${opts.storageFlag}=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      `--web.external-url=${url}`, // otherwise alerts' generatorURL names the host name
+      ...opts.args,
+      '--log.level=warn',
+    ],
+    cwd: dir,
+    dir,
+    readyUrl: `${url}/-/ready`,
+  });
+  return { url, stop };
+}
+
 export async function startHttpService(
   opts: ServiceOptions & { dir: string; readyUrl: string; readyTimeoutMs?: number },
 ): Promise<{ service: Service; stop(): Promise<void> }> {

@@ -7,9 +7,7 @@
 // (and to the notifier's Alertmanager list) with a fixed, non-configurable 5 s tick, even for
 // static_configs. So budget ≥ 10 s for `waitFor` on freshly scraped series; a rule-based alert with
 // `for: 0` reaches an Alertmanager webhook ~6 s after startPrometheus() returns.
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { freePort, pollUntil, requireBinary, runCommand, startHttpService, tempDir, type CommandResult } from './process.js';
+import { pollUntil, requireBinary, runCommand, startPrometheusFamilyServer, type CommandResult } from './process.js';
 
 export interface PrometheusOptions {
   /** `host:port` targets scraped at `/metrics` (job `test`). */
@@ -65,26 +63,13 @@ export async function startPrometheus(opts: PrometheusOptions): Promise<Promethe
   }
   Object.assign(config, opts.extraConfig ?? {});
 
-  const dir = await tempDir('prometheus');
-  const configFile = join(dir, 'prometheus.yml');
-  await writeFile(configFile, JSON.stringify(config, null, 2));
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const { stop } = await startHttpService({
+  const { url, stop } = await startPrometheusFamilyServer({
     name: 'prometheus',
-    command: binary,
-    args: [
-      `--config.file=${configFile}`,
-      `--storage.tsdb.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      `--web.external-url=${url}`, // otherwise alerts' generatorURL names the host name
-      '--web.enable-lifecycle',
-      '--storage.tsdb.retention.time=1d',
-      '--log.level=warn',
-    ],
-    cwd: dir,
-    dir,
-    readyUrl: `${url}/-/ready`,
+    binary,
+    config: JSON.stringify(config, null, 2),
+    configName: 'prometheus.yml',
+    storageFlag: '--storage.tsdb.path',
+    args: ['--web.enable-lifecycle', '--storage.tsdb.retention.time=1d'],
   });
 
   const query = async (expr: string): Promise<unknown[]> => {

@@ -10,6 +10,7 @@ import {
   readDeadLetters,
   startIngestProcess,
   storedCounts,
+  transferRows,
   waitUntilConsumed,
 } from '../harness/ingest-kafka.js';
 import { buildWorkload, WORKLOAD_YEAR, type Workload } from '../harness/ingest-workload.js';
@@ -114,14 +115,7 @@ describe('the ingest service as a process: crashes and a shared consumer group',
 
     expect(await storedCounts(store, workload.truth, WORKLOAD_YEAR)).toEqual(workload.truth);
     // Nothing written twice either: one transfer row per distinct event, even before any merge.
-    const [rows] = await store.client
-      .query({
-        query: 'SELECT count() AS n FROM transfers WHERE processor_id = {p:String}',
-        query_params: { p: workload.processorId },
-        format: 'JSONEachRow',
-      })
-      .then((r) => r.json<{ n: number }>());
-    expect(Number(rows!.n)).toBe(workload.events);
+    expect(await transferRows(store, workload.processorId, { final: false })).toBe(workload.events);
     await expectDeadLetters('kill', workload);
 
     await ingest.service.stop(10_000);

@@ -1,12 +1,16 @@
-import { createLogger } from '@pi-egress/config';
-import { createMetrics, type MonitorContext } from '@pi-egress/core';
-import { CategoryCatalogue } from '@pi-egress/domain';
-import { kafkaSink, replayDeadLetters, replayNdjsonFile, startKafkaIngest, type KafkaIngest } from '@pi-egress/ingest';
-import { Kafka, logLevel } from 'kafkajs';
+import { createMetrics } from '@pi-egress/core';
+import { kafkaSink, replayDeadLetters, replayNdjsonFile, type KafkaIngest } from '@pi-egress/ingest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { declareWorkloadProcessor, MOCK_TUNING, produceMessages, readDeadLetters, storedCounts, waitUntilConsumed } from '../harness/ingest-kafka.js';
+import {
+  declareWorkloadProcessor,
+  produceMessages,
+  readDeadLetters,
+  startInProcessIngest,
+  storedCounts,
+  waitUntilConsumed,
+} from '../harness/ingest-kafka.js';
+import { eventsMockForSuite } from '../harness/kafka-suite.js';
 import { buildWorkload, WORKLOAD_YEAR } from '../harness/ingest-workload.js';
-import { startKafkaMock, type KafkaMock } from '../harness/kafka-mock.js';
 import { removeDir, requireBinary, runCommand, tempDir } from '../harness/process.js';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -19,30 +23,21 @@ const SUBJECT_KEY = 'kafka-ingest-test-key';
 const MAX_MESSAGE_BYTES = 16 * 1024;
 
 describe('Kafka ingest: one consumer, mock broker, real engine', () => {
-  let mock: KafkaMock;
-  let kafka: Kafka;
+  const broker = eventsMockForSuite('ingest-test', { topic: TOPIC, partitions: 6, dlq: DLQ, dlqPartitions: 2 });
   let store: Awaited<ReturnType<typeof openTestStore>>;
   let ingest: KafkaIngest;
   const metrics = createMetrics();
 
   function startIngest(maxMessageBytes: number): Promise<KafkaIngest> {
-    const ctx: MonitorContext = { store, catalogue: new CategoryCatalogue(), subjectKey: SUBJECT_KEY, now: () => new Date() };
-    return startKafkaIngest({
-      ctx,
+    return startInProcessIngest({
+      store,
+      subjectKey: SUBJECT_KEY,
       metrics,
-      logger: createLogger({ level: process.env.LOG_LEVEL ?? 'silent' }),
-      kafka: { brokers: mock.brokers, clientId: 'ingest-test', topic: TOPIC, dlqTopic: DLQ, groupId: GROUP, maxMessageBytes, tuning: MOCK_TUNING },
+      kafka: { brokers: broker.mock.brokers, clientId: 'ingest-test', topic: TOPIC, dlqTopic: DLQ, groupId: GROUP, maxMessageBytes },
     });
   }
 
   beforeAll(async () => {
-    mock = await startKafkaMock({
-      topics: [
-        { name: TOPIC, partitions: 6 },
-        { name: DLQ, partitions: 2 },
-      ],
-    });
-    kafka = new Kafka({ clientId: 'ingest-test', brokers: mock.brokers, logLevel: logLevel.NOTHING });
     store = await openTestStore();
     ingest = await startIngest(MAX_MESSAGE_BYTES);
   });
@@ -50,7 +45,6 @@ describe('Kafka ingest: one consumer, mock broker, real engine', () => {
   afterAll(async () => {
     await ingest?.stop();
     await store?.close();
-    await mock?.stop();
   });
 
   it('counts 200,000 subject records exactly, through duplicates, resends and 1,000 malformed messages, each dead-lettered with its reason', async () => {
@@ -62,12 +56,12 @@ describe('Kafka ingest: one consumer, mock broker, real engine', () => {
       tombstones: 10,
     });
     await declareWorkloadProcessor(store, workload);
-    await produceMessages(kafka, TOPIC, workload.messages);
-    await waitUntilConsumed(kafka, GROUP, TOPIC, 90_000);
+    await produceMessages(broker.kafka, TOPIC, workload.messages);
+    await waitUntilConsumed(broker.kafka, GROUP, TOPIC, 90_000);
 
     expect(await storedCounts(store, workload.truth, WORKLOAD_YEAR)).toEqual(workload.truth);
 
-    const deadLetters = await readDeadLetters(kafka, DLQ);
+    const deadLetters = await readDeadLetters(broker.kafka, DLQ);
     expect(deadLetters).toHaveLength(workload.malformed.size);
     const expectedReasons: Record<string, RegExp> = {
       not_json: /^\(root\): not valid JSON$/,
@@ -125,15 +119,15 @@ describe('Kafka ingest: one consumer, mock broker, real engine', () => {
     await declareWorkloadProcessor(store, workload);
     // kcat reads one message per line, key and value split at the first '|'; not_utf8 bytes pass as they are.
     const lines = workload.messages.map(({ key, value }) => Buffer.concat([Buffer.from(`${key}|`), value!, Buffer.from('\n')]));
-    const produced = await runCommand(kcat, ['-P', '-b', mock.bootstrap, '-t', TOPIC, '-K', '|'], {
+    const produced = await runCommand(kcat, ['-P', '-b', broker.mock.bootstrap, '-t', TOPIC, '-K', '|'], {
       stdin: Buffer.concat(lines).toString('latin1'),
       timeoutMs: 20_000,
     });
     expect(produced.code, produced.stderr).toBe(0);
-    await waitUntilConsumed(kafka, GROUP, TOPIC, 60_000);
+    await waitUntilConsumed(broker.kafka, GROUP, TOPIC, 60_000);
 
     expect(await storedCounts(store, workload.truth, WORKLOAD_YEAR)).toEqual(workload.truth);
-    const deadLetters = (await readDeadLetters(kafka, DLQ)).filter((d) => workload.malformed.has(d.key));
+    const deadLetters = (await readDeadLetters(broker.kafka, DLQ)).filter((d) => workload.malformed.has(d.key));
     expect(deadLetters.map((d) => d.key).sort()).toEqual([...workload.malformed.keys()].sort());
   }, 90_000);
   it('replays dead letters once the cause is fixed, and an NDJSON file, into the topic', async () => {
@@ -152,8 +146,8 @@ describe('Kafka ingest: one consumer, mock broker, real engine', () => {
     expect(oversized.messages.every((m) => m.value!.length > MAX_MESSAGE_BYTES)).toBe(true);
     await declareWorkloadProcessor(store, oversized);
     const since = new Date();
-    await produceMessages(kafka, TOPIC, oversized.messages);
-    await waitUntilConsumed(kafka, GROUP, TOPIC, 30_000);
+    await produceMessages(broker.kafka, TOPIC, oversized.messages);
+    await waitUntilConsumed(broker.kafka, GROUP, TOPIC, 30_000);
     expect((await storedCounts(store, oversized.truth, WORKLOAD_YEAR)).map((s) => s.counts)).toEqual(
       oversized.truth.map(() => ({ nonSensitive: 0, sensitive: 0 })),
     );
@@ -161,7 +155,7 @@ describe('Kafka ingest: one consumer, mock broker, real engine', () => {
     // The operator raises the limit, then replays what was dead-lettered since the incident began.
     await ingest.stop();
     ingest = await startIngest(4 * MAX_MESSAGE_BYTES);
-    const replay = await replayDeadLetters({ kafka, dlqTopic: DLQ, topic: TOPIC, since });
+    const replay = await replayDeadLetters({ kafka: broker.kafka, dlqTopic: DLQ, topic: TOPIC, since });
     expect(replay.replayed).toBe(oversized.messages.length);
     expect(replay.skipped).toBeGreaterThanOrEqual(1_005);
 
@@ -179,13 +173,13 @@ describe('Kafka ingest: one consumer, mock broker, real engine', () => {
     try {
       const file = join(dir, 'events.ndjson');
       await writeFile(file, `${fromFile.messages.map((m) => m.value!.toString('utf8')).join('\n')}\n\n`);
-      const sent = await replayNdjsonFile({ file, sink: kafkaSink(kafka, TOPIC), batchSize: 7 });
+      const sent = await replayNdjsonFile({ file, sink: kafkaSink(broker.kafka, TOPIC), batchSize: 7 });
       expect(sent.lines).toBe(fromFile.messages.length);
     } finally {
       await removeDir(dir);
     }
 
-    await waitUntilConsumed(kafka, GROUP, TOPIC, 60_000);
+    await waitUntilConsumed(broker.kafka, GROUP, TOPIC, 60_000);
     expect(await storedCounts(store, oversized.truth, WORKLOAD_YEAR)).toEqual(oversized.truth);
     expect(await storedCounts(store, fromFile.truth, WORKLOAD_YEAR)).toEqual(fromFile.truth);
   }, 90_000);

@@ -1,12 +1,9 @@
-import { createLogger } from '@pi-egress/config';
-import { createMetrics, type MonitorContext } from '@pi-egress/core';
-import { CategoryCatalogue } from '@pi-egress/domain';
-import { startKafkaIngest, type KafkaIngest } from '@pi-egress/ingest';
-import { Kafka, logLevel } from 'kafkajs';
+import { createMetrics } from '@pi-egress/core';
+import type { KafkaIngest } from '@pi-egress/ingest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeEvent, openTestStore, subjects } from '@pi-egress/testing';
-import { MOCK_TUNING, produceMessages, readDeadLetters, waitUntilConsumed } from '../harness/ingest-kafka.js';
-import { startKafkaMock, type KafkaMock } from '../harness/kafka-mock.js';
+import { produceMessages, readDeadLetters, startInProcessIngest, waitUntilConsumed } from '../harness/ingest-kafka.js';
+import { eventsMockForSuite } from '../harness/kafka-suite.js';
 
 const TOPIC = 'pi.egress.events';
 const DLQ = 'pi.egress.events.dlq';
@@ -17,42 +14,31 @@ const DLQ = 'pi.egress.events.dlq';
  * test adds to the subject table (an operator's rule the monitor's own validation knows nothing of).
  */
 describe('Kafka ingest when the store refuses a message as data', () => {
-  let mock: KafkaMock;
-  let kafka: Kafka;
+  const broker = eventsMockForSuite('refusal-test', { topic: TOPIC, partitions: 1, dlq: DLQ, dlqPartitions: 1 });
   let store: Awaited<ReturnType<typeof openTestStore>>;
   let ingest: KafkaIngest;
   const metrics = createMetrics();
 
   beforeAll(async () => {
-    mock = await startKafkaMock({
-      topics: [
-        { name: TOPIC, partitions: 1 },
-        { name: DLQ, partitions: 1 },
-      ],
-    });
-    kafka = new Kafka({ clientId: 'refusal-test', brokers: mock.brokers, logLevel: logLevel.NOTHING });
     store = await openTestStore();
     await store.client.command({ query: `ALTER TABLE subject_first_seen ADD CONSTRAINT no_blocked_processor CHECK scope_id != 'P-blocked'` });
-    const ctx: MonitorContext = { store, catalogue: new CategoryCatalogue(), subjectKey: 'refusal-key', now: () => new Date() };
-    ingest = await startKafkaIngest({
-      ctx,
+    ingest = await startInProcessIngest({
+      store,
+      subjectKey: 'refusal-key',
       metrics,
-      logger: createLogger({ level: process.env.LOG_LEVEL ?? 'silent' }),
       kafka: {
-        brokers: mock.brokers,
+        brokers: broker.mock.brokers,
         clientId: 'refusal-test',
         topic: TOPIC,
         dlqTopic: DLQ,
         groupId: 'refusal',
         maxMessageBytes: 1 << 20,
-        tuning: MOCK_TUNING,
       },
     });
   });
   afterAll(async () => {
     await ingest?.stop();
     await store?.close();
-    await mock?.stop();
   });
 
   it('dead-letters the refused message with its reason and counts every other one exactly', async () => {
@@ -62,13 +48,13 @@ describe('Kafka ingest when the store refuses a message as data', () => {
         : makeEvent({ eventId: `fine-${i}`, processorId: 'P-fine', mechanism: 'standard_contract', subjects: subjects(2, 'fine', i * 2) }),
     );
     await produceMessages(
-      kafka,
+      broker.kafka,
       TOPIC,
       events.map((e) => ({ key: String(e.eventId), value: Buffer.from(JSON.stringify(e)) })),
     );
-    await waitUntilConsumed(kafka, 'refusal', TOPIC, 60_000);
+    await waitUntilConsumed(broker.kafka, 'refusal', TOPIC, 60_000);
 
-    const deadLetters = await readDeadLetters(kafka, DLQ);
+    const deadLetters = await readDeadLetters(broker.kafka, DLQ);
     expect(deadLetters.map((d) => [d.key, d.headers['x-dlq-code'], d.headers['x-dlq-step']])).toEqual([['blocked-1', 'store_refused', 'write']]);
     expect((await store.usage.individuals({ level: 'processor', scopeId: 'P-fine', year: 2026 })).counts.nonSensitive).toBe(58);
     expect((await store.usage.fullCount({ level: 'processor', scopeId: 'P-blocked', year: 2026 })).nonSensitive).toBe(0);

@@ -3,7 +3,7 @@
 // a crash and its replacement). The counts must come out exact, and each instance's throughput is
 // printed (figures for docs/scale-out.md). SCALE_SUBJECT_RECORDS sizes the run; the mock broker
 // keeps at most ~5 MB per partition, which bounds it near 400,000 records.
-import { Kafka, logLevel } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildIngestService,
@@ -15,9 +15,9 @@ import {
   storedCounts,
   waitUntilConsumed,
 } from '../harness/ingest-kafka.js';
-import { declareWorkloadProcessor } from '../harness/ingest-kafka.js';
+import { declareWorkloadProcessor, transferRows } from '../harness/ingest-kafka.js';
 import { buildWorkload, WORKLOAD_YEAR, type Workload } from '../harness/ingest-workload.js';
-import { startKafkaMock, type KafkaMock } from '../harness/kafka-mock.js';
+import { startEventsMock, type KafkaMock } from '../harness/kafka-mock.js';
 import { freePort, pollUntil, type Service } from '../harness/process.js';
 import { clickhouseUrl, openTestStore } from '@pi-egress/testing';
 
@@ -56,13 +56,7 @@ describe(`Kafka ingest scale-out: ${INITIAL_INSTANCES} instances, ${PARTITIONS} 
 
   beforeAll(async () => {
     buildIngestService();
-    mock = await startKafkaMock({
-      topics: [
-        { name: TOPIC, partitions: PARTITIONS },
-        { name: DLQ, partitions: 3 },
-      ],
-    });
-    kafka = new Kafka({ clientId: 'scale-test', brokers: mock.brokers, logLevel: logLevel.NOTHING });
+    ({ mock, kafka } = await startEventsMock('scale-test', { topic: TOPIC, partitions: PARTITIONS, dlq: DLQ, dlqPartitions: 3 }));
     store = await openTestStore();
     workload = buildWorkload({
       subjectRecords: SUBJECT_RECORDS,
@@ -192,14 +186,7 @@ describe(`Kafka ingest scale-out: ${INITIAL_INSTANCES} instances, ${PARTITIONS} 
     // Exact: every scope's distinct counts, one transfer row per distinct event, every malformed
     // message dead-lettered and nothing else.
     expect(await storedCounts(store, workload.truth, WORKLOAD_YEAR)).toEqual(workload.truth);
-    const [rows] = await store.client
-      .query({
-        query: 'SELECT count() AS n FROM transfers FINAL WHERE processor_id = {p:String}',
-        query_params: { p: workload.processorId },
-        format: 'JSONEachRow',
-      })
-      .then((result) => result.json<{ n: number }>());
-    expect(Number(rows!.n)).toBe(workload.events);
+    expect(await transferRows(store, workload.processorId, { final: true })).toBe(workload.events);
     const deadLetterKeys = new Set((await readDeadLetters(kafka, DLQ)).map((d) => d.key));
     expect([...deadLetterKeys].sort()).toEqual([...workload.malformed.keys()].sort());
 

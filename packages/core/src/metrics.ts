@@ -54,74 +54,53 @@ function defineMetrics(registry: Registry) {
   // and instrument_kind an instrument of the other kinds; all empty on processor totals.
   const scopeLabels = ['processor_id', 'certificate_id', 'instrument_id', 'instrument_kind', 'class', 'year'] as const;
   const ingestBacklog = new IngestBacklog();
+  const gauge = <L extends string = string>(name: string, help: string, labelNames: readonly L[] = []) =>
+    new Gauge<L>({ name, help, labelNames, registers: [registry] });
+  const counter = <L extends string = string>(name: string, help: string, labelNames: readonly L[] = []) =>
+    new Counter<L>({ name, help, labelNames, registers: [registry] });
   return {
     registry,
     ingestBacklog,
-    individuals: new Gauge({
-      name: 'pi_egress_individuals',
-      help: 'Distinct individuals whose PI was sent abroad this calendar year (China time), per class',
-      labelNames: scopeLabels,
-      registers: [registry],
-    }),
-    cap: new Gauge({
-      name: 'pi_egress_cap',
-      help: "Declared cap of the certificate's scope, per class",
-      labelNames: scopeLabels,
-      registers: [registry],
-    }),
-    utilization: new Gauge({
-      name: 'pi_egress_utilization_ratio',
-      help: 'Distinct individuals divided by the declared cap, per class',
-      labelNames: scopeLabels,
-      registers: [registry],
-    }),
-    forecastCapTimestamp: new Gauge({
-      name: 'pi_egress_forecast_cap_timestamp_seconds',
-      help: 'Start (China time) of the day the cap is reached at the trailing rate of new individuals, Unix seconds; absent when not this year or within validity',
-      labelNames: scopeLabels,
-      registers: [registry],
-    }),
+    individuals: gauge(
+      'pi_egress_individuals',
+      'Distinct individuals whose PI was sent abroad this calendar year (China time), per class',
+      scopeLabels,
+    ),
+    cap: gauge('pi_egress_cap', "Declared cap of the certificate's scope, per class", scopeLabels),
+    utilization: gauge('pi_egress_utilization_ratio', 'Distinct individuals divided by the declared cap, per class', scopeLabels),
+    forecastCapTimestamp: gauge(
+      'pi_egress_forecast_cap_timestamp_seconds',
+      'Start (China time) of the day the cap is reached at the trailing rate of new individuals, Unix seconds; absent when not this year or within validity',
+      scopeLabels,
+    ),
     // Each certificate's own alerting settings, so the Prometheus rules judge what the evaluator judges.
-    alertLevel: new Gauge({
-      name: 'pi_egress_alert_level_ratio',
-      help: "A utilisation level of the certificate's alerting.levels (label level), per class",
-      labelNames: ['processor_id', 'certificate_id', 'class', 'year', 'level'] as const,
-      registers: [registry],
-    }),
-    forecastHorizon: new Gauge({
-      name: 'pi_egress_forecast_horizon_seconds',
-      help: "The certificate's alerting.forecastHorizonDays, in seconds",
-      labelNames: ['processor_id', 'certificate_id'] as const,
-      registers: [registry],
-    }),
-    events: new Counter({
-      name: 'pi_egress_events_total',
-      help: 'Egress events received, by result (accepted, duplicate, rejected, dropped: a tombstone without a value)',
-      labelNames: ['result'] as const,
-      registers: [registry],
-    }),
-    domesticTransfers: new Counter({
-      name: 'pi_egress_domestic_transfers_total',
-      help: 'Accepted transfers to recipients in mainland China (CN): recorded apart, not outbound, never counted',
-      registers: [registry],
-    }),
-    transfersByChannel: new Counter({
-      name: 'pi_egress_transfers_total',
-      help: 'Accepted transfers by channel: transfer (sent) or remote_access (overseas access to PI stored in China, counted the same)',
-      labelNames: ['channel'] as const,
-      registers: [registry],
-    }),
-    subjects: new Counter({
-      name: 'pi_egress_subjects_total',
-      help: 'Subject records in accepted events',
-      registers: [registry],
-    }),
-    deadLetters: new Counter({
-      name: 'pi_egress_dead_letters_total',
-      help: 'Messages sent to the dead-letter topic, by reason',
-      labelNames: ['reason'] as const,
-      registers: [registry],
-    }),
+    alertLevel: gauge('pi_egress_alert_level_ratio', "A utilisation level of the certificate's alerting.levels (label level), per class", [
+      'processor_id',
+      'certificate_id',
+      'class',
+      'year',
+      'level',
+    ]),
+    forecastHorizon: gauge('pi_egress_forecast_horizon_seconds', "The certificate's alerting.forecastHorizonDays, in seconds", [
+      'processor_id',
+      'certificate_id',
+    ]),
+    events: counter(
+      'pi_egress_events_total',
+      'Egress events received, by result (accepted, duplicate, rejected, dropped: a tombstone without a value)',
+      ['result'],
+    ),
+    domesticTransfers: counter(
+      'pi_egress_domestic_transfers_total',
+      'Accepted transfers to recipients in mainland China (CN): recorded apart, not outbound, never counted',
+    ),
+    transfersByChannel: counter(
+      'pi_egress_transfers_total',
+      'Accepted transfers by channel: transfer (sent) or remote_access (overseas access to PI stored in China, counted the same)',
+      ['channel'],
+    ),
+    subjects: counter('pi_egress_subjects_total', 'Subject records in accepted events'),
+    deadLetters: counter('pi_egress_dead_letters_total', 'Messages sent to the dead-letter topic, by reason', ['reason']),
     ingestLag: new Gauge({
       name: 'pi_egress_ingest_lag_seconds',
       help: 'How far ingest is behind its input: how long the oldest input not yet written has waited (HTTP: since receipt; Kafka: since the message timestamp); 0 when none waits',
@@ -130,35 +109,26 @@ function defineMetrics(registry: Registry) {
         this.set(ingestBacklog.lagSeconds());
       },
     }),
-    eventDelay: new Gauge({
-      name: 'pi_egress_event_delay_seconds',
-      help: 'Event time to stored: wall clock minus the newest occurredAt of the last batch written (large for backfills and late producers, not a pipeline fault)',
-      registers: [registry],
-    }),
-    runbooks: new Gauge({
-      name: 'pi_egress_runbooks_info',
-      help: 'Where the runbooks the alerts link to are served (base_url; empty: /runbooks of this process); always 1',
-      labelNames: ['base_url'] as const,
-      registers: [registry],
-    }),
-    certificateExpiry: new Gauge({
-      name: 'pi_egress_certificate_expiry_timestamp_seconds',
-      help: 'End of the last day of validity of the certificate (China time), Unix seconds',
-      labelNames: ['certificate_id'] as const,
-      registers: [registry],
-    }),
-    certificateSuperseded: new Gauge({
-      name: 'pi_egress_certificate_superseded',
-      help: '1 when the certificate expired and its declared successor (supersededBy) is active, else 0',
-      labelNames: ['certificate_id'] as const,
-      registers: [registry],
-    }),
-    alertsFiring: new Gauge({
-      name: 'pi_egress_alerts_firing',
-      help: 'Alerts currently firing, by alert name and severity',
-      labelNames: ['alertname', 'severity'] as const,
-      registers: [registry],
-    }),
+    eventDelay: gauge(
+      'pi_egress_event_delay_seconds',
+      'Event time to stored: wall clock minus the newest occurredAt of the last batch written (large for backfills and late producers, not a pipeline fault)',
+    ),
+    runbooks: gauge(
+      'pi_egress_runbooks_info',
+      'Where the runbooks the alerts link to are served (base_url; empty: /runbooks of this process); always 1',
+      ['base_url'],
+    ),
+    certificateExpiry: gauge(
+      'pi_egress_certificate_expiry_timestamp_seconds',
+      'End of the last day of validity of the certificate (China time), Unix seconds',
+      ['certificate_id'],
+    ),
+    certificateSuperseded: gauge(
+      'pi_egress_certificate_superseded',
+      '1 when the certificate expired and its declared successor (supersededBy) is active, else 0',
+      ['certificate_id'],
+    ),
+    alertsFiring: gauge('pi_egress_alerts_firing', 'Alerts currently firing, by alert name and severity', ['alertname', 'severity']),
     batchDuration: new Histogram({
       name: 'pi_egress_ingest_batch_duration_seconds',
       help: 'Time to validate, pseudonymise and durably write one batch of events',
@@ -166,17 +136,8 @@ function defineMetrics(registry: Registry) {
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [registry],
     }),
-    engineRestarts: new Counter({
-      name: 'pi_egress_store_engine_restarts_total',
-      help: 'Restarts of the embedded ClickHouse engine after it exited unexpectedly',
-      registers: [registry],
-    }),
-    storeErrors: new Counter({
-      name: 'pi_egress_store_errors_total',
-      help: 'Failed store operations (retried), by operation',
-      labelNames: ['operation'] as const,
-      registers: [registry],
-    }),
+    engineRestarts: counter('pi_egress_store_engine_restarts_total', 'Restarts of the embedded ClickHouse engine after it exited unexpectedly'),
+    storeErrors: counter('pi_egress_store_errors_total', 'Failed store operations (retried), by operation', ['operation']),
   };
 }
 

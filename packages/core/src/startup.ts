@@ -1,5 +1,6 @@
-import type { Logger } from '@pi-egress/config';
-import { CategoryCatalogue } from '@pi-egress/domain';
+import type { BaseEnv, Logger } from '@pi-egress/config';
+import { CategoryCatalogue, phoneRegion } from '@pi-egress/domain';
+import type { MonitorContext } from './context.js';
 import { openStore, type Store, type StoreOptions } from '@pi-egress/store';
 import { readFileSync } from 'node:fs';
 import pRetry from 'p-retry';
@@ -66,4 +67,22 @@ export function openStoreFromEnv(
 /** The default catalogue, extended by EGRESS_CATEGORIES_FILE when given. */
 export function loadCatalogue(file: string | undefined): CategoryCatalogue {
   return file ? CategoryCatalogue.fromJson(readFileSync(file, 'utf8')) : new CategoryCatalogue();
+}
+
+/**
+ * A standalone service's context: its store, the catalogue, subject key and phone region of its
+ * environment, the wall clock. A service without EGRESS_SUBJECT_KEY (the evaluator, which reads
+ * counts, not subjects) never pseudonymises.
+ */
+export function contextFromEnv(
+  store: Store,
+  env: Pick<BaseEnv, 'EGRESS_CATEGORIES_FILE' | 'EGRESS_SUBJECT_KEY' | 'EGRESS_PHONE_REGION'>,
+): MonitorContext {
+  return {
+    store,
+    catalogue: loadCatalogue(env.EGRESS_CATEGORIES_FILE),
+    subjectKey: env.EGRESS_SUBJECT_KEY ?? '',
+    phoneRegion: phoneRegion(env.EGRESS_PHONE_REGION),
+    now: () => new Date(),
+  };
 }

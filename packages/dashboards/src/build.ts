@@ -83,7 +83,7 @@ export const LEVEL_THRESHOLDS = () => thresholds(['green', null], ['yellow', 0.8
 const lastValue = () => new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).fields('').values(false);
 const byThresholds = () => new dashboard.FieldColorBuilder().mode(dashboard.FieldColorModeId.Thresholds);
 
-interface PanelText {
+export interface PanelText {
   title: string;
   description: string;
   box: Box;
@@ -130,6 +130,11 @@ export function barGaugePanel(text: PanelText, query: prometheus.DataqueryBuilde
     .valueMode(common.BarGaugeValueMode.Color);
 }
 
+/** A bar gauge of a share from 0 to 100 %, coloured by the alert levels. */
+export function shareBarGauge(text: PanelText, query: prometheus.DataqueryBuilder): bargauge.PanelBuilder {
+  return barGaugePanel(text, query).min(0).max(1).unit('percentunit').thresholds(LEVEL_THRESHOLDS()).colorScheme(byThresholds());
+}
+
 /** A time series with the legend as a table on the right (last value) and a shared tooltip. */
 export function timeSeriesPanel(text: PanelText, queries: Array<cog.Builder<cog.Dataquery>>, datasource = PROMETHEUS): timeseries.PanelBuilder {
   const panel = placed(new timeseries.PanelBuilder(), text, datasource)
@@ -143,6 +148,13 @@ export function timeSeriesPanel(text: PanelText, queries: Array<cog.Builder<cog.
     .tooltip(new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending));
   for (const query of queries) panel.withTarget(query);
   return panel;
+}
+
+/** Bars of one ClickHouse time-series query. */
+export function sqlBarsPanel(text: PanelText, sql: string): timeseries.PanelBuilder {
+  return timeSeriesPanel(text, [sqlQuery(sql, 'timeseries')], CLICKHOUSE)
+    .drawStyle(common.GraphDrawStyle.Bars)
+    .fillOpacity(60);
 }
 
 /** The cap (query B) drawn dashed and unfilled. */
@@ -165,6 +177,18 @@ export const organize = (excludeByName: Record<string, boolean>, renameByName: R
   id: 'organize',
   options: { excludeByName, renameByName },
 });
+
+/** A table of one instant PromQL query without its Time column; `valueName` shows the Value column under that name, with `valueOverrides`. */
+export function promTable(
+  text: PanelText,
+  expr: string,
+  valueName?: string,
+  valueOverrides: dashboard.DynamicConfigValue[] = [],
+): table.PanelBuilder {
+  const panel = tablePanel(text, [promQuery(expr, { table: true })]);
+  if (valueName) panel.overrideByName('Value', [{ id: 'displayName', value: valueName }, ...valueOverrides]);
+  return panel.withTransformation(organize({ Time: true }));
+}
 
 export const row = (title: string, y: number) => new dashboard.RowBuilder(title).gridPos({ x: 0, y, w: 24, h: 1 });
 

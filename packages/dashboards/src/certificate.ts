@@ -2,13 +2,16 @@ import * as common from '@grafana/grafana-foundation-sdk/common';
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import {
   baseDashboard,
+  type Box,
   CLICKHOUSE,
   DASHED_CAP,
   gaugePanel,
   labelValuesVariable,
   LEVEL_THRESHOLDS,
   promQuery,
+  type PanelText,
   row,
+  sqlBarsPanel,
   sqlQuery,
   statPanel,
   tablePanel,
@@ -21,11 +24,48 @@ import { FORECAST_CAP_TIMESTAMP } from './metrics.js';
 const CERT = 'certificate_id="$certificate"';
 const YEAR = "toYear(toTimezone($__toTime, 'Asia/Shanghai'))";
 
-const sqlTable = (title: string, description: string, box: { x: number; y: number; w: number; h: number }, sql: string) =>
-  tablePanel({ title, description, box }, [sqlQuery(sql)], CLICKHOUSE);
+/** A stat of one certificate's metric, per class. */
+const perClassStat = (text: PanelText, metric: string) => statPanel(text, [promQuery(`${metric}{${CERT}}`, { legend: '{{class}}' })]).unit('short');
+
+const sqlTable = (title: string, description: string, box: Box, sql: string) => tablePanel({ title, description, box }, [sqlQuery(sql)], CLICKHOUSE);
+
+/** Transfers and subject records under the certificate in the time range, most transfers first. */
+const BREAKDOWNS: Array<PanelText & { sql: string }> = [
+  {
+    title: 'By recipient and country',
+    description: 'Transfers and subject records (not distinct persons) per overseas recipient.',
+    box: { x: 0, y: 15, w: 8, h: 8 },
+    sql: `SELECT recipient_id AS recipient, recipient_country AS country, count() AS transfers, sum(subject_count) AS subject_records
+FROM transfers FINAL
+WHERE certificate_id = \${certificate:sqlstring} AND $__timeFilter(occurred_at)
+GROUP BY recipient, country
+ORDER BY transfers DESC`,
+  },
+  {
+    title: 'By PI category',
+    description: 'Transfers and subject records per catalogue category code.',
+    box: { x: 8, y: 15, w: 8, h: 8 },
+    sql: `SELECT category, count() AS transfers, sum(subject_count) AS subject_records
+FROM transfers FINAL
+ARRAY JOIN categories AS category
+WHERE certificate_id = \${certificate:sqlstring} AND $__timeFilter(occurred_at)
+GROUP BY category
+ORDER BY transfers DESC`,
+  },
+  {
+    title: 'By purpose and source system',
+    description: 'Transfers and subject records per declared purpose and sending system.',
+    box: { x: 16, y: 15, w: 8, h: 8 },
+    sql: `SELECT purpose, system, count() AS transfers, sum(subject_count) AS subject_records
+FROM transfers FINAL
+WHERE certificate_id = \${certificate:sqlstring} AND $__timeFilter(occurred_at)
+GROUP BY purpose, system
+ORDER BY transfers DESC`,
+  },
+];
 
 export function certificateDashboard(): dashboard.DashboardBuilder {
-  return baseDashboard({
+  const board = baseDashboard({
     uid: 'pi-egress-certificate',
     title: 'PI egress · Certificate',
     description: 'One certificate: counts against its declared caps, new individuals per day, breakdowns, out-of-scope incidents and alert history.',
@@ -34,24 +74,24 @@ export function certificateDashboard(): dashboard.DashboardBuilder {
   })
     .withVariable(labelValuesVariable('certificate', 'certificate_id', 'pi_egress_cap'))
     .withPanel(
-      statPanel(
+      perClassStat(
         {
           title: 'Distinct individuals this year',
           description: 'Per class, counted once per person however many transfers carried them.',
           box: { x: 0, y: 0, w: 6, h: 5 },
         },
-        [promQuery(`certificate_class:pi_egress_individuals:max{${CERT}}`, { legend: '{{class}}' })],
-      ).unit('short'),
+        'certificate_class:pi_egress_individuals:max',
+      ),
     )
     .withPanel(
-      statPanel(
+      perClassStat(
         {
           title: 'Declared cap',
           description: "The certificate's declared limits (at most 999,999 non-sensitive and 9,999 sensitive).",
           box: { x: 6, y: 0, w: 5, h: 5 },
         },
-        [promQuery(`certificate_class:pi_egress_cap:max{${CERT}}`, { legend: '{{class}}' })],
-      ).unit('short'),
+        'certificate_class:pi_egress_cap:max',
+      ),
     )
     .withPanel(
       gaugePanel(
@@ -99,15 +139,13 @@ export function certificateDashboard(): dashboard.DashboardBuilder {
         .overrideByQuery('B', DASHED_CAP),
     )
     .withPanel(
-      timeSeriesPanel(
+      sqlBarsPanel(
         {
           title: 'New individuals per day',
           description: 'Persons seen for the first time this year, per China-time day of their first transfer, as of the last count checkpoint.',
           box: { x: 12, y: 5, w: 12, h: 9 },
         },
-        [
-          sqlQuery(
-            `SELECT toDateTime(day, 'Asia/Shanghai') AS time,
+        `SELECT toDateTime(day, 'Asia/Shanghai') AS time,
        sumIf(individuals, class = 'nonSensitive') AS non_sensitive,
        sumIf(individuals, class = 'sensitive') AS sensitive
 FROM daily_new_individuals FINAL
@@ -116,54 +154,13 @@ WHERE scope_level = 'certificate' AND scope_id = \${certificate:sqlstring} AND y
                    WHERE scope_level = 'certificate' AND scope_id = \${certificate:sqlstring} AND year = ${YEAR})
 GROUP BY time
 ORDER BY time`,
-            'timeseries',
-          ),
-        ],
-        CLICKHOUSE,
       )
-        .drawStyle(common.GraphDrawStyle.Bars)
-        .fillOpacity(60)
         .stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal).group('A'))
         .unit('short'),
     )
-    .withRow(row('Breakdowns (transfers under the certificate in the time range)', 14))
-    .withPanel(
-      sqlTable(
-        'By recipient and country',
-        'Transfers and subject records (not distinct persons) per overseas recipient.',
-        { x: 0, y: 15, w: 8, h: 8 },
-        `SELECT recipient_id AS recipient, recipient_country AS country, count() AS transfers, sum(subject_count) AS subject_records
-FROM transfers FINAL
-WHERE certificate_id = \${certificate:sqlstring} AND $__timeFilter(occurred_at)
-GROUP BY recipient, country
-ORDER BY transfers DESC`,
-      ),
-    )
-    .withPanel(
-      sqlTable(
-        'By PI category',
-        'Transfers and subject records per catalogue category code.',
-        { x: 8, y: 15, w: 8, h: 8 },
-        `SELECT category, count() AS transfers, sum(subject_count) AS subject_records
-FROM transfers FINAL
-ARRAY JOIN categories AS category
-WHERE certificate_id = \${certificate:sqlstring} AND $__timeFilter(occurred_at)
-GROUP BY category
-ORDER BY transfers DESC`,
-      ),
-    )
-    .withPanel(
-      sqlTable(
-        'By purpose and source system',
-        'Transfers and subject records per declared purpose and sending system.',
-        { x: 16, y: 15, w: 8, h: 8 },
-        `SELECT purpose, system, count() AS transfers, sum(subject_count) AS subject_records
-FROM transfers FINAL
-WHERE certificate_id = \${certificate:sqlstring} AND $__timeFilter(occurred_at)
-GROUP BY purpose, system
-ORDER BY transfers DESC`,
-      ),
-    )
+    .withRow(row('Breakdowns (transfers under the certificate in the time range)', 14));
+  for (const { title, description, box, sql } of BREAKDOWNS) board.withPanel(sqlTable(title, description, box, sql));
+  return board
     .withRow(row('Incidents', 23))
     .withPanel(
       sqlTable(

@@ -1,13 +1,14 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import {
-  barGaugePanel,
   baseDashboard,
   DASHED_CAP,
   LEVEL_THRESHOLDS,
   organize,
   promQuery,
+  promTable,
   row,
+  shareBarGauge,
   sqlQuery,
   tablePanel,
   thresholds,
@@ -49,7 +50,7 @@ export function overviewDashboard(): dashboard.DashboardBuilder {
   })
     .withRow(row('Scope utilisation (certificates)', 0))
     .withPanel(
-      barGaugePanel(
+      shareBarGauge(
         {
           title: 'Utilisation of declared caps',
           description:
@@ -57,12 +58,7 @@ export function overviewDashboard(): dashboard.DashboardBuilder {
           box: { x: 0, y: 1, w: 12, h: 9 },
         },
         promQuery('certificate_class:pi_egress_utilization_ratio:max', { legend: '{{certificate_id}} · {{class}}' }),
-      )
-        .min(0)
-        .max(1)
-        .unit('percentunit')
-        .thresholds(LEVEL_THRESHOLDS())
-        .colorScheme(new dashboard.FieldColorBuilder().mode(dashboard.FieldColorModeId.Thresholds)),
+      ),
     )
     .withPanel(
       thresholdStat(
@@ -121,14 +117,15 @@ export function overviewDashboard(): dashboard.DashboardBuilder {
     )
     .withRow(row('Pathway (processors and groups)', 20))
     .withPanel(
-      tablePanel(
+      promTable(
         {
           title: 'Pathway required by volume',
           description:
             "Per processor, from this year's counts over all its counted transfers (SPEC §2): N ≥ 1,000,000 or S ≥ 10,000 → security assessment; N ≥ 100,000 or S ≥ 1 → standard contract or certification; else exempt. CII status and important data also require an assessment: the API's usage endpoints give the full answer.",
           box: { x: 0, y: 21, w: 8, h: 9 },
         },
-        [promQuery(PATHWAY_BY_VOLUME, { table: true })],
+        PATHWAY_BY_VOLUME,
+        'pathway',
       )
         .mappings([
           {
@@ -140,9 +137,7 @@ export function overviewDashboard(): dashboard.DashboardBuilder {
             },
           },
         ])
-        .cellOptions({ type: common.TableCellDisplayMode.ColorBackground })
-        .overrideByName('Value', [{ id: 'displayName', value: 'pathway' }])
-        .withTransformation(organize({ Time: true })),
+        .cellOptions({ type: common.TableCellDisplayMode.ColorBackground }),
     )
     .withPanel(
       timeSeriesPanel(
@@ -178,7 +173,7 @@ ORDER BY group_id, class`),
     )
     .withRow(row('Approaching the security-assessment threshold (PathwayThresholdApproaching)', 30))
     .withPanel(
-      barGaugePanel(
+      shareBarGauge(
         {
           title: 'Processors: share of the security-assessment threshold',
           description:
@@ -186,12 +181,7 @@ ORDER BY group_id, class`),
           box: { x: 0, y: 31, w: 10, h: 8 },
         },
         promQuery(SHARE_OF_ASSESSMENT_THRESHOLD, { legend: '{{processor_id}} · {{class}}' }),
-      )
-        .min(0)
-        .max(1)
-        .unit('percentunit')
-        .thresholds(LEVEL_THRESHOLDS())
-        .colorScheme(new dashboard.FieldColorBuilder().mode(dashboard.FieldColorModeId.Thresholds)),
+      ),
     )
     .withPanel(
       thresholdStat(
@@ -225,50 +215,46 @@ ORDER BY group_id, class`),
     )
     .withRow(row('Instruments (every pathway)', 39))
     .withPanel(
-      tablePanel(
+      promTable(
         {
           title: 'Instruments per processor: kind and utilisation',
           description:
             'One line per processor, instrument and class: a certificate (certificate_id) or a standard contract or security-assessment approval (instrument_kind, instrument_id), and the distinct individuals this year against its caps (declared, or the ceilings 999,999 / 9,999 for a contract declaring none). The pathway each processor needs is in the row above.',
           box: { x: 0, y: 40, w: 16, h: 8 },
         },
-        [promQuery(INSTRUMENT_UTILIZATION, { table: true })],
+        INSTRUMENT_UTILIZATION,
+        'utilisation',
       )
         .unit('percentunit')
         .thresholds(LEVEL_THRESHOLDS())
-        .cellOptions({ type: common.TableCellDisplayMode.ColorText })
-        .overrideByName('Value', [{ id: 'displayName', value: 'utilisation' }])
-        .withTransformation(organize({ Time: true })),
+        .cellOptions({ type: common.TableCellDisplayMode.ColorText }),
     )
     .withPanel(
-      tablePanel(
+      promTable(
         {
           title: 'Transfers by channel',
           description:
             'Accepted transfers since the monitor started, sent (transfer) or read from abroad (remote_access): overseas access counts as providing PI abroad.',
           box: { x: 16, y: 40, w: 8, h: 8 },
         },
-        [promQuery('sum by (channel) (pi_egress_transfers_total)', { table: true })],
-      ).withTransformation(organize({ Time: true })),
+        'sum by (channel) (pi_egress_transfers_total)',
+      ),
     )
     .withRow(row('Certificates', 48))
     .withPanel(
-      tablePanel(
+      promTable(
         {
           title: 'Days of validity left',
           description: 'Per certificate: days until the end of its last day of validity (China time). A renewal application is due 6 months before.',
           box: { x: 0, y: 49, w: 24, h: 7 },
         },
-        [promQuery('(certificate:pi_egress_certificate_expiry_timestamp_seconds:max - time()) / 86400', { table: true })],
+        '(certificate:pi_egress_certificate_expiry_timestamp_seconds:max - time()) / 86400',
+        'days left',
+        [{ id: 'thresholds', value: thresholds(['red', null], ['orange', 0], ['yellow', 183], ['green', 213]).build() }],
       )
         .unit('d')
         .decimals(0)
         .thresholds(thresholds(['green', null]))
-        .cellOptions({ type: common.TableCellDisplayMode.ColorText })
-        .overrideByName('Value', [
-          { id: 'displayName', value: 'days left' },
-          { id: 'thresholds', value: thresholds(['red', null], ['orange', 0], ['yellow', 183], ['green', 213]).build() },
-        ])
-        .withTransformation(organize({ Time: true })),
+        .cellOptions({ type: common.TableCellDisplayMode.ColorText }),
     );
 }

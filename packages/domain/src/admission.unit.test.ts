@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { admissionDecision, type AdmissionScope } from './admission.js';
 import type { Mechanism } from './event.js';
+import type { OutOfScopeReason } from './outOfScope.js';
 
 const counts = (nonSensitive: number, sensitive: number) => ({ nonSensitive, sensitive });
 const certificate = (now: [number, number], added: [number, number], caps: [number, number]): AdmissionScope => ({
@@ -14,10 +15,13 @@ const processor = (now: [number, number], added: [number, number]): AdmissionSco
   counts: counts(...now),
   added: counts(...added),
 });
-const decide = (scopes: AdmissionScope[], extra: { mechanism?: Mechanism; ciiOperator?: boolean; importantData?: boolean } = {}) =>
+const decide = (
+  scopes: AdmissionScope[],
+  extra: { mechanism?: Mechanism; ciiOperator?: boolean; importantData?: boolean; outOfScopeReasons?: OutOfScopeReason[] } = {},
+) =>
   admissionDecision({
     mechanism: extra.mechanism ?? 'certification',
-    outOfScopeReasons: [],
+    outOfScopeReasons: extra.outOfScopeReasons ?? [],
     ciiOperator: extra.ciiOperator ?? false,
     importantData: extra.importantData ?? false,
     scopes,
@@ -43,13 +47,7 @@ describe('admission decision', () => {
   });
 
   it('keeps the out-of-scope reasons and refuses certification for a CII operator', () => {
-    const decision = admissionDecision({
-      mechanism: 'certification',
-      outOfScopeReasons: ['recipient_not_in_scope'],
-      ciiOperator: true,
-      importantData: false,
-      scopes: [processor([0, 0], [1, 0])],
-    });
+    const decision = decide([processor([0, 0], [1, 0])], { outOfScopeReasons: ['recipient_not_in_scope'], ciiOperator: true });
     expect(decision).toEqual({ allowed: false, reasons: ['recipient_not_in_scope', 'cii_operator'] });
   });
 
@@ -73,13 +71,7 @@ describe('admission decision', () => {
   });
 
   it('names important data once when the scope check already found it', () => {
-    const decision = admissionDecision({
-      mechanism: 'certification',
-      outOfScopeReasons: ['important_data'],
-      ciiOperator: false,
-      importantData: true,
-      scopes: [],
-    });
+    const decision = decide([], { outOfScopeReasons: ['important_data'], importantData: true });
     expect(decision.reasons).toEqual(['important_data']);
   });
 });

@@ -7,6 +7,18 @@ const days = (today: string, perDay: number, n = 14) =>
     individuals: perDay,
   }));
 
+const EARLY_JANUARY = {
+  daily: [
+    ['2026-01-01', 2_000],
+    ['2026-01-05', 8_000],
+  ],
+  today: '2026-01-05',
+  count: 10_000,
+  cap: 60_000,
+  since: undefined,
+  rate: 2_000,
+};
+
 describe('forecastCapReach (trailing rate over at most 14 days)', () => {
   it('uses a 14-day window ending today, both ends included', () => {
     const dailyNew = [
@@ -105,34 +117,9 @@ describe('forecastCapReach (trailing rate over at most 14 days)', () => {
       rate: 100,
       date: '2026-06-24',
     },
-    {
-      what: 'date after until',
-      daily: [
-        ['2026-01-01', 2_000],
-        ['2026-01-05', 8_000],
-      ],
-      today: '2026-01-05',
-      count: 10_000,
-      cap: 60_000,
-      since: undefined,
-      until: '2026-01-29',
-      rate: 2_000,
-      date: null,
-    },
-    {
-      what: 'date on until',
-      daily: [
-        ['2026-01-01', 2_000],
-        ['2026-01-05', 8_000],
-      ],
-      today: '2026-01-05',
-      count: 10_000,
-      cap: 60_000,
-      since: undefined,
-      until: '2026-01-30',
-      rate: 2_000,
-      date: '2026-01-30',
-    },
+    // 10,000 over 1–5 January: 2,000 a day, the 60,000 cap on 30 January; `until` cuts it off.
+    { what: 'date after until', ...EARLY_JANUARY, until: '2026-01-29', date: null },
+    { what: 'date on until', ...EARLY_JANUARY, until: '2026-01-30', date: '2026-01-30' },
   ])('$what', ({ daily, today, count, cap, since, until, rate, date }) => {
     const dailyNew = daily.map(([day, individuals]) => ({ day: day as string, individuals: individuals as number }));
     const f = forecastCapReach({ count, cap, dailyNew, today, year: 2026, since, until });

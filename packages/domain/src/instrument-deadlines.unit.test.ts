@@ -28,23 +28,7 @@ describe('SCC filing due date (SCC Measures Art. 7: 10 working days from taking 
   });
 });
 
-describe('FilingDue severity (effective 2026-09-30, due 2026-10-20)', () => {
-  const scc = { effectiveOn: '2026-09-30', status: 'active' as const };
-  it.each([
-    { what: 'the day before it takes effect', contract: scc, today: '2026-09-29', expected: null },
-    { what: 'the day it takes effect', contract: scc, today: '2026-09-30', expected: 'warning' },
-    { what: 'during National Day', contract: scc, today: '2026-10-05', expected: 'warning' },
-    { what: 'the due date itself', contract: scc, today: '2026-10-20', expected: 'warning' },
-    { what: 'the day after the due date', contract: scc, today: '2026-10-21', expected: 'critical' },
-    { what: 'weeks later', contract: scc, today: '2026-12-01', expected: 'critical' },
-    { what: 'filed', contract: { ...scc, filedOn: '2026-10-12' }, today: '2026-12-01', expected: null },
-    { what: 'suspended', contract: { ...scc, status: 'suspended' as const }, today: '2026-12-01', expected: null },
-    { what: 'revoked', contract: { ...scc, status: 'revoked' as const }, today: '2026-10-21', expected: null },
-    { what: 'no effective date', contract: { status: 'active' as const }, today: '2026-12-01', expected: null },
-  ])('$what ($today) → $expected', ({ contract, today, expected }) => {
-    expect(filingDueSeverity(contract, today)).toBe(expected);
-  });
-
+describe('FilingDue severity', () => {
   it('counts a make-up Saturday: effective 18 Sep is due Fri 9 Oct, so Sat 10 Oct is critical', () => {
     const early = { effectiveOn: '2026-09-18', status: 'active' as const };
     expect(filingDueSeverity(early, '2026-10-09')).toBe('warning');
@@ -100,28 +84,45 @@ describe('SA extension window (2024 Provisions Art. 8: the 60 working days befor
   });
 });
 
-describe('AssessmentExtensionDue severity', () => {
+describe('FilingDue and AssessmentExtensionDue severity by day', () => {
+  // FilingDue of a contract effective 2026-09-30, due 2026-10-20; AssessmentExtensionDue of an
+  // approval valid to 2026-12-18 (its window worked out above).
+  const scc = { effectiveOn: '2026-09-30', status: 'active' as const };
   const sa = { validTo: '2026-12-18', status: 'active' as const };
+  const saOct12 = { ...sa, validTo: '2026-10-12' };
+  const FILING = 'FilingDue';
+  const EXTENSION = 'AssessmentExtensionDue';
+  const SEVERITY = { [FILING]: filingDueSeverity, [EXTENSION]: assessmentExtensionSeverity } as const;
   it.each([
-    { what: 'months before the window', approval: sa, today: '2026-01-10', expected: null },
-    { what: 'the day before the window (Sat 19 Sep)', approval: sa, today: '2026-09-19', expected: null },
-    { what: 'the window opens (make-up Sun 20 Sep)', approval: sa, today: '2026-09-20', expected: 'warning' },
-    { what: 'National Day, inside the window', approval: sa, today: '2026-10-04', expected: 'warning' },
-    { what: 'the day before criticalFrom', approval: sa, today: '2026-12-03', expected: 'warning' },
-    { what: 'criticalFrom', approval: sa, today: '2026-12-04', expected: 'critical' },
-    { what: 'the window closes', approval: sa, today: '2026-12-17', expected: 'critical' },
-    { what: 'validTo itself', approval: sa, today: '2026-12-18', expected: 'critical' },
-    { what: 'after validTo (expired: another alert)', approval: sa, today: '2026-12-19', expected: null },
-    { what: 'extension applied for', approval: { ...sa, extensionAppliedOn: '2026-10-09' }, today: '2026-12-10', expected: null },
-    { what: 'suspended', approval: { ...sa, status: 'suspended' as const }, today: '2026-12-10', expected: null },
+    { what: 'the day before it takes effect', alert: FILING, scope: scc, today: '2026-09-29', expected: null },
+    { what: 'the day it takes effect', alert: FILING, scope: scc, today: '2026-09-30', expected: 'warning' },
+    { what: 'during National Day', alert: FILING, scope: scc, today: '2026-10-05', expected: 'warning' },
+    { what: 'the due date itself', alert: FILING, scope: scc, today: '2026-10-20', expected: 'warning' },
+    { what: 'the day after the due date', alert: FILING, scope: scc, today: '2026-10-21', expected: 'critical' },
+    { what: 'weeks later', alert: FILING, scope: scc, today: '2026-12-01', expected: 'critical' },
+    { what: 'filed', alert: FILING, scope: { ...scc, filedOn: '2026-10-12' }, today: '2026-12-01', expected: null },
+    { what: 'suspended', alert: FILING, scope: { ...scc, status: 'suspended' as const }, today: '2026-12-01', expected: null },
+    { what: 'revoked', alert: FILING, scope: { ...scc, status: 'revoked' as const }, today: '2026-10-21', expected: null },
+    { what: 'no effective date', alert: FILING, scope: { status: 'active' as const }, today: '2026-12-01', expected: null },
+    { what: 'months before the window', alert: EXTENSION, scope: sa, today: '2026-01-10', expected: null },
+    { what: 'the day before the window (Sat 19 Sep)', alert: EXTENSION, scope: sa, today: '2026-09-19', expected: null },
+    { what: 'the window opens (make-up Sun 20 Sep)', alert: EXTENSION, scope: sa, today: '2026-09-20', expected: 'warning' },
+    { what: 'National Day, inside the window', alert: EXTENSION, scope: sa, today: '2026-10-04', expected: 'warning' },
+    { what: 'the day before criticalFrom', alert: EXTENSION, scope: sa, today: '2026-12-03', expected: 'warning' },
+    { what: 'criticalFrom', alert: EXTENSION, scope: sa, today: '2026-12-04', expected: 'critical' },
+    { what: 'the window closes', alert: EXTENSION, scope: sa, today: '2026-12-17', expected: 'critical' },
+    { what: 'validTo itself', alert: EXTENSION, scope: sa, today: '2026-12-18', expected: 'critical' },
+    { what: 'after validTo (expired: another alert)', alert: EXTENSION, scope: sa, today: '2026-12-19', expected: null },
+    { what: 'extension applied for', alert: EXTENSION, scope: { ...sa, extensionAppliedOn: '2026-10-09' }, today: '2026-12-10', expected: null },
+    { what: 'suspended', alert: EXTENSION, scope: { ...sa, status: 'suspended' as const }, today: '2026-12-10', expected: null },
     // validTo Mon 12 Oct: opens Tue 14 Jul, critical from Mon 21 Sep, closes on make-up Sat 10 Oct.
-    { what: 'the day before the window, Jul 13', approval: { ...sa, validTo: '2026-10-12' }, today: '2026-07-13', expected: null },
-    { what: 'the window opens, Jul 14', approval: { ...sa, validTo: '2026-10-12' }, today: '2026-07-14', expected: 'warning' },
-    { what: 'make-up Sun 20 Sep, last warning day', approval: { ...sa, validTo: '2026-10-12' }, today: '2026-09-20', expected: 'warning' },
-    { what: 'Mon 21 Sep, critical', approval: { ...sa, validTo: '2026-10-12' }, today: '2026-09-21', expected: 'critical' },
-    { what: 'Sun 11 Oct, after it closes, before validTo', approval: { ...sa, validTo: '2026-10-12' }, today: '2026-10-11', expected: 'critical' },
-  ])('$what ($today) → $expected', ({ approval, today, expected }) => {
-    expect(assessmentExtensionSeverity(approval, today)).toBe(expected);
+    { what: 'the day before the window, Jul 13', alert: EXTENSION, scope: saOct12, today: '2026-07-13', expected: null },
+    { what: 'the window opens, Jul 14', alert: EXTENSION, scope: saOct12, today: '2026-07-14', expected: 'warning' },
+    { what: 'make-up Sun 20 Sep, last warning day', alert: EXTENSION, scope: saOct12, today: '2026-09-20', expected: 'warning' },
+    { what: 'Mon 21 Sep, critical', alert: EXTENSION, scope: saOct12, today: '2026-09-21', expected: 'critical' },
+    { what: 'Sun 11 Oct, after it closes, before validTo', alert: EXTENSION, scope: saOct12, today: '2026-10-11', expected: 'critical' },
+  ])('$alert: $what ($today) → $expected', ({ alert, scope, today, expected }) => {
+    expect((SEVERITY[alert as keyof typeof SEVERITY] as (scope: object, today: string) => string | null)(scope, today)).toBe(expected);
   });
 
   it('judges an approval expiring beyond the covered years while far from its window, and throws near it', () => {

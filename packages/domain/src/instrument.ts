@@ -9,6 +9,7 @@ import {
   dateSchema,
   MAX_VALIDITY_YEARS,
   scopeFields,
+  ruleWhenObject,
   scopeRules,
   type Certificate,
   type ScopeLimits,
@@ -75,8 +76,6 @@ const securityAssessmentSchema = z.strictObject({
   /** The volumes in the application, if any (no legal ceiling applies). */
   limits: z.strictObject({ nonSensitive: z.int().min(0), sensitive: z.int().min(0) }).optional(),
 });
-
-const ruleWhenObject = { when: (payload: { value: unknown }) => typeof payload.value === 'object' && payload.value !== null };
 
 export const instrumentSchema = z
   .discriminatedUnion('kind', [certificationSchema, standardContractSchema, securityAssessmentSchema])

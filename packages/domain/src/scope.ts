@@ -66,6 +66,9 @@ export const scopeFields = {
 /** A date (YYYY-MM-DD) or an instant, e.g. when a renewal was applied for. */
 export const dateOrInstantSchema = z.union([dateSchema, z.iso.datetime({ offset: true })]);
 
+/** Cross-field rules run whenever the input is an object, even with invalid fields, so one answer lists every error. */
+export const ruleWhenObject = { when: (payload: { value: unknown }) => typeof payload.value === 'object' && payload.value !== null };
+
 export const certificateSchema = z
   .strictObject({
     certificateId: identifier(),
@@ -89,7 +92,7 @@ export const certificateSchema = z
     alerting: scopeFields.alerting,
   })
   // Cross-field rules also run when other fields are invalid, so one response lists every error.
-  .superRefine((c, ctx) => scopeRules(c, ctx), { when: (payload) => typeof payload.value === 'object' && payload.value !== null })
+  .superRefine((c, ctx) => scopeRules(c, ctx), ruleWhenObject)
   .meta({
     title: 'Certificate',
     description: 'Declared scope of a PI outbound-transfer certification (PIPL Art. 38(1)(2))',

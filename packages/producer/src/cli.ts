@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // pi-egress-producer: compute idHash values and build valid egress events (NDJSON on stdout).
 import { MECHANISMS, phoneRegion, type EgressEventInput, type NormaliseOptions } from '@pi-egress/domain';
+import { runSubcommand } from '@pi-egress/config/cli';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { buildEvent, subjectIdHash } from './event-builder.js';
@@ -98,15 +99,4 @@ async function eventCommand(args: string[]): Promise<void> {
   process.stdout.write(`${JSON.stringify(buildEvent(draft, key ? { subjectKey: key, ...normaliseOptions() } : {}))}\n`);
 }
 
-const [command, ...rest] = process.argv.slice(2);
-try {
-  if (command === 'hash') await hashCommand(rest);
-  else if (command === 'event') await eventCommand(rest);
-  else {
-    console.log(USAGE);
-    process.exitCode = command === undefined || command === '--help' || command === 'help' ? 0 : 2;
-  }
-} catch (error) {
-  console.error(`pi-egress-producer: ${error instanceof Error ? error.message : String(error)}`);
-  process.exitCode = 1;
-}
+await runSubcommand('pi-egress-producer', USAGE, { hash: hashCommand, event: eventCommand });

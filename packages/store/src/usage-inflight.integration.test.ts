@@ -25,6 +25,9 @@ describe('checkpoints and inserts still in flight', () => {
   afterAll(async () => {
     await store.close();
   });
+  /** Another process's store on the same database, with its own settle time. */
+  const openAnotherReader = (settleMs: number) =>
+    openStore({ url: clickhouseUrl(), database: (store as Store & { database: string }).database, settleMs, migrate: false });
 
   it('counts every row of an insert that a checkpoint was taken in the middle of', async () => {
     await slowInsert(store, 0, 1, 0); // the scope has a row, so the refresh below takes a checkpoint
@@ -61,12 +64,7 @@ describe('checkpoints and inserts still in flight', () => {
 
   it('keeps the batched tails of several scopes exact across calls while people keep arriving', async () => {
     // Another process's reader that only ever reads in batches (the evaluator's), so its own tail states are the batch's.
-    const batched = await openStore({
-      url: clickhouseUrl(),
-      database: (store as Store & { database: string }).database,
-      settleMs: 0,
-      migrate: false,
-    });
+    const batched = await openAnotherReader(0);
     const keys = ['C-many-a', 'C-many-b'].map((scopeId) => ({ level: 'certificate' as const, scopeId, year: 2026 }));
     const insert = (scopeId: string, from: number, people: number) =>
       store.client.command({
@@ -103,12 +101,7 @@ describe('checkpoints and inserts still in flight', () => {
 
   it('carries the settled tail over new checkpoints, below or above its cursor', async () => {
     // A 2 s settle time puts a checkpoint taken at once below the tail's cursor (1 s behind the clock).
-    const settled = await openStore({
-      url: clickhouseUrl(),
-      database: (store as Store & { database: string }).database,
-      settleMs: 2_000,
-      migrate: false,
-    });
+    const settled = await openAnotherReader(2_000);
     const carryKey = { level: 'certificate' as const, scopeId: 'C-carry', year: 2026 };
     const insert = (from: number) =>
       settled.client.command({

@@ -1,3 +1,4 @@
+import { forSuite } from './suite.js';
 import { buildApi, parseTokens, type RateLimitOptions } from '@pi-egress/api';
 import { createLogger, type Logger } from '@pi-egress/config';
 import { createMetrics, ephemeralEvidenceKey, type EvidenceKey, type MonitorContext } from '@pi-egress/core';
@@ -82,3 +83,10 @@ export async function startTestApi(
     },
   };
 }
+
+/** The test API of a describe block (see {@link forSuite}). */
+export const testApiForSuite = (options?: Parameters<typeof startTestApi>[0]): TestApi =>
+  forSuite(
+    () => startTestApi(options),
+    (api) => api.close(),
+  );

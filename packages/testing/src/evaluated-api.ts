@@ -3,6 +3,7 @@ import { createMetrics } from '@pi-egress/core';
 import { startEvaluator, type Evaluator } from '@pi-egress/evaluator';
 import { Registry } from 'prom-client';
 import { startTestApi, type TestApi } from './api.js';
+import { forSuite } from './suite.js';
 
 export interface EvaluatedApi {
   api: TestApi;
@@ -31,3 +32,10 @@ export async function startEvaluatedApi(now: () => Date): Promise<EvaluatedApi> 
     },
   };
 }
+
+/** The evaluated API of a describe block (see {@link forSuite}), on the business clock `now`. */
+export const evaluatedApiForSuite = (now: () => Date): EvaluatedApi =>
+  forSuite(
+    () => startEvaluatedApi(now),
+    (rig) => rig.stop(),
+  );

@@ -6,3 +6,4 @@ export * from './evaluated-api.js';
 export * from './fixtures.js';
 export * from './monitor-process.js';
 export * from './store.js';
+export * from './suite.js';

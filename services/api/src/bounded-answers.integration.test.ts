@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApi, type TestApi } from '@pi-egress/testing';
+import { describe, expect, it } from 'vitest';
+import { testApiForSuite } from '@pi-egress/testing';
 import { MAX_LISTED_REJECTIONS } from './routes/events.js';
 
 const MiB = 1024 * 1024;
@@ -20,11 +20,7 @@ async function peakRssGrowth<T>(work: () => Promise<T>): Promise<{ result: T; gr
 }
 
 describe('bounded answers', () => {
-  let api: TestApi;
-  beforeAll(async () => {
-    api = await startTestApi();
-  });
-  afterAll(() => api?.close());
+  const api = testApiForSuite();
 
   it('answers a 30 MB NDJSON body of one-byte bad lines with 413 at once, within bounded memory', async () => {
     const body = Buffer.alloc(30 * MiB, 'x\n');

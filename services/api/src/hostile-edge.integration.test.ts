@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clickhouseUrl, makeCertificate, startTestApi, type TestApi } from '@pi-egress/testing';
+import { clickhouseUrl, makeCertificate, startTestApi, testApiForSuite, type TestApi } from '@pi-egress/testing';
 
 /** Every error answer: exactly {error, message, details?}, a snake_case code, no framework code, nothing of the body echoed. */
 async function expectErrorShape(response: Response, status: number, error?: string): Promise<{ error: string; message: string; details?: string[] }> {
@@ -104,11 +104,7 @@ describe('the API edge under hostile input', () => {
 });
 
 describe('audit that cannot be skipped', () => {
-  let api: TestApi;
-  beforeAll(async () => {
-    api = await startTestApi();
-  });
-  afterAll(() => api?.close());
+  const api = testApiForSuite();
 
   it('withholds every admin and auditor answer with 503 while its audit entry cannot be written', async () => {
     expect((await api.call('admin', 'PUT', '/v1/certificates/CERT-1', makeCertificate())).status).toBe(200);

@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 // The API service alone (production, next to the ingest and evaluator services on one ClickHouse):
 // certificates, HTTP ingest, usage, evidence, admission, /healthz /readyz /metrics.
-import { createMetrics, loadCatalogue, loadOrCreateEvidenceKey, runService } from '@pi-egress/core';
-import { phoneRegion } from '@pi-egress/domain';
+import { contextFromEnv, createMetrics, loadOrCreateEvidenceKey, runService } from '@pi-egress/core';
 import { buildApi } from './app.js';
 import { parseTokens } from './auth.js';
 import { apiEnvSchema, apiOptionsFromEnv } from './env.js';
@@ -13,13 +12,7 @@ await runService({
   async start({ env, logger, openStore, onStop }) {
     const store = await openStore();
     const api = await buildApi({
-      ctx: {
-        store,
-        catalogue: loadCatalogue(env.EGRESS_CATEGORIES_FILE),
-        subjectKey: env.EGRESS_SUBJECT_KEY,
-        phoneRegion: phoneRegion(env.EGRESS_PHONE_REGION),
-        now: () => new Date(),
-      },
+      ctx: contextFromEnv(store, env),
       metrics: createMetrics(),
       logger,
       tokens: parseTokens(env.EGRESS_TOKENS),

@@ -103,6 +103,17 @@ describe('the API answers every documented route and status as documented', () =
     415: () => api.call(role, method, path, 'a,b', CSV),
   });
 
+  /** The replays of a read by `role` (`wrongRole` is refused): 200 and the guards on `path`, 400 on `bad`, 404 on `missing` when given. */
+  const read = (role: Exclude<Role, null>, wrongRole: Exclude<Role, null>, path: string, bad: string, missing?: string, guardPath = path) => {
+    const replays: Record<number, Call> = {
+      200: () => api.call(role, 'GET', path),
+      400: () => api.call(role, 'GET', bad),
+      ...guarded(role, wrongRole, 'GET', guardPath),
+    };
+    if (missing !== undefined) replays[404] = () => api.call(role, 'GET', missing);
+    return replays;
+  };
+
   const lookup = { certificateId: 'CERT-1', year: 2026, subjectId: 'contract-0@example.com' };
   const { certificateId: _certificateId, issuedBy: _issuedBy, validTo: _validTo, ...sccScope } = makeCertificate();
   const contract = { ...sccScope, kind: 'standard_contract', instrumentId: 'SCC-1' };
@@ -126,57 +137,47 @@ describe('the API answers every documented route and status as documented', () =
       ...guarded('admin', 'viewer', 'PUT', '/v1/certificates/CERT-1', makeCertificate()),
       ...withBody('admin', 'PUT', '/v1/certificates/CERT-1'),
     },
-    'GET /v1/certificates/{id}': {
-      200: () => api.call('viewer', 'GET', '/v1/certificates/CERT-1'),
-      400: () => api.call('viewer', 'GET', '/v1/certificates/A%01B'),
-      404: () => api.call('viewer', 'GET', '/v1/certificates/NOPE'),
-      ...guarded('viewer', 'ingest', 'GET', '/v1/certificates/CERT-1'),
-    },
-    'GET /v1/certificates': {
-      200: () => api.call('viewer', 'GET', '/v1/certificates'),
-      400: () => api.call('viewer', 'GET', '/v1/certificates?page=2'),
-      ...guarded('viewer', 'ingest', 'GET', '/v1/certificates'),
-    },
-    'GET /v1/certificates/{id}/versions': {
-      200: () => api.call('viewer', 'GET', '/v1/certificates/CERT-1/versions'),
-      400: () => api.call('viewer', 'GET', '/v1/certificates/%01/versions'),
-      404: () => api.call('viewer', 'GET', '/v1/certificates/NOPE/versions'),
-      ...guarded('viewer', 'ingest', 'GET', '/v1/certificates/CERT-1/versions'),
-    },
+    'GET /v1/certificates/{id}': read('viewer', 'ingest', '/v1/certificates/CERT-1', '/v1/certificates/A%01B', '/v1/certificates/NOPE'),
+    'GET /v1/certificates': read('viewer', 'ingest', '/v1/certificates', '/v1/certificates?page=2'),
+    'GET /v1/certificates/{id}/versions': read(
+      'viewer',
+      'ingest',
+      '/v1/certificates/CERT-1/versions',
+      '/v1/certificates/%01/versions',
+      '/v1/certificates/NOPE/versions',
+    ),
     'PUT /v1/instruments/{id}': {
       200: () => api.call('admin', 'PUT', '/v1/instruments/SCC-1', contract),
       400: () => api.call('admin', 'PUT', '/v1/instruments/OTHER', contract),
       ...guarded('admin', 'viewer', 'PUT', '/v1/instruments/SCC-1', contract),
       ...withBody('admin', 'PUT', '/v1/instruments/SCC-1'),
     },
-    'GET /v1/instruments': {
-      200: () => api.call('viewer', 'GET', '/v1/instruments?kind=standard_contract&processorId=P1'),
-      400: () => api.call('viewer', 'GET', '/v1/instruments?kind=treaty'),
-      ...guarded('viewer', 'ingest', 'GET', '/v1/instruments'),
-    },
-    'GET /v1/instruments/{id}': {
-      200: () => api.call('viewer', 'GET', '/v1/instruments/CERT-1'),
-      400: () => api.call('viewer', 'GET', '/v1/instruments/A%01B'),
-      404: () => api.call('viewer', 'GET', '/v1/instruments/NOPE'),
-      ...guarded('viewer', 'ingest', 'GET', '/v1/instruments/CERT-1'),
-    },
-    'GET /v1/instruments/{id}/usage': {
-      200: () => api.call('viewer', 'GET', '/v1/instruments/CERT-1/usage?year=2026'),
-      400: () => api.call('viewer', 'GET', '/v1/instruments/CERT-1/usage?year=0x7EA'),
-      404: () => api.call('viewer', 'GET', '/v1/instruments/NOPE/usage'),
-      ...guarded('viewer', 'ingest', 'GET', '/v1/instruments/CERT-1/usage'),
-    },
-    'GET /v1/instruments/{id}/evidence': {
-      200: () => api.call('auditor', 'GET', '/v1/instruments/CERT-1/evidence?year=2026'),
-      400: () => api.call('auditor', 'GET', '/v1/instruments/CERT-1/evidence?format=xml'),
-      404: () => api.call('auditor', 'GET', '/v1/instruments/NOPE/evidence'),
-      ...guarded('auditor', 'viewer', 'GET', '/v1/instruments/CERT-1/evidence'),
-    },
-    'GET /v1/incidents': {
-      200: () => api.call('viewer', 'GET', '/v1/incidents?year=2026&status=open'),
-      400: () => api.call('viewer', 'GET', '/v1/incidents?status=closed'),
-      ...guarded('viewer', 'ingest', 'GET', '/v1/incidents'),
-    },
+    'GET /v1/instruments': read(
+      'viewer',
+      'ingest',
+      '/v1/instruments?kind=standard_contract&processorId=P1',
+      '/v1/instruments?kind=treaty',
+      undefined,
+      '/v1/instruments',
+    ),
+    'GET /v1/instruments/{id}': read('viewer', 'ingest', '/v1/instruments/CERT-1', '/v1/instruments/A%01B', '/v1/instruments/NOPE'),
+    'GET /v1/instruments/{id}/usage': read(
+      'viewer',
+      'ingest',
+      '/v1/instruments/CERT-1/usage?year=2026',
+      '/v1/instruments/CERT-1/usage?year=0x7EA',
+      '/v1/instruments/NOPE/usage',
+      '/v1/instruments/CERT-1/usage',
+    ),
+    'GET /v1/instruments/{id}/evidence': read(
+      'auditor',
+      'viewer',
+      '/v1/instruments/CERT-1/evidence?year=2026',
+      '/v1/instruments/CERT-1/evidence?format=xml',
+      '/v1/instruments/NOPE/evidence',
+      '/v1/instruments/CERT-1/evidence',
+    ),
+    'GET /v1/incidents': read('viewer', 'ingest', '/v1/incidents?year=2026&status=open', '/v1/incidents?status=closed', undefined, '/v1/incidents'),
     'POST /v1/incidents/{id}/acknowledge': {
       200: () => api.call('admin', 'POST', `/v1/incidents/${encodeURIComponent(incidentId)}/acknowledge`, { note: 'cap raised after review' }),
       400: () => api.call('admin', 'POST', `/v1/incidents/${encodeURIComponent(incidentId)}/acknowledge`, { note: ' ' }),
@@ -196,39 +197,40 @@ describe('the API answers every documented route and status as documented', () =
       ...guarded('ingest', 'viewer', 'POST', '/v1/events', [makeEvent()]),
       ...withBody('ingest', 'POST', '/v1/events'),
     },
-    'GET /v1/certificates/{id}/usage': {
-      200: () => api.call('viewer', 'GET', '/v1/certificates/CERT-1/usage?year=2026'),
-      400: () => api.call('viewer', 'GET', '/v1/certificates/CERT-1/usage?year=0x7EA'),
-      404: () => api.call('viewer', 'GET', '/v1/certificates/NOPE/usage'),
-      ...guarded('viewer', 'ingest', 'GET', '/v1/certificates/CERT-1/usage'),
-    },
-    'GET /v1/processors/{id}/usage': {
-      200: () => api.call('viewer', 'GET', '/v1/processors/P1/usage?year=2026'),
-      400: () => api.call('viewer', 'GET', '/v1/processors/P1/usage?year[]=2026'),
-      ...guarded('viewer', 'ingest', 'GET', '/v1/processors/P1/usage'),
-    },
-    'GET /v1/groups/{id}/usage': {
-      200: () => api.call('viewer', 'GET', '/v1/groups/G1/usage'),
-      400: () => api.call('viewer', 'GET', '/v1/groups/G%00/usage'),
-      ...guarded('viewer', 'ingest', 'GET', '/v1/groups/G1/usage'),
-    },
-    'GET /v1/alerts': {
-      200: () => api.call('viewer', 'GET', '/v1/alerts'),
-      400: () => api.call('viewer', 'GET', '/v1/alerts?state=firing'),
-      ...guarded('viewer', 'ingest', 'GET', '/v1/alerts'),
-    },
-    'GET /v1/certificates/{id}/evidence': {
-      200: () => api.call('auditor', 'GET', '/v1/certificates/CERT-1/evidence?year=2026'),
-      400: () => api.call('auditor', 'GET', '/v1/certificates/CERT-1/evidence?format=xml'),
-      404: () => api.call('auditor', 'GET', '/v1/certificates/NOPE/evidence'),
-      ...guarded('auditor', 'viewer', 'GET', '/v1/certificates/CERT-1/evidence'),
-    },
-    'GET /v1/certificates/{id}/report': {
-      200: () => api.call('auditor', 'GET', '/v1/certificates/CERT-1/report?year=2026&format=html&lang=en'),
-      400: () => api.call('auditor', 'GET', '/v1/certificates/CERT-1/report?format=docx'),
-      404: () => api.call('auditor', 'GET', '/v1/certificates/NOPE/report?format=html'),
-      ...guarded('auditor', 'viewer', 'GET', '/v1/certificates/CERT-1/report?format=html'),
-    },
+    'GET /v1/certificates/{id}/usage': read(
+      'viewer',
+      'ingest',
+      '/v1/certificates/CERT-1/usage?year=2026',
+      '/v1/certificates/CERT-1/usage?year=0x7EA',
+      '/v1/certificates/NOPE/usage',
+      '/v1/certificates/CERT-1/usage',
+    ),
+    'GET /v1/processors/{id}/usage': read(
+      'viewer',
+      'ingest',
+      '/v1/processors/P1/usage?year=2026',
+      '/v1/processors/P1/usage?year[]=2026',
+      undefined,
+      '/v1/processors/P1/usage',
+    ),
+    'GET /v1/groups/{id}/usage': read('viewer', 'ingest', '/v1/groups/G1/usage', '/v1/groups/G%00/usage'),
+    'GET /v1/alerts': read('viewer', 'ingest', '/v1/alerts', '/v1/alerts?state=firing'),
+    'GET /v1/certificates/{id}/evidence': read(
+      'auditor',
+      'viewer',
+      '/v1/certificates/CERT-1/evidence?year=2026',
+      '/v1/certificates/CERT-1/evidence?format=xml',
+      '/v1/certificates/NOPE/evidence',
+      '/v1/certificates/CERT-1/evidence',
+    ),
+    'GET /v1/certificates/{id}/report': read(
+      'auditor',
+      'viewer',
+      '/v1/certificates/CERT-1/report?year=2026&format=html&lang=en',
+      '/v1/certificates/CERT-1/report?format=docx',
+      '/v1/certificates/NOPE/report?format=html',
+      '/v1/certificates/CERT-1/report?format=html',
+    ),
     'POST /v1/subjects/lookup': {
       200: () => api.call('auditor', 'POST', '/v1/subjects/lookup', lookup),
       400: () => api.call('auditor', 'POST', '/v1/subjects/lookup', { ...lookup, year: '2026' }),

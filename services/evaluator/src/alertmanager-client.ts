@@ -1,12 +1,9 @@
 import type { Logger } from '@pi-egress/config';
+import type { FiringAlert } from '@pi-egress/store';
 import pRetry from 'p-retry';
 
-/** An alert as Alertmanager's v2 API takes it (`POST /api/v2/alerts`), without its endsAt. */
-export interface OutgoingAlert {
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  startsAt: string;
-}
+/** An alert as Alertmanager's v2 API takes it (`POST /api/v2/alerts`), without its endsAt: a firing alert's labels, annotations and start. */
+export type OutgoingAlert = Pick<FiringAlert, 'labels' | 'annotations' | 'startsAt'>;
 
 export interface AlertmanagerPusherOptions {
   /** Alertmanager base URL (e.g. http://alertmanager:9093). */

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The evaluator on its own (production: next to Kafka ingest and the API, all on one ClickHouse).
-import { createMetrics, expositionBytes, loadCatalogue, runService, serveOps } from '@pi-egress/core';
+import { contextFromEnv, createMetrics, expositionBytes, runService, serveOps } from '@pi-egress/core';
 import { evaluatorEnvSchema } from './env.js';
 import { evaluatorOptionsFromEnv } from './evaluator.js';
 import { startEvaluatorReplica } from './replica.js';
@@ -11,13 +11,7 @@ await runService({
   envSchema: evaluatorEnvSchema,
   async start({ env, logger, openStore, onStop }) {
     const store = await openStore();
-    const ctx = {
-      store,
-      catalogue: loadCatalogue(env.EGRESS_CATEGORIES_FILE),
-      // The evaluator never pseudonymises: it reads counts, not subjects.
-      subjectKey: env.EGRESS_SUBJECT_KEY ?? '',
-      now: () => new Date(),
-    };
+    const ctx = contextFromEnv(store, env);
     const metrics = createMetrics();
     const evaluator = startEvaluatorReplica({ ctx, metrics, logger, ...evaluatorOptionsFromEnv(env, BUNDLED_RUNBOOKS_URL) });
     onStop(() => evaluator.stop());

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Operator tools of the ingest service: replay a dead-letter topic or an NDJSON file.
-import { parseEnv } from '@pi-egress/config';
+import { parseEnv, runSubcommand } from '@pi-egress/config';
 import { Kafka, logLevel } from 'kafkajs';
 import { parseArgs } from 'node:util';
 import { kafkaToolEnvSchema, parseBrokers } from './env.js';
@@ -64,15 +64,4 @@ async function replayFileCommand(args: string[]): Promise<void> {
   if (result.rejected.length > 0) process.exitCode = 3;
 }
 
-const [command, ...rest] = process.argv.slice(2);
-try {
-  if (command === 'replay-dlq') await replayDlqCommand(rest);
-  else if (command === 'replay-file') await replayFileCommand(rest);
-  else {
-    console.log(USAGE);
-    process.exitCode = command === undefined || command === '--help' || command === 'help' ? 0 : 2;
-  }
-} catch (error) {
-  console.error(`pi-egress-ingest: ${error instanceof Error ? error.message : String(error)}`);
-  process.exitCode = 1;
-}
+await runSubcommand('pi-egress-ingest', USAGE, { 'replay-dlq': replayDlqCommand, 'replay-file': replayFileCommand });

@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // The ingest service alone (production): Kafka → store, with /healthz /readyz /metrics.
-import { createMetrics, loadCatalogue, runService, serveOps, startCheckpointing } from '@pi-egress/core';
-import { phoneRegion } from '@pi-egress/domain';
+import { contextFromEnv, createMetrics, runService, serveOps, startCheckpointing } from '@pi-egress/core';
 import type { Store } from '@pi-egress/store';
 import { ingestEnvSchema, kafkaSettingsFromEnv } from './env.js';
 import { startKafkaIngest, type KafkaIngest } from './kafka-ingest.js';
@@ -25,13 +24,7 @@ await runService({
     logger.info({ url: ops.url }, 'health and metrics endpoints listening');
     store = await openStore();
     if (signal.aborted) return;
-    const ctx = {
-      store,
-      catalogue: loadCatalogue(env.EGRESS_CATEGORIES_FILE),
-      subjectKey: env.EGRESS_SUBJECT_KEY,
-      phoneRegion: phoneRegion(env.EGRESS_PHONE_REGION),
-      now: () => new Date(),
-    };
+    const ctx = contextFromEnv(store, env);
     const running = await startKafkaIngest({ ctx, metrics, logger, kafka });
     ingest = running;
     onStop(() => running.stop());

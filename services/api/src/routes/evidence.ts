@@ -59,6 +59,25 @@ const evidenceResponses = responses(
   503,
 );
 
+/** The same pack under a certificate's path and an instrument's. */
+const EVIDENCE_ROUTES = [
+  {
+    path: '/v1/certificates/:id/evidence',
+    tags: ['evidence'],
+    summary: 'Signed evidence pack of a certificate-year',
+    description:
+      'As-of counts, pathway, caps and utilisation, monthly new individuals, breakdowns, out-of-scope incidents, scope versions, ' +
+      'incident records, alert history, audit log, SHA-256 digest over the sorted first-seen pseudonyms per class, Ed25519 signature. ' +
+      'Check it with `pi-egress-evidence verify`.',
+  },
+  {
+    path: '/v1/instruments/:id/evidence',
+    tags: ['evidence', 'instruments'],
+    summary: 'Signed evidence pack of an instrument-year (any kind)',
+    description: 'The evidence pack of a certificate, standard contract or assessment approval, as for certificates; `scope.kind` names the kind.',
+  },
+];
+
 function sendPack(reply: FastifyReply, pack: EvidencePack, format: 'json' | 'csv') {
   if (format === 'csv') {
     return reply
@@ -76,43 +95,22 @@ export const evidenceRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, opt
     app.log.warn('evidence packs are signed with an ephemeral key: they will not verify after a restart (set EGRESS_EVIDENCE_KEY_FILE)');
   const signingKey = evidenceKey ?? ephemeralEvidenceKey();
 
-  app.get(
-    '/v1/certificates/:id/evidence',
-    {
-      onRequest: requireRole(tokens, 'auditor'),
-      schema: {
-        tags: ['evidence'],
-        summary: 'Signed evidence pack of a certificate-year',
-        description:
-          'As-of counts, pathway, caps and utilisation, monthly new individuals, breakdowns, out-of-scope incidents, scope versions, ' +
-          'incident records, alert history, audit log, SHA-256 digest over the sorted first-seen pseudonyms per class, Ed25519 signature. ' +
-          'Check it with `pi-egress-evidence verify`.',
-        params: evidenceParams,
-        querystring: evidenceQuery,
-        produces: ['application/json', 'text/csv'],
-        response: evidenceResponses,
+  for (const { path, ...doc } of EVIDENCE_ROUTES) {
+    app.get(
+      path,
+      {
+        onRequest: requireRole(tokens, 'auditor'),
+        schema: {
+          ...doc,
+          params: evidenceParams,
+          querystring: evidenceQuery,
+          produces: ['application/json', 'text/csv'],
+          response: evidenceResponses,
+        },
       },
-    },
-    async (request, reply) => sendPack(reply, await packForRequest(ctx, signingKey, request.params.id, request.query), request.query.format),
-  );
-
-  app.get(
-    '/v1/instruments/:id/evidence',
-    {
-      onRequest: requireRole(tokens, 'auditor'),
-      schema: {
-        tags: ['evidence', 'instruments'],
-        summary: 'Signed evidence pack of an instrument-year (any kind)',
-        description:
-          'The evidence pack of a certificate, standard contract or assessment approval, as for certificates; `scope.kind` names the kind.',
-        params: evidenceParams,
-        querystring: evidenceQuery,
-        produces: ['application/json', 'text/csv'],
-        response: evidenceResponses,
-      },
-    },
-    async (request, reply) => sendPack(reply, await packForRequest(ctx, signingKey, request.params.id, request.query), request.query.format),
-  );
+      async (request, reply) => sendPack(reply, await packForRequest(ctx, signingKey, request.params.id, request.query), request.query.format),
+    );
+  }
 
   await app.register(reportRoute, { ...options, signingKey });
 };

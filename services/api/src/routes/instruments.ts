@@ -1,12 +1,12 @@
-import { certificateUsage, declareInstrument } from '@pi-egress/core';
-import { INSTRUMENT_KINDS, instrumentSchema, instrumentView, validateInstrument, yearOf } from '@pi-egress/domain';
+import { certificateUsage } from '@pi-egress/core';
+import { INSTRUMENT_KINDS, type Instrument, instrumentSchema, instrumentView, validateInstrument, yearOf } from '@pi-egress/domain';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireRole } from '../auth.js';
-import { ApiError } from '../errors.js';
 import type { ApiOptions } from '../options.js';
-import { cleanIdentifier, idParams, refuseOddText, yearQuery } from '../params.js';
+import { cleanIdentifier, idParams, yearQuery } from '../params.js';
 import { responses } from '../responses.js';
+import { type DeclaredScopeKind, declaredScopeRoutes, notFound } from './declared-scopes.js';
 import { usageReport } from './usage.js';
 
 /** The declared scope as stored (the request body with its defaults filled in). */
@@ -22,81 +22,48 @@ const instrumentAnswer = z
   })
   .describe('The instrument, as in the PUT body with defaults filled in');
 
-const notFound = () => new ApiError(404, 'not_found', 'no instrument with this id');
+const instrumentFilter = z.strictObject({ kind: z.enum(INSTRUMENT_KINDS).optional(), processorId: cleanIdentifier().optional() });
+
+const instruments: DeclaredScopeKind<Instrument, typeof instrumentFilter> = {
+  path: '/v1/instruments',
+  noun: 'instrument',
+  tags: ['instruments'],
+  body: instrumentSchema,
+  answer: instrumentAnswer,
+  validate: (body, id) => {
+    const result = validateInstrument(body, id);
+    return result.ok ? { ok: true, value: result.instrument } : result;
+  },
+  view: instrumentView,
+  declare: {
+    summary: 'Declare an instrument (certificate, standard contract, assessment approval), or a new version of it',
+    description:
+      'The body names its `kind`; versions work as for certificates (`effectiveFrom`, back-dating re-judges). An id keeps its kind and ' +
+      'processor. The instrumentId must match the path; an invalid declaration answers 400 with one line per problem in details.',
+  },
+  list: {
+    summary: 'List instruments',
+    description: 'Every declared instrument, by id; only those of `kind` and of `processorId` when given.',
+    querystring: instrumentFilter,
+    load: (ctx, filter) => ctx.store.scopes.listInstruments(filter),
+  },
+  read: { summary: 'Read an instrument', description: 'The declared scope of one instrument as it stands; 404 when none is declared.' },
+  find: (ctx, id) => ctx.store.scopes.instrument(id),
+};
 
 /**
  * Instruments of the three pathways (SPEC §4, §6): certificates, standard-contract filings and
  * security-assessment approvals, declared and versioned alike. Certificates are the instruments
  * of kind `certification` and keep their own routes too.
  */
-export const instrumentRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, { ctx, tokens, maxBodyBytes }) => {
-  const admin = requireRole(tokens, 'admin');
-  const viewer = requireRole(tokens, 'viewer');
-
-  app.put(
-    '/v1/instruments/:id',
-    {
-      onRequest: admin,
-      preValidation: refuseOddText,
-      bodyLimit: maxBodyBytes,
-      schema: {
-        tags: ['instruments'],
-        summary: 'Declare an instrument (certificate, standard contract, assessment approval), or a new version of it',
-        description:
-          'The body names its `kind`; versions work as for certificates (`effectiveFrom`, back-dating re-judges). An id keeps its kind and ' +
-          'processor. The instrumentId must match the path; an invalid declaration answers 400 with one line per problem in details.',
-        params: idParams,
-        body: instrumentSchema,
-        response: responses({ 200: instrumentAnswer }, 413, 415),
-      },
-    },
-    async (request) => {
-      const result = validateInstrument(request.body, request.params.id);
-      const declared = result.ok ? await declareInstrument(ctx, result.instrument) : result;
-      if (!declared.ok) throw new ApiError(400, 'invalid_instrument', declared.errors.join('; '), declared.errors);
-      request.audit = { detail: declared.notes };
-      return instrumentView(declared.value.certificate);
-    },
-  );
-
-  app.get(
-    '/v1/instruments',
-    {
-      onRequest: viewer,
-      schema: {
-        tags: ['instruments'],
-        summary: 'List instruments',
-        description: 'Every declared instrument, by id; only those of `kind` and of `processorId` when given.',
-        querystring: z.strictObject({ kind: z.enum(INSTRUMENT_KINDS).optional(), processorId: cleanIdentifier().optional() }),
-        response: responses({ 200: z.object({ instruments: z.array(instrumentAnswer) }) }),
-      },
-    },
-    async (request) => ({ instruments: (await ctx.store.scopes.listInstruments(request.query)).map(instrumentView) }),
-  );
-
-  app.get(
-    '/v1/instruments/:id',
-    {
-      onRequest: viewer,
-      schema: {
-        tags: ['instruments'],
-        summary: 'Read an instrument',
-        description: 'The declared scope of one instrument as it stands; 404 when none is declared.',
-        params: idParams,
-        response: responses({ 200: instrumentAnswer }, 404),
-      },
-    },
-    async (request) => {
-      const instrument = await ctx.store.scopes.instrument(request.params.id);
-      if (!instrument) throw notFound();
-      return instrumentView(instrument);
-    },
-  );
+export const instrumentRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, options) => {
+  const { ctx, tokens } = options;
+  declaredScopeRoutes(app, options, instruments);
 
   app.get(
     '/v1/instruments/:id/usage',
     {
-      onRequest: viewer,
+      onRequest: requireRole(tokens, 'viewer'),
       schema: {
         tags: ['usage', 'instruments'],
         summary: 'Counts of an instrument against its caps',
@@ -110,7 +77,7 @@ export const instrumentRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, {
     },
     async (request) => {
       const instrument = await ctx.store.scopes.instrument(request.params.id);
-      if (!instrument) throw notFound();
+      if (!instrument) throw notFound('instrument');
       return certificateUsage(ctx, instrument, request.query.year ?? yearOf(ctx.now()));
     },
   );
