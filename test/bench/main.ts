@@ -1,7 +1,9 @@
 // `npm run bench`: every figure of issues 7 and 13 with its same-run baseline → a markdown table,
 // printed and written to BENCHMARKS.md with the machine it ran on and a scaling table.
 // `--quick` runs smaller sizes (~3 min); `--scale 100m` adds 100,000,000 people in one
-// processor-year (seeded inside the engine; about an hour and ~30 GB of disk).
+// processor-year (seeded inside the engine; about an hour and ~30 GB of disk). `--only many-scopes`
+// (or a comma-separated list of SECTIONS) runs those benchmarks alone and prints their figures
+// without writing BENCHMARKS.md (a partial table would replace the whole one).
 import { yearOf } from '@pi-egress/domain';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -32,9 +34,19 @@ import { benchmarksMarkdown, markdownTable, writeBenchmarks, type Figure } from 
 import { summarise, thousands } from './stats.js';
 import { measureUsageLatency, type UsageLatency } from './usage-latency.js';
 
-const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false }, scale: { type: 'string' } } });
+const SECTIONS = ['monitor', 'memory', 'kafka', 'many-scopes', 'admission', 'alerts'] as const;
+type Section = (typeof SECTIONS)[number];
+
+const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false }, scale: { type: 'string' }, only: { type: 'string' } } });
 const quick = args.quick === true;
 const hundredMillion = args.scale?.toLowerCase() === '100m';
+const only = args.only?.split(',').map((name) => name.trim());
+const unknownSection = only?.find((name) => !(SECTIONS as readonly string[]).includes(name));
+if (unknownSection !== undefined) {
+  console.error(`--only ${unknownSection}: use one or more of ${SECTIONS.join(', ')} (comma-separated)`);
+  process.exit(2);
+}
+const runs = (section: Section) => only === undefined || only.includes(section);
 const SIZES = quick
   ? {
       httpRecords: 100_000,
@@ -128,32 +140,38 @@ async function attempt(name: string, figures: Figure[], run: () => Promise<Figur
 
 async function engineFigures(figures: Figure[], notes: string[]): Promise<void> {
   await withBenchEngine(async (url) => {
-    await attempt(`Kafka ingest of ${thousands(SIZES.kafkaRecords)} subject records, twice, each followed by the bare insert`, figures, async () => [
-      kafkaIngestFigure(await runIngestThroughputBench(url, SIZES.kafkaRecords)),
-    ]);
+    if (runs('kafka'))
+      await attempt(
+        `Kafka ingest of ${thousands(SIZES.kafkaRecords)} subject records, twice, each followed by the bare insert`,
+        figures,
+        async () => [kafkaIngestFigure(await runIngestThroughputBench(url, SIZES.kafkaRecords))],
+      );
     const { scopes } = SIZES;
-    await attempt(
-      `many scopes: ${thousands(scopes.certificates)} certificates over ${scopes.processors} processors in ${scopes.groups} groups, against one`,
-      figures,
-      async () => {
-        const result = await runManyScopesBench(url, scopes, { events: scopes.events, cycles: scopes.rounds, scrapes: 50, admissions: 100 });
-        notes.push(
-          `Many scopes: declared through the store in ${result.many.declareSeconds.toFixed(1)} s; the first evaluation cycle after the burst of ${thousands(scopes.events)} events (every scope's tail is the burst, the checkpoints not taken yet) took ${(result.many.catchUpMs / 1000).toFixed(1)} s (one certificate: ${(result.single.catchUpMs / 1000).toFixed(1)} s). Costliest engine queries during the steady-state cycles (system.query_log): ${result.many.queries
-            .slice(0, 3)
-            .map((q) => `${q.calls} × \`${q.query.slice(0, 70)}…\` ${(q.totalMs / 1000).toFixed(1)} s`)
-            .join('; ')}.`,
-        );
-        return scopeFigures(result);
-      },
-    );
-    await attempt(`admission latency (${SIZES.admission} samples, ${thousands(SIZES.admissionKnown)} people counted)`, figures, async () =>
-      admissionFigures(await runAdmissionLatencyBench(url, SIZES.admission, SIZES.admissionKnown)),
-    );
-    await attempt(`alert latency (${SIZES.alerts} samples per path, real Alertmanager)`, figures, async () =>
-      (await runAlertLatencyBench(url, SIZES.alerts)).map((row) =>
-        latencyFigure(`Alert latency: ${row.path}`, summarise(row.samples), 'Alertmanager group_wait 0 s', 5_000),
-      ),
-    );
+    if (runs('many-scopes'))
+      await attempt(
+        `many scopes: ${thousands(scopes.certificates)} certificates over ${scopes.processors} processors in ${scopes.groups} groups, against one`,
+        figures,
+        async () => {
+          const result = await runManyScopesBench(url, scopes, { events: scopes.events, cycles: scopes.rounds, scrapes: 50, admissions: 100 });
+          notes.push(
+            `Many scopes: declared through the store in ${result.many.declareSeconds.toFixed(1)} s; the first evaluation cycle after the burst of ${thousands(scopes.events)} events (every scope's tail is the burst, the checkpoints not taken yet) took ${(result.many.catchUpMs / 1000).toFixed(1)} s (one certificate: ${(result.single.catchUpMs / 1000).toFixed(1)} s). Costliest engine queries during the steady-state cycles (system.query_log): ${result.many.queries
+              .slice(0, 3)
+              .map((q) => `${q.calls} × \`${q.query.slice(0, 70)}…\` ${(q.totalMs / 1000).toFixed(1)} s`)
+              .join('; ')}.`,
+          );
+          return scopeFigures(result);
+        },
+      );
+    if (runs('admission'))
+      await attempt(`admission latency (${SIZES.admission} samples, ${thousands(SIZES.admissionKnown)} people counted)`, figures, async () =>
+        admissionFigures(await runAdmissionLatencyBench(url, SIZES.admission, SIZES.admissionKnown)),
+      );
+    if (runs('alerts'))
+      await attempt(`alert latency (${SIZES.alerts} samples per path, real Alertmanager)`, figures, async () =>
+        (await runAlertLatencyBench(url, SIZES.alerts)).map((row) =>
+          latencyFigure(`Alert latency: ${row.path}`, summarise(row.samples), 'Alertmanager group_wait 0 s', 5_000),
+        ),
+      );
   });
 }
 
@@ -164,11 +182,12 @@ async function main(): Promise<void> {
   const notes: string[] = [];
   const usages: UsageLatency[] = [];
   const loadAtStart = loadavg()[0]!;
-  const engineVersion = await monitorFigures(year, figures, notes, usages);
-  await attempt(`whole-monitor memory at ${thousands(SIZES.memoryRecords)} people (a fresh monitor, HTTP ingest only)`, figures, async () => [
-    memoryFigure(await measureMonitorMemory(SIZES.memoryRecords), SIZES.memoryRecords),
-  ]);
-  await engineFigures(figures, notes);
+  const engineVersion = runs('monitor') ? await monitorFigures(year, figures, notes, usages) : 'not started (--only)';
+  if (runs('memory'))
+    await attempt(`whole-monitor memory at ${thousands(SIZES.memoryRecords)} people (a fresh monitor, HTTP ingest only)`, figures, async () => [
+      memoryFigure(await measureMonitorMemory(SIZES.memoryRecords), SIZES.memoryRecords),
+    ]);
+  if (runs('kafka') || runs('many-scopes') || runs('admission') || runs('alerts')) await engineFigures(figures, notes);
   notes.push(
     `Load average (1 min) at the start ${loadAtStart.toFixed(1)} and at the end ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores: other work shared the machine, so latencies carry its noise.`,
   );
@@ -182,6 +201,10 @@ async function main(): Promise<void> {
     durationS: (Date.now() - startedAt.getTime()) / 1000,
   });
   console.log(`\n${markdownTable(figures)}\n`);
+  if (only !== undefined) {
+    console.log(notes.map((note) => `- ${note}`).join('\n'));
+    return;
+  }
   const path = join(testPackageRoot(), '..', 'BENCHMARKS.md');
   writeBenchmarks(path, markdown);
   log(`wrote ${path}`);

@@ -206,7 +206,9 @@ function describe(r: ScopeScaleResult): string {
     `  /metrics scrape p50/p99: ${ms(r.scrape)} (${thousands(r.scrapeBytes)} bytes)`,
     `  admission p50/p99: ${ms(r.admission)}`,
     '  engine time during the cycles (system.query_log), top queries:',
-    ...r.queries.map((q) => `    ${q.calls} × ${q.totalMs.toFixed(0)} ms total, ${thousands(q.readRows)} rows read: ${q.query}`),
+    ...r.queries.map(
+      (q) => `    ${q.calls} × ${q.totalMs.toFixed(0)} ms total (CPU ${q.cpuMs.toFixed(0)} ms), ${thousands(q.readRows)} rows read: ${q.query}`,
+    ),
   ].join('\n');
 }
 

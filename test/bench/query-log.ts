@@ -6,6 +6,8 @@ export interface QueryCost {
   query: string;
   calls: number;
   totalMs: number;
+  /** CPU time the engine's threads spent on them (ProfileEvents OSCPUVirtualTimeMicroseconds): what a busy machine does not inflate. */
+  cpuMs: number;
   readRows: number;
 }
 
@@ -14,13 +16,20 @@ export async function topQueries(store: Store, database: string, since: Date, li
   await store.client.command({ query: 'SYSTEM FLUSH LOGS' });
   const result = await store.client.query({
     query: `SELECT substring(replaceRegexpAll(normalizeQuery(any(query)), '\\\\s+', ' '), 1, 160) AS query, count() AS calls,
-                   sum(query_duration_ms) AS total_ms, sum(read_rows) AS read_rows
+                   sum(query_duration_ms) AS total_ms,
+                   sum(ProfileEvents['OSCPUVirtualTimeMicroseconds']) / 1000 AS cpu_ms, sum(read_rows) AS read_rows
             FROM system.query_log
             WHERE type = 'QueryFinish' AND current_database = {database:String} AND event_time_microseconds >= {since:DateTime64(6)}
             GROUP BY normalized_query_hash ORDER BY total_ms DESC LIMIT {limit:UInt32}`,
     query_params: { database, since: since.getTime() / 1000, limit },
     format: 'JSONEachRow',
   });
-  const rows = await result.json<{ query: string; calls: string; total_ms: string; read_rows: string }>();
-  return rows.map((row) => ({ query: row.query, calls: Number(row.calls), totalMs: Number(row.total_ms), readRows: Number(row.read_rows) }));
+  const rows = await result.json<{ query: string; calls: string; total_ms: string; cpu_ms: string; read_rows: string }>();
+  return rows.map((row) => ({
+    query: row.query,
+    calls: Number(row.calls),
+    totalMs: Number(row.total_ms),
+    cpuMs: Number(row.cpu_ms),
+    readRows: Number(row.read_rows),
+  }));
 }

@@ -64,4 +64,18 @@ describe('the /metrics text', () => {
     await renderPublishedGauges(metrics);
     expect(line(await exposition(metrics), 'pi_egress_individuals')).toMatch(/ 8$/);
   });
+
+  it('renders the published gauges exactly as the registry does: escaped label values, NaN and infinities', async () => {
+    const metrics = createMetrics();
+    metrics.individuals.set({ ...labels, certificate_id: 'C "quoted" \\ back\nslash' }, 3);
+    metrics.utilization.set(labels, Number.NaN);
+    metrics.forecastCapTimestamp.set(labels, Number.POSITIVE_INFINITY);
+    metrics.cap.set(labels, Number.NEGATIVE_INFINITY);
+    metrics.certificateExpiry.set({ certificate_id: 'C1' }, 1.5e9);
+    await renderPublishedGauges(metrics);
+    const published = (text: string) =>
+      text.split('\n').filter((l) => /^(# (HELP|TYPE) )?pi_egress_(individuals|utilization_ratio|forecast_cap|cap|certificate_expiry)/.test(l));
+    expect(published(await exposition(metrics))).toEqual(published(await metrics.registry.metrics()));
+    expect(published(await exposition(metrics))).toHaveLength(15);
+  });
 });

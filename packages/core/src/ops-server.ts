@@ -6,7 +6,7 @@ export interface OpsServerOptions {
   port: number;
   registry: Registry;
   /** The /metrics text; default: the whole registry rendered live (the evaluator passes its cached `exposition`). */
-  exposition?: () => Promise<string>;
+  exposition?: () => Promise<string | Buffer>;
   /** What /readyz answers; default: ready whenever the process is up. */
   isReady?: () => boolean | Promise<boolean>;
 }

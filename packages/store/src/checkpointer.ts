@@ -59,8 +59,8 @@ export class Checkpointer {
     // Every row of one refresh has the same watermark (now64() is one value per query). Scopes
     // are checkpointed in batches: one round trip per scope and step kept 2,000 certificates'
     // checkpoints minutes behind (many-scopes bench).
-    for (const part of chunks(stale)) {
-      const keys = part.map((row): ScopeKey => ({ level: row.scope_level, scopeId: row.scope_id, year: Number(row.year) }));
+    for (const part of chunks(stale, keyOfRow)) {
+      const keys = part.map(keyOfRow);
       await this.checkpointMany(keys, part[0]!.watermark);
       refreshed.push(...keys);
     }

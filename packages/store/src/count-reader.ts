@@ -216,7 +216,7 @@ export class CountReader {
    */
   async individualsOfMany(keys: readonly ScopeKey[]): Promise<Map<string, ClassCounts>> {
     const result = new Map<string, ClassCounts>();
-    for (const part of chunks(keys)) {
+    for (const part of chunks(keys, (key) => key)) {
       const states = new Map(part.map((key) => [scopeIdOf(key), this.tails.get(scopeIdOf(key))]));
       const heads = await selectRows<ScopeColumns & { watermark: string; now: string; cursor: string; checkpoint: Array<[string, number | string]> }>(
         this.client,
@@ -345,7 +345,7 @@ export class CountReader {
   /** {@link dailyNewIndividuals} of many scope-years in a few queries, keyed by {@link scopeIdOf}. */
   async dailyNewOfMany(keys: readonly ScopeKey[]): Promise<Map<string, Array<{ day: string; counts: ClassCounts }>>> {
     const result = new Map<string, Map<string, ClassCounts>>();
-    for (const part of chunks(keys)) {
+    for (const part of chunks(keys, (key) => key)) {
       const rows = await selectRows<ScopeColumns & { day: string; class: string; individuals: number | string }>(
         this.client,
         `SELECT toString(scope_level) AS scope_level, scope_id, year, toString(d.day) AS day, toString(d.class) AS class, d.individuals AS individuals

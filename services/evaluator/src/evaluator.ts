@@ -1,5 +1,5 @@
 import type { Logger } from '@pi-egress/config';
-import { renderPublishedGauges, type Metrics, type MonitorContext } from '@pi-egress/core';
+import type { Metrics, MonitorContext } from '@pi-egress/core';
 import { reconcileAlerts, yearOf, type ActiveAlert } from '@pi-egress/domain';
 import type { FiringAlert, StoredAlert } from '@pi-egress/store';
 import { AlertmanagerPusher, type OutgoingAlert } from './alertmanager-client.js';
@@ -156,8 +156,7 @@ export function startEvaluator(options: EvaluatorOptions): Evaluator {
     });
     await openIncidents(ctx, t.fired, assessment.year);
     active = t.firing;
-    publishGauges(metrics, assessment, t.firing);
-    await renderPublishedGauges(metrics);
+    await publishGauges(metrics, assessment, t.firing);
     deliver(t.firing, t.resolved, t.fired.length + t.resolved.length > 0);
     for (const alert of t.fired) logger.info({ labels: alert.labels }, `alert firing: ${alert.summary}`);
     for (const alert of t.resolved) logger.info({ labels: alert.labels }, `alert resolved: ${alert.summary}`);
@@ -175,8 +174,7 @@ export function startEvaluator(options: EvaluatorOptions): Evaluator {
   async function standBy(asOf: Date, assessment: Awaited<ReturnType<typeof assess>>, started: number): Promise<EvaluationResult> {
     active = undefined;
     const firing = (await ctx.store.alerts.active()).map(fromStored);
-    publishGauges(metrics, assessment, firing);
-    await renderPublishedGauges(metrics);
+    await publishGauges(metrics, assessment, firing);
     return { asOf, year: yearOf(asOf), firing: firing.map(toFiring), fired: [], resolved: [], durationMs: Date.now() - started };
   }
 

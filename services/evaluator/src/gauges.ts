@@ -1,4 +1,4 @@
-import { zeroAlertsFiring, type Metrics } from '@pi-egress/core';
+import { eventLoopSlices, hasPublishedGauges, renderPublishedGauges, zeroAlertsFiring, type Metrics } from '@pi-egress/core';
 import {
   addDaysToDate,
   chinaDayStart,
@@ -13,11 +13,16 @@ import {
 import type { Assessment } from './assess.js';
 
 /**
- * Sets the SPEC §7 gauges from one evaluation. Everything is reset and set again in one
- * synchronous pass: label sets that no longer exist (a past year, a removed certificate) vanish,
- * and a scrape, which cannot interleave with synchronous code, never sees a half-updated set.
+ * Sets the SPEC §7 gauges from one evaluation and renders them for scrapes. Everything is reset
+ * and set again: label sets that no longer exist (a past year, a removed certificate) vanish.
+ * The work runs in slices (at 2,000 certificates it held scrapes and API requests for hundreds of
+ * milliseconds); scrapes meanwhile serve the text rendered after the previous evaluation, so they
+ * never see a half-updated set.
  */
-export function publishGauges(metrics: Metrics, assessment: Assessment, firing: readonly ActiveAlert[]): void {
+export async function publishGauges(metrics: Metrics, assessment: Assessment, firing: readonly ActiveAlert[]): Promise<void> {
+  // Before the first rendering scrapes read the gauges themselves: render them as they stand first.
+  if (!hasPublishedGauges(metrics)) await renderPublishedGauges(metrics);
+  const slice = eventLoopSlices();
   for (const gauge of [
     metrics.individuals,
     metrics.cap,
@@ -50,6 +55,7 @@ export function publishGauges(metrics: Metrics, assessment: Assessment, firing: 
       };
       for (const level of certificate.alerting.levels) metrics.alertLevel.set({ ...certificateLabels, level: levelLabel(level) }, level);
     }
+    await slice();
   }
   // Per certificate, once: its forecast horizon (read by the Prometheus rules), validity and successor.
   for (const { certificate, superseded } of assessment.certificates.filter((c) => c.year === assessment.year)) {
@@ -60,6 +66,7 @@ export function publishGauges(metrics: Metrics, assessment: Assessment, firing: 
     const expiry = chinaDayStart(addDaysToDate(certificate.validTo, 1)).getTime() / 1000;
     metrics.certificateExpiry.set({ certificate_id: certificate.certificateId }, expiry);
     metrics.certificateSuperseded.set({ certificate_id: certificate.certificateId }, superseded ? 1 : 0);
+    await slice();
   }
   // Processor totals (all counted transfers, whatever the mechanism) carry no certificate_id.
   for (const { processorId, counts, year } of assessment.processors) {
@@ -74,8 +81,10 @@ export function publishGauges(metrics: Metrics, assessment: Assessment, firing: 
       };
       metrics.individuals.set(labels, counts[dataClass]);
     }
+    await slice();
   }
   for (const alert of firing) metrics.alertsFiring.inc({ alertname: alert.labels.alertname, severity: alert.labels.severity });
+  await renderPublishedGauges(metrics);
 }
 
 /** The scope labels of an instrument's series: certificate_id for a certificate (as always), instrument_id and instrument_kind for the other kinds. */

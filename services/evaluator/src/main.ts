@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The evaluator on its own (production: next to Kafka ingest and the API, all on one ClickHouse).
-import { contextFromEnv, createMetrics, exposition, runService, serveOps } from '@pi-egress/core';
+import { contextFromEnv, createMetrics, expositionBytes, runService, serveOps } from '@pi-egress/core';
 import { evaluatorEnvSchema } from './env.js';
 import { evaluatorOptionsFromEnv } from './evaluator.js';
 import { startEvaluatorReplica } from './replica.js';
@@ -19,7 +19,7 @@ await runService({
       host: env.EGRESS_HTTP_HOST,
       port: env.EGRESS_HTTP_PORT,
       registry: metrics.registry,
-      exposition: () => exposition(metrics),
+      exposition: () => expositionBytes(metrics),
       isReady: () => store.ping(),
     });
     onStop(() => ops.close());

@@ -1,5 +1,6 @@
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { exposition } from '@pi-egress/core';
+import { expositionBytes } from '@pi-egress/core';
 import { z } from 'zod';
 import type { ApiOptions } from '../options.js';
 import { DEFAULT_STORE_UNREACHABLE_LIMIT_MS, StoreReachability } from '../store-reachability.js';
@@ -73,7 +74,8 @@ export const healthRoutes: FastifyPluginAsyncZod<ApiOptions> = async (
     },
     async (_request, reply) => {
       reply.header('content-type', metrics.registry.contentType);
-      return reply.send(await exposition(metrics));
+      // The text as bytes encoded once per evaluation (the schema documents the text); fastify sends a Buffer as is.
+      return (reply as FastifyReply).send(await expositionBytes(metrics));
     },
   );
 };
