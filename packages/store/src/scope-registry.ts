@@ -54,6 +54,8 @@ export class ScopeRegistry {
   private members: Map<string, string[]> | undefined;
   private loadedAt = 0;
   private loading: Promise<void> | undefined;
+  /** Writes of this process so far: a reload that saw one land while it read discards its snapshot. */
+  private localWrites = 0;
 
   constructor(
     private readonly client: ClickHouseClient,
@@ -76,6 +78,7 @@ export class ScopeRegistry {
       ],
       format: 'JSONEachRow',
     });
+    this.localWrites += 1;
     const version: ScopeVersion = { certificate, effectiveFrom, declaredAt };
     this.versions.set(certificate.certificateId, versionTimeline([...(this.versions.get(certificate.certificateId) ?? []), version]));
     this.instrumentList = undefined;
@@ -96,6 +99,7 @@ export class ScopeRegistry {
       ],
       format: 'JSONEachRow',
     });
+    this.localWrites += 1;
     this.processors.set(settings.processorId, settings);
     this.members = undefined;
   }
@@ -106,6 +110,7 @@ export class ScopeRegistry {
       values: [{ group_id: epoch.groupId, epoch: epoch.epoch, members: epoch.members }],
       format: 'JSONEachRow',
     });
+    this.localWrites += 1;
     this.epochs.set(epoch.groupId, epoch);
   }
 
@@ -191,7 +196,21 @@ export class ScopeRegistry {
     return groupCountingId(groupId, (await this.groupEpoch(groupId)).epoch);
   }
 
+  /**
+   * Reads every scope, processor and group epoch again. A snapshot read while a write of this
+   * process landed may predate it and would undo it in memory until the next reload (a declaration
+   * missing for up to `reloadMs`): such a snapshot is read again, at most three times, and then
+   * dropped (the memory keeps the write; the next read reloads).
+   */
   async reload(): Promise<void> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const writesBefore = this.localWrites;
+      const snapshot = await this.readSnapshot();
+      if (this.localWrites === writesBefore) return this.apply(snapshot);
+    }
+  }
+
+  private async readSnapshot() {
     const [legacy, versions, processors, epochs] = await Promise.all([
       // Scopes declared before versions existed: each is a first version, in force from the start.
       selectRows<{ body: string; updated_at: string }>(this.client, 'SELECT body, toString(updated_at) AS updated_at FROM certificates FINAL'),
@@ -206,6 +225,10 @@ export class ScopeRegistry {
       ),
       selectRows<{ group_id: string; epoch: number; members: string[] }>(this.client, 'SELECT group_id, epoch, members FROM group_epochs FINAL'),
     ]);
+    return { legacy, versions, processors, epochs };
+  }
+
+  private apply({ legacy, versions, processors, epochs }: Awaited<ReturnType<ScopeRegistry['readSnapshot']>>): void {
     const byId = new Map<string, ScopeVersion[]>();
     const add = (version: ScopeVersion) => {
       const id = version.certificate.certificateId;

@@ -1,0 +1,48 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import { validateCertificate } from '@pi-egress/domain';
+import { makeCertificate, openTestStore } from '@pi-egress/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ScopeRegistry } from './scope-registry.js';
+import type { Store } from './store.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The real engine, with every SELECT's answer held back 300 ms after the engine gave it: a reload's
+ * snapshot is then taken before a declaration that lands while the reload is still "reading".
+ */
+function slowReads(client: ClickHouseClient): ClickHouseClient {
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      if (property !== 'query') return Reflect.get(target, property, receiver);
+      return async (...args: Parameters<ClickHouseClient['query']>) => {
+        const result = await target.query(...args);
+        await sleep(300);
+        return result;
+      };
+    },
+  });
+}
+
+describe('the scope registry while it reloads', () => {
+  let store: Store;
+  beforeAll(async () => {
+    store = await openTestStore();
+  });
+  afterAll(async () => {
+    await store.close();
+  });
+
+  it('keeps a declaration made during a reload instead of undoing it until the next one', async () => {
+    const registry = new ScopeRegistry(slowReads(store.client), 60_000);
+    const validated = validateCertificate(makeCertificate({ certificateId: 'C-RACE', processorId: 'P-RACE' }));
+    if (!validated.ok) throw new Error(validated.errors.join('; '));
+    const reloading = registry.reload();
+    await sleep(100); // the reload's reads have their answers (without C-RACE), held back
+    await registry.putVersion(validated.certificate, new Date('2026-01-01T00:00:00Z'));
+    await registry.putProcessor({ processorId: 'P-RACE', groupId: 'G-RACE', countExempt: false, ciiOperator: false });
+    await reloading;
+    expect((await registry.instrument('C-RACE'))?.processorId).toBe('P-RACE');
+    expect((await registry.processor('P-RACE')).groupId).toBe('G-RACE');
+  });
+});
