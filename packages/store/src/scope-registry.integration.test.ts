@@ -1,9 +1,8 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { validateCertificate } from '@pi-egress/domain';
-import { makeCertificate, openTestStore } from '@pi-egress/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { forSuite, makeCertificate, openTestStore } from '@pi-egress/testing';
+import { describe, expect, it } from 'vitest';
 import { ScopeRegistry } from './scope-registry.js';
-import type { Store } from './store.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -25,13 +24,10 @@ function slowReads(client: ClickHouseClient): ClickHouseClient {
 }
 
 describe('the scope registry while it reloads', () => {
-  let store: Store;
-  beforeAll(async () => {
-    store = await openTestStore();
-  });
-  afterAll(async () => {
-    await store.close();
-  });
+  const store = forSuite(
+    () => openTestStore(),
+    (opened) => opened.close(),
+  );
 
   it('keeps a declaration made during a reload instead of undoing it until the next one', async () => {
     const registry = new ScopeRegistry(slowReads(store.client), 60_000);
