@@ -43,7 +43,7 @@ const ROUTE: Record<UsageLevel, string> = { certificate: 'certificates', process
  * would have written them (one row per scope and person), first seen across the year so far and
  * entirely inside the engine (`numbers()`): no client round trip per row.
  */
-export async function seed(rig: MonitorRig, scopes: Record<UsageLevel, string>, salt: string, year: number, count: number): Promise<void> {
+async function seed(rig: MonitorRig, scopes: Record<UsageLevel, string>, salt: string, year: number, count: number): Promise<void> {
   for (const level of USAGE_LEVELS) {
     // inserted_at keeps its default (now): backdating it would put rows behind a checkpoint the
     // evaluator may take while they are still being written, which the settle time rules out.
@@ -69,7 +69,7 @@ export async function seed(rig: MonitorRig, scopes: Record<UsageLevel, string>, 
 }
 
 /** Waits until the engine merges nothing in the subject tables (at most 10 minutes). */
-export async function mergesSettled(rig: MonitorRig): Promise<void> {
+async function mergesSettled(rig: MonitorRig): Promise<void> {
   const deadline = Date.now() + 600_000;
   while (Date.now() < deadline) {
     const result = await rig.store.client.query({

@@ -55,11 +55,39 @@ export function tailRowsLimitOf(marks: readonly ScopeMark[], max: number): numbe
 }
 
 /**
+ * Runs a batched tail query (`run`, with {@link boundedTail} settings) over `marks`: all at once, or,
+ * when their tails together are over `limit`, in groups that fit. Returns the scopes whose own tail
+ * does not fit, for the caller to count in full; `run` has run for every other scope. (`run` must
+ * write nothing before its query: a query stopped at its limit is retried on smaller groups.)
+ */
+export async function inTailBatches(
+  client: ClickHouseClient,
+  marks: readonly ScopeMark[],
+  limit: number,
+  run: (group: readonly ScopeMark[]) => Promise<void>,
+  until?: string,
+): Promise<ScopeKey[]> {
+  const fits = async (group: readonly ScopeMark[]) => {
+    try {
+      await run(group);
+      return true;
+    } catch (error) {
+      if (!isTailOverLimit(error)) throw error;
+      return false;
+    }
+  };
+  if (await fits(marks)) return [];
+  const { groups, oversized } = await splitByTailSize(client, marks, limit, until);
+  for (const group of groups) if (!(await fits(group))) oversized.push(...group.map((mark) => mark.key));
+  return oversized;
+}
+
+/**
  * After a batched tail query hit its limit: the scopes regrouped so that each group's rows since
  * their marks fit under `limit` together, and the scopes whose own rows do not (to count in full).
  * Reads only the key columns of subject_recent since the earliest mark (up to `until`, when given).
  */
-export async function splitByTailSize(
+async function splitByTailSize(
   client: ClickHouseClient,
   marks: readonly ScopeMark[],
   limit: number,

@@ -4,7 +4,7 @@ import { countsFrom, DATA_CLASSES, scopeIdOf, type DailyRow } from './count-rows
 import type { ScopeKey } from './scope.js';
 import { chunks, earliest, IN_SCOPES, keyOfRow, MARKS_TYPE, marksParam, scopesParam, type ScopeColumns } from './scope-batch.js';
 import { IN_FLIGHT_SUBJECT_INSERTS } from './scope-sql.js';
-import { boundedTail, DEFAULT_TAIL_ROWS_LIMIT, isTailOverLimit, splitByTailSize, tailRowsLimitFor } from './bounded-tail.js';
+import { boundedTail, DEFAULT_TAIL_ROWS_LIMIT, inTailBatches, tailRowsLimitFor } from './bounded-tail.js';
 
 /** How often each scope's checkpoint is recounted in full rather than stepped from the last one. */
 const DEFAULT_FULL_RECOUNT_INTERVAL_MS = 3600_000;
@@ -99,27 +99,19 @@ export class Checkpointer {
    */
   private async boundedSteps(steps: ReadonlyArray<{ key: ScopeKey; previous: LatestDaily }>, watermark: string): Promise<ScopeKey[]> {
     const limit = this.options.tailRowsLimit ?? DEFAULT_TAIL_ROWS_LIMIT;
-    try {
-      await this.stepCheckpoints(steps, watermark, limit);
-      this.stats.stepped += steps.length;
-      return [];
-    } catch (error) {
-      if (!isTailOverLimit(error)) throw error;
-    }
     const byId = new Map(steps.map((step) => [scopeIdOf(step.key), step]));
     const marks = steps.map((step) => ({ key: step.key, watermark: step.previous.watermark }));
-    const { groups, oversized } = await splitByTailSize(this.client, marks, limit, watermark);
-    for (const group of groups) {
-      const groupSteps = group.map((mark) => byId.get(scopeIdOf(mark.key))!);
-      try {
+    return inTailBatches(
+      this.client,
+      marks,
+      limit,
+      async (group) => {
+        const groupSteps = group.map((mark) => byId.get(scopeIdOf(mark.key))!);
         await this.stepCheckpoints(groupSteps, watermark, limit);
         this.stats.stepped += groupSteps.length;
-      } catch (error) {
-        if (!isTailOverLimit(error)) throw error;
-        oversized.push(...group.map((mark) => mark.key));
-      }
-    }
-    return oversized;
+      },
+      watermark,
+    );
   }
 
   /**

@@ -7,8 +7,8 @@ import { chunks, earliest, IN_SCOPES, keyOfRow, MARKS_TYPE, marksParam, scopesPa
 import {
   boundedTail,
   DEFAULT_TAIL_ROWS_LIMIT,
+  inTailBatches,
   isTailOverLimit,
-  splitByTailSize,
   tailRowsLimitFor,
   tailRowsLimitOf,
   type ScopeMark,
@@ -274,21 +274,10 @@ export class CountReader {
    * regrouped to fit, and the scopes whose own tail does not fit are returned as `oversized`.
    */
   private async boundedTailsOfMany(marks: readonly ScopeMark[], cursor: string): Promise<{ tails: Map<string, TailRows>; oversized: ScopeKey[] }> {
-    try {
-      return { tails: await this.tailsOfMany(marks, cursor), oversized: [] };
-    } catch (error) {
-      if (!isTailOverLimit(error)) throw error;
-    }
-    const { groups, oversized } = await splitByTailSize(this.client, marks, this.tailRowsLimit);
     const tails = new Map<string, TailRows>();
-    for (const group of groups) {
-      try {
-        for (const [id, rows] of await this.tailsOfMany(group, cursor)) tails.set(id, rows);
-      } catch (error) {
-        if (!isTailOverLimit(error)) throw error;
-        oversized.push(...group.map((mark) => mark.key));
-      }
-    }
+    const oversized = await inTailBatches(this.client, marks, this.tailRowsLimit, async (group) => {
+      for (const [id, rows] of await this.tailsOfMany(group, cursor)) tails.set(id, rows);
+    });
     return { tails, oversized };
   }
 
@@ -384,12 +373,7 @@ export class CountReader {
 
   /** The exact count straight from the truth table (used with no usable checkpoint). */
   async fullCount(key: ScopeKey): Promise<ClassCounts> {
-    const rows = await selectRows<{ class: string; individuals: string }>(
-      this.client,
-      `SELECT class, count() AS individuals FROM subject_first_seen FINAL WHERE ${SCOPE_CONDITION} GROUP BY class`,
-      scopeParams(key),
-    );
-    return countsFrom(rows);
+    return (await this.fullUsage(key)).counts;
   }
 
   /** New individuals per China-time day, as of the last checkpoint. */
