@@ -30,12 +30,10 @@ export class ApiError extends Error {
   }
 }
 
-/** Fastify's own errors, answered with a code and message of ours (theirs may quote the body). */
+/** Fastify's own errors (JSON bodies are parsed by json-body.ts, which answers its own), answered with a code and message of ours (theirs may quote the body). */
 const FRAMEWORK_ERRORS: Record<string, [status: number, code: string, message: string]> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'unsupported_media_type', 'the content-type of the body is not accepted by this route'],
   FST_ERR_CTP_BODY_TOO_LARGE: [413, 'body_too_large', 'the body is larger than this route accepts'],
-  FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'invalid_json', 'the body is empty but its content-type is application/json'],
-  FST_ERR_CTP_INVALID_JSON_BODY: [400, 'invalid_json', 'the body is not valid JSON'],
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'invalid_request', 'the content-length does not match the body'],
   FST_ERR_BAD_URL: [400, 'invalid_url', 'the URL is not valid (bad percent-encoding or not UTF-8)'],
   FST_ERR_MAX_PARAM_LENGTH: [400, 'invalid_url', 'a path parameter is too long'],
@@ -90,9 +88,6 @@ export function errorAnswer(error: FastifyError | Error): { status: number; body
   const code = (error as FastifyError).code;
   const framework = code ? FRAMEWORK_ERRORS[code] : undefined;
   if (framework) return { status: framework[0], body: { error: framework[1], message: framework[2] } };
-  // A JSON syntax error or prototype-poisoning refusal from fastify's parser (no FST code).
-  if (error instanceof SyntaxError)
-    return { status: 400, body: { error: 'invalid_json', message: 'the body is not valid JSON (or has a __proto__ or constructor key)' } };
   const status = (error as FastifyError).statusCode ?? 500;
   if (status >= 400 && status < 500) {
     const [genericCode, message] = BY_STATUS[status] ?? BY_STATUS[400]!;

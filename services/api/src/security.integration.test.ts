@@ -86,6 +86,10 @@ describe('the security of the API', () => {
     }
     const poisoned = await api.call('ingest', 'POST', '/v1/events', '[{"__proto__": {"admin": true}}]');
     expect(poisoned.status).toBe(400);
+    expect(await poisoned.json()).toEqual({
+      error: 'invalid_json',
+      message: 'the body has a __proto__ key or a constructor.prototype, which are refused (prototype poisoning); nothing was stored',
+    });
     const invalidUtf8 = Buffer.concat([Buffer.from('[{"eventId":"'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"}]')]);
     const notUtf8 = await api.call('ingest', 'POST', '/v1/events', invalidUtf8);
     expect(notUtf8.status).toBe(400);
