@@ -2,8 +2,9 @@
 // (summed), for engine settings given through EGRESS_ENGINE_SETTINGS, to measure what each buys.
 //
 //   node test/dist/bench/memory-settings.js [--records 1000000] [variant ...]
-//   a variant is `name:key=value,key=value` (engine settings) or `name:node=--flag …` (the monitor's
-//   NODE_OPTIONS), several joined with `;` ('defaults' when none is given)
+//   a variant is `name:key=value,key=value` (engine settings), `name:node=--flag …` (the monitor's
+//   NODE_OPTIONS) or `name:env.NAME=value` (an environment variable of the monitor and its engine,
+//   e.g. env.JE_MALLOC_CONF=narenas:2), several joined with `;` ('defaults' when none is given)
 import { yearOf } from '@pi-egress/domain';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -62,7 +63,9 @@ async function main(): Promise<void> {
     const [name, spec = ''] = variant.split(/:(.*)/s);
     const env: Record<string, string> = {};
     for (const part of spec.split(';').filter(Boolean)) {
-      if (part.startsWith('node=')) env.NODE_OPTIONS = part.slice('node='.length);
+      const variable = /^env\.(\w+)=(.*)$/s.exec(part);
+      if (variable) env[variable[1]!] = variable[2]!;
+      else if (part.startsWith('node=')) env.NODE_OPTIONS = part.slice('node='.length);
       else env.EGRESS_ENGINE_SETTINGS = part;
     }
     const settings = spec;

@@ -1,6 +1,5 @@
 import type { DataClass } from '@pi-egress/domain';
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 import type { ReportLabels } from './labels.js';
 
 /** The report's charts: Vega-Lite specifications rendered to SVG in Node (no browser, no canvas). */
@@ -10,6 +9,9 @@ const CONFIG = { font: FONT, view: { stroke: null }, axis: { labelFontSize: 10, 
 const CLASS_COLORS: Record<DataClass, string> = { nonSensitive: '#4c78a8', sensitive: '#e45756' };
 
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  // Loaded by the first chart, not at start-up: Vega and Vega-Lite add ~30 MB to the monitor's RSS
+  // once loaded (memory-settings bench), and most monitors rarely render a report.
+  const [vega, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const view = new vega.View(vega.parse(compile({ ...spec, config: { ...CONFIG, ...spec.config } } as TopLevelSpec).spec), { renderer: 'none' });
   try {
     return await view.toSVG();

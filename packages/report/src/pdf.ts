@@ -1,5 +1,4 @@
 import type { EvidencePack } from '@pi-egress/core';
-import { PDFDict, PDFDocument, PDFName, PDFString } from 'pdf-lib';
 import { printToPdf, type ChromiumOptions } from './chromium.js';
 import { renderReportHtml, reportFigures } from './html.js';
 import type { ReportLang } from './labels.js';
@@ -36,6 +35,9 @@ export async function renderReportPdf(packText: string, lang: ReportLang, option
 /** Adds the signed pack (attachment and document information) to printed pages. */
 export async function attachPack(printed: Uint8Array, packText: string): Promise<Uint8Array> {
   const pack = JSON.parse(packText) as EvidencePack;
+  // Loaded by the first report, not at start-up: pdf-lib adds ~25 MB to the monitor's RSS once loaded
+  // (memory-settings bench), and most monitors rarely print a report.
+  const { PDFDict, PDFDocument, PDFName, PDFString } = await import('pdf-lib');
   const doc = await PDFDocument.load(printed, { updateMetadata: false });
   await doc.attach(Buffer.from(packText, 'utf8'), PACK_ATTACHMENT, {
     mimeType: 'application/json',
