@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startEmbeddedClickHouse, type EmbeddedClickHouse } from './index.js';
+import { libchdbPath } from './paths.js';
 
 async function query(engine: EmbeddedClickHouse, sql: string): Promise<string> {
   const response = await fetch(engine.url, { method: 'POST', body: sql });
@@ -20,11 +22,22 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** KiB of the engine library's file pages (mappings without copied-on-write pages) resident in `pid`. */
+function libraryFileRssKiB(pid: number): number {
+  let kib = 0;
+  let library = false;
+  for (const line of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+    if (/^[0-9a-f]+-[0-9a-f]+ /.test(line)) library = line.endsWith('/libchdb.so');
+    else if (library && line.startsWith('Rss:')) kib += Number(line.split(/\s+/)[1]);
+  }
+  return kib;
+}
+
 describe('embedded ClickHouse', () => {
   let dataDir: string;
   const running: EmbeddedClickHouse[] = [];
-  const start = async () => {
-    const engine = await startEmbeddedClickHouse({ dataDir });
+  const start = async (subdir = '') => {
+    const engine = await startEmbeddedClickHouse({ dataDir: join(dataDir, subdir) });
     running.push(engine);
     return engine;
   };
@@ -69,5 +82,21 @@ describe('embedded ClickHouse', () => {
     await start();
     // A second server on the same data directory is refused by the engine's lock on it.
     await expect(start()).rejects.toThrow(/Another server instance in same directory/);
+  });
+
+  it('drops the library pages it is not using from its RSS, and keeps serving', async () => {
+    expect(libchdbPath()).toMatch(/libchdb\.so$/);
+    // The launcher reads its interval from the environment the engine inherits.
+    process.env.CHDB_LAUNCHER_DROP_PAGES_EVERY_S = '0';
+    const keeping = await start('keeping').finally(() => delete process.env.CHDB_LAUNCHER_DROP_PAGES_EVERY_S);
+    const dropping = await start('dropping');
+    const work = 'SELECT count(), uniqExact(number % 1000) FROM numbers(1000000) FORMAT TSV';
+    for (const engine of [keeping, dropping]) expect(await query(engine, work)).toBe('1000000\t1000');
+    await new Promise((resolve) => setTimeout(resolve, 5_000)); // two drops (every 2 s)
+    const kept = libraryFileRssKiB(keeping.pid);
+    // Start-up alone maps well over 50 MiB of the library; what is used every second stays far below.
+    expect(kept).toBeGreaterThan(50 * 1024);
+    expect(libraryFileRssKiB(dropping.pid)).toBeLessThan(kept / 2);
+    expect(await query(dropping, work)).toBe('1000000\t1000');
   });
 });
