@@ -53,7 +53,7 @@ export function usageFigures(usage: UsageLatency): Figure[] {
   rows.push({
     figure: `Do-it-yourself peer at ${at}: raw MergeTree (scope, year, class, pseudonym), uniqExact per query`,
     measured: `${diy ? p50p99(diy) : `failed: ${usage.diy.error}`}; peak query memory ${mib(usage.diy.peakQueryBytes)}; ${mib(usage.diy.disk.bytes)} on disk for ${thousands(usage.diy.disk.rows)} rows (${(usage.diy.disk.bytes / Math.max(1, usage.diy.disk.rows)).toFixed(1)} B/row)`,
-    baseline: `the monitor's subject tables: ${mib(usage.oursDisk.bytes)} for ${thousands(usage.oursDisk.rows)} rows (${(usage.oursDisk.bytes / Math.max(1, usage.oursDisk.rows)).toFixed(1)} B/row, subject_first_seen + subject_recent, every scope of the run)`,
+    baseline: `the monitor's subject table: ${mib(usage.oursDisk.bytes)} for ${thousands(usage.oursDisk.rows)} rows (${(usage.oursDisk.bytes / Math.max(1, usage.oursDisk.rows)).toFixed(1)} B/row, subject_first_seen, every scope of the run)`,
   });
   return rows;
 }
@@ -83,9 +83,7 @@ export function scalingTable(usages: readonly UsageLatency[]): string {
   row('baseline: full exact count', (u) => u.fullCount);
   lines.push(`| peer: do-it-yourself uniqExact | ${usages.map((u) => (u.diy.latency ? cell(u.diy.latency) : 'failed')).join(' | ')} |`);
   lines.push(`| seeding inside the engine (3 levels), s | ${usages.map((u) => u.seedSeconds.toFixed(1)).join(' | ')} |`);
-  lines.push(
-    `| subject tables on disk after the seed (system.parts, every scope so far) | ${usages.map((u) => mib(u.oursDisk.bytes)).join(' | ')} |`,
-  );
+  lines.push(`| subject table on disk after the seed (system.parts, every scope so far) | ${usages.map((u) => mib(u.oursDisk.bytes)).join(' | ')} |`);
   lines.push(`| do-it-yourself table on disk (one scope) | ${usages.map((u) => mib(u.diy.disk.bytes)).join(' | ')} |`);
   return lines.join('\n');
 }

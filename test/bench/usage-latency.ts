@@ -33,7 +33,7 @@ export interface UsageLatency {
   /** The exact count straight from the truth table (certificate level). */
   fullCount: Latency;
   diy: DiyPeer;
-  /** The monitor's subject tables (subject_first_seen, subject_recent, every scope of the run so far) after the seed. */
+  /** The monitor's subject table (subject_first_seen, every scope of the run so far) after the seed. */
   oursDisk: DiskUse;
 }
 
@@ -89,12 +89,12 @@ async function engineQuiet(rig: MonitorRig): Promise<void> {
   }
 }
 
-/** Waits until the engine merges nothing in the subject tables (at most 10 minutes). */
+/** Waits until the engine merges nothing in the subject table (at most 10 minutes). */
 async function mergesSettled(rig: MonitorRig): Promise<void> {
   const deadline = Date.now() + 600_000;
   while (Date.now() < deadline) {
     const result = await rig.store.client.query({
-      query: `SELECT count() AS merges FROM system.merges WHERE database = currentDatabase() AND table IN ('subject_first_seen', 'subject_recent')`,
+      query: `SELECT count() AS merges FROM system.merges WHERE database = currentDatabase() AND table = 'subject_first_seen'`,
       format: 'JSONEachRow',
     });
     const [row] = await result.json<{ merges: number | string }>();
@@ -167,7 +167,7 @@ export async function measureUsageLatency(
     levels.push({ level, store, afterWrite, http });
   }
   const fullCount = await timeEach(opts.baselineSamples, () => rig.store.usage.fullCount(keyOf('certificate')), 1);
-  const oursDisk = await diskBytes(rig.store, 'currentDatabase()', ['subject_first_seen', 'subject_recent']);
+  const oursDisk = await diskBytes(rig.store, 'currentDatabase()', ['subject_first_seen']);
   const diySeed = await seedDiyPeer(rig.store, keyOf('certificate'));
   const diy = await measureDiyPeer(rig.store, keyOf('certificate'), expected, opts.baselineSamples, diySeed);
   return {
