@@ -6,7 +6,7 @@ import { SERVE_QUERY_ID } from '@pi-egress/clickhouse-embedded';
 import type { ScopeKey } from '@pi-egress/store';
 import { sleep } from '../harness/process.js';
 import { diskBytes, measureDiyPeer, seedDiyPeer, type DiskUse, type DiyPeer } from './diy-peer.js';
-import { BENCH_SETTLE_MS, benchCertificate, benchEvent, type MonitorRig } from './monitor-rig.js';
+import { BENCH_SETTLE_MS, benchCertificate, benchEvent, peakRss, resetPeakRss, type MonitorRig, type PeakRss } from './monitor-rig.js';
 import { timed, timeEach, type Latency } from './stats.js';
 
 export const USAGE_LEVELS = ['certificate', 'processor', 'group'] as const;
@@ -35,6 +35,8 @@ export interface UsageLatency {
   diy: DiyPeer;
   /** The monitor's subject table (subject_first_seen, every scope of the run so far) after the seed. */
   oursDisk: DiskUse;
+  /** Peak RSS of both processes while the reads were measured (reset after the seed, before the do-it-yourself peer). */
+  servingRss: PeakRss;
 }
 
 const ROUTE: Record<UsageLevel, string> = { certificate: 'certificates', processor: 'processors', group: 'groups' };
@@ -147,6 +149,7 @@ export async function measureUsageLatency(
     if (counts.nonSensitive !== expected) throw new Error(`usage of ${level} ${scopes[level]}: ${counts.nonSensitive}, expected ${expected}`);
   };
   const levels: LevelLatency[] = [];
+  resetPeakRss(rig);
   for (const level of USAGE_LEVELS) {
     await engineQuiet(rig);
     const store = await timeEach(opts.samples, () => read(level));
@@ -166,6 +169,7 @@ export async function measureUsageLatency(
     );
     levels.push({ level, store, afterWrite, http });
   }
+  const servingRss = peakRss(rig);
   const fullCount = await timeEach(opts.baselineSamples, () => rig.store.usage.fullCount(keyOf('certificate')), 1);
   const oursDisk = await diskBytes(rig.store, 'currentDatabase()', ['subject_first_seen']);
   const diySeed = await seedDiyPeer(rig.store, keyOf('certificate'));
@@ -179,5 +183,6 @@ export async function measureUsageLatency(
     fullCount,
     diy,
     oursDisk,
+    servingRss,
   };
 }
