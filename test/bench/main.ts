@@ -103,19 +103,25 @@ async function monitorFigures(year: number, figures: Figure[], notes: string[], 
     figures.push(latencyFigure('Freshness: produced to Kafka → visible in /metrics', fresh.metrics, 'none (end-to-end); scraped every 10 ms', 2_000));
 
     for (const individuals of SIZES.usage) {
-      log(`usage latency at ${thousands(individuals)} individuals, three levels (seeded inside the engine), beside the do-it-yourself peer`);
       const large = individuals >= 100_000_000;
-      const usage = await measureUsageLatency(rig, {
-        individuals,
-        year,
-        samples: individuals < 10_000_000 ? SIZES.usageSamples / 2 : SIZES.usageSamples,
-        afterWriteSamples: SIZES.afterWrite,
-        baselineSamples: large ? 2 : SIZES.baselineSamples,
-        tail: 1_000,
-      });
-      usages.push(usage);
-      if (individuals >= 10_000_000 || quick) figures.push(...usageFigures(usage));
-      notes.push(usageNote(usage));
+      // A size that fails (disk, memory, time) becomes a row; the sizes measured keep their figures.
+      await attempt(
+        `usage latency at ${thousands(individuals)} individuals, three levels (seeded inside the engine), beside the do-it-yourself peer`,
+        figures,
+        async () => {
+          const usage = await measureUsageLatency(rig, {
+            individuals,
+            year,
+            samples: individuals < 10_000_000 ? SIZES.usageSamples / 2 : SIZES.usageSamples,
+            afterWriteSamples: SIZES.afterWrite,
+            baselineSamples: large ? 2 : SIZES.baselineSamples,
+            tail: 1_000,
+          });
+          usages.push(usage);
+          notes.push(usageNote(usage));
+          return individuals >= 10_000_000 || quick ? usageFigures(usage) : [];
+        },
+      );
     }
     const end = peakRss(rig);
     notes.push(

@@ -102,7 +102,10 @@ describe('counts stay exact through membership changes and re-judging', () => {
           }
 
           const groupTruth = new Set([...members].flatMap((p) => [...sent.get(p)!]));
-          expect((await groupUsage(ctx, group, 2026)).nonSensitive.count, `group after ${JSON.stringify(s)}`).toBe(groupTruth.size);
+          const report = await groupUsage(ctx, group, 2026);
+          expect(report.nonSensitive.count, `group after ${JSON.stringify(s)}`).toBe(groupTruth.size);
+          const memberCounts = Object.fromEntries(report.members.map((m) => [m.processorId, m.nonSensitive.count]));
+          expect(memberCounts, `members after ${JSON.stringify(s)}`).toEqual(Object.fromEntries([...members].map((p) => [id(p), sent.get(p)!.size])));
           for (const p of PROCESSORS) expect((await processorUsage(ctx, id(p), 2026)).nonSensitive.count).toBe(sent.get(p)!.size);
           if (declared) {
             const counted = await ctx.store.usage.individuals({ level: 'certificate', scopeId: certificate, year: 2026 });
@@ -111,6 +114,23 @@ describe('counts stay exact through membership changes and re-judging', () => {
         }
       }),
       { numRuns: 12 },
+    );
+  });
+
+  it("lists each of a large group's members with its own count (counted in batched queries)", async () => {
+    const group = 'G-six';
+    const members = ['M1', 'M2', 'M3', 'M4', 'M5', 'M6'];
+    for (const [i, processorId] of members.entries()) {
+      await putProcessorSettings(ctx, { processorId, countExempt: false, ciiOperator: false, groupId: group });
+      // Member i sends people 0..i (i + 1 of them): people 0..5 across the group, each member its own number.
+      const subjects = Array.from({ length: i + 1 }, (_, n) => ({ id: `six-${n}@example.com` }));
+      const report = await ingestEvents(ctx, [makeEvent({ eventId: `six-${processorId}`, processorId, mechanism: 'standard_contract', subjects })]);
+      expect(report.rejected).toEqual([]);
+    }
+    const report = await groupUsage(ctx, group, 2026);
+    expect(report.nonSensitive.count).toBe(6);
+    expect(report.members.map((m) => [m.processorId, m.nonSensitive.count, m.sensitive.count])).toEqual(
+      members.map((processorId, i) => [processorId, i + 1, 0]),
     );
   });
 });

@@ -40,7 +40,8 @@ const SERVER_CONFIG: Record<string, string | number> = {
 const SERVE_FOREVER =
   'SYSTEM START LISTEN QUERIES ALL; ' + 'SELECT 1 FROM system.numbers WHERE sleepEachRow(1) SETTINGS max_block_size = 1 FORMAT Null';
 
-const SERVE_QUERY_ID = 'embedded-clickhouse-serve';
+/** The query id of the query that keeps the embedded server serving (it runs as long as the server). */
+export const SERVE_QUERY_ID = 'embedded-clickhouse-serve';
 
 export function serverLogPath(dataDir: string): string {
   return join(dataDir, 'logs', 'clickhouse.log');

@@ -1,4 +1,5 @@
 export { libchdbPath, launcherPath, buildLauncher } from './paths.js';
+export { SERVE_QUERY_ID } from './args.js';
 export {
   startEmbeddedClickHouse,
   type EmbeddedClickHouse,

@@ -11,7 +11,7 @@ import {
   type DataClass,
   type Pathway,
 } from '@pi-egress/domain';
-import type { ClassCounts, ScopeKey } from '@pi-egress/store';
+import { scopeIdOf, type ClassCounts, type ScopeKey } from '@pi-egress/store';
 import type { MonitorContext } from './context.js';
 
 export interface ClassUsage {
@@ -130,7 +130,9 @@ export async function certificateUsage(
   processor: Promise<UsageReport> = processorUsage(ctx, certificate.processorId, year),
 ): Promise<UsageReport> {
   const key: ScopeKey = { level: 'certificate', scopeId: certificate.certificateId, year };
-  const [usage, processorReport, daily] = await Promise.all([ctx.store.usage.individuals(key), processor, ctx.store.usage.dailyNewIndividuals(key)]);
+  const [usage, processorReport] = await Promise.all([ctx.store.usage.individuals(key), processor]);
+  // The days of the checkpoint the count stands on: kept by the store until the checkpoint moves.
+  const daily = await ctx.store.usage.dailyNewIndividuals(key, usage.watermark);
   const today = chinaDate(ctx.now());
   const caps = instrumentCaps(certificate);
   const classUsage = (dataClass: DataClass): ClassUsage => {
@@ -152,22 +154,30 @@ export async function certificateUsage(
   return { year, asOf: usage.asOf.toISOString(), pathway: processorReport.pathway, nonSensitive, sensitive };
 }
 
+/** Up to this many processors are counted one query each (concurrently); more in a few batched queries. */
+const SEPARATE_COUNTS_UP_TO = 4;
+
+/** Each processor's counts for the year, in the order given. */
+async function countsOfProcessors(ctx: MonitorContext, processorIds: readonly string[], year: number): Promise<ClassCounts[]> {
+  const keys = processorIds.map((scopeId): ScopeKey => ({ level: 'processor', scopeId, year }));
+  if (keys.length <= SEPARATE_COUNTS_UP_TO) return Promise.all(keys.map(async (key) => (await ctx.store.usage.individuals(key)).counts));
+  // A group of fifty members asked fifty queries at once on every GET /usage.
+  const counts = await ctx.store.usage.individualsOfMany(keys);
+  return keys.map((key) => counts.get(scopeIdOf(key))!);
+}
+
 export async function groupUsage(ctx: MonitorContext, groupId: string, year: number): Promise<GroupUsageReport> {
   // The group's people are counted under its current membership epoch (rebuilt when it changes).
   const [usage, memberIds] = await Promise.all([
     ctx.store.scopes.groupScopeId(groupId).then((scopeId) => ctx.store.usage.individuals({ level: 'group', scopeId, year })),
     ctx.store.scopes.groupMembers(groupId),
   ]);
-  const members = await Promise.all(
-    memberIds.map(async (processorId) => {
-      const member = await ctx.store.usage.individuals({ level: 'processor', scopeId: processorId, year });
-      return {
-        processorId,
-        nonSensitive: { count: member.counts.nonSensitive },
-        sensitive: { count: member.counts.sensitive },
-      };
-    }),
-  );
+  const memberCounts = await countsOfProcessors(ctx, memberIds, year);
+  const members = memberIds.map((processorId, i) => ({
+    processorId,
+    nonSensitive: { count: memberCounts[i]!.nonSensitive },
+    sensitive: { count: memberCounts[i]!.sensitive },
+  }));
   return {
     groupId,
     year,

@@ -51,4 +51,27 @@ describe('checkpoints after a full recount emptied a day', () => {
     expect((await store.usage.individuals(key)).counts.nonSensitive).toBe(7);
     expect(await store.usage.fullCount(key)).toEqual({ nonSensitive: 7, sensitive: 0 });
   });
+
+  it('gives the daily figures of the checkpoint a count stands on, and new ones once it moves', async () => {
+    const checkpointer = new Checkpointer(store.client, { settleMs: 0 });
+    await store.writer.write([prepare('2026-07-01T08:00:00Z', subjects(2, 'daily'))]);
+    await checkpointer.refresh();
+    const first = await store.usage.individuals(key);
+    expect(first.watermark).toBeDefined();
+    const before = await store.usage.dailyNewIndividuals(key, first.watermark);
+    expect(before).toContainEqual({ day: '2026-07-01', counts: { nonSensitive: 2, sensitive: 0 } });
+    expect(await store.usage.dailyNewIndividuals(key, first.watermark)).toEqual(before);
+
+    await store.writer.write([prepare('2026-07-02T08:00:00Z', subjects(3, 'daily-later'))]);
+    await expect
+      .poll(
+        async () => {
+          await checkpointer.refresh();
+          const usage = await store.usage.individuals(key);
+          return usage.watermark === first.watermark ? [] : store.usage.dailyNewIndividuals(key, usage.watermark);
+        },
+        { timeout: 15_000 },
+      )
+      .toContainEqual({ day: '2026-07-02', counts: { nonSensitive: 3, sensitive: 0 } });
+  });
 });

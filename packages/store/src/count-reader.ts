@@ -32,7 +32,12 @@ import {
 export interface Usage {
   counts: ClassCounts;
   asOf: Date;
+  /** The watermark of the checkpoint the count stands on (engine time text); none when counted in full. */
+  watermark?: string;
 }
+
+/** New individuals per China-time day, per class. */
+export type DailyNew = Array<{ day: string; counts: ClassCounts }>;
 
 /** How far the tail cursor trails the server clock (see individuals). */
 const CURSOR_MARGIN_MS = 1_000;
@@ -50,7 +55,7 @@ interface TailState {
 /** (class, first inserted at or before the cursor, persons) of one scope's tail. */
 type TailRows = Array<readonly [string, number | string, number | string]>;
 
-/** Bound on the per-scope tail states kept (the oldest are dropped: they are only a speed-up). */
+/** Bound on the per-scope states kept (the oldest are dropped: they are only a speed-up). */
 const MAX_TAIL_STATES = 20_000;
 
 /** Exact counts as of now, read as checkpoint + tail (the reads of every count). */
@@ -63,6 +68,7 @@ export class CountReader {
 
   /** Per scope: persons of the tail already settled below a cursor (see individuals). */
   private readonly tails = new Map<string, TailState>();
+  private readonly dailies = new Map<string, KeptDaily>();
 
   /**
    * Exact distinct individuals per class for one scope and year, as of now: checkpoint(W) + tail.
@@ -132,7 +138,7 @@ export class CountReader {
         : await this.tailCounts(key, base, head!.cursor);
     const counts = { ...checkpoint };
     for (const dataClass of DATA_CLASSES) counts[dataClass] += tail[dataClass];
-    return { counts, asOf: now };
+    return { counts, asOf: now, watermark: head!.watermark };
   }
 
   /**
@@ -154,9 +160,7 @@ export class CountReader {
   }
 
   private keepTail(id: string, state: TailState): void {
-    this.tails.delete(id);
-    this.tails.set(id, state);
-    if (this.tails.size > MAX_TAIL_STATES) this.tails.delete(this.tails.keys().next().value!);
+    keepBounded(this.tails, id, state);
   }
 
   /** Persons first inserted after `base.cursor`; those up to `cursor` join the settled part. */
@@ -374,21 +378,53 @@ export class CountReader {
     return (await this.fullUsage(key)).counts;
   }
 
-  /** New individuals per China-time day, as of the last checkpoint. */
-  async dailyNewIndividuals(key: ScopeKey): Promise<Array<{ day: string; counts: ClassCounts }>> {
+  /**
+   * New individuals per China-time day as of a checkpoint: the one at `watermark` (a count's
+   * {@link Usage.watermark}), else the latest. The days of a given checkpoint never change (its
+   * daily rows are written before it), so they are kept per scope and read again only when the
+   * checkpoint moves: GET /usage asked for them on every call.
+   */
+  async dailyNewIndividuals(key: ScopeKey, watermark?: string): Promise<DailyNew> {
+    const id = scopeIdOf(key);
+    const kept = this.dailies.get(id);
+    if (watermark !== undefined && kept?.watermark === watermark) return kept.days;
     const rows = await selectRows<{ day: string; class: string; individuals: string }>(
       this.client,
-      `SELECT toString(day) AS day, class, individuals FROM daily_new_individuals FINAL
-       WHERE ${SCOPE_CONDITION} AND watermark = (SELECT max(watermark) FROM count_checkpoints FINAL WHERE ${SCOPE_CONDITION})
-       ORDER BY day`,
-      scopeParams(key),
+      watermark === undefined ? DAILY_AT_LATEST_CHECKPOINT : DAILY_AT_WATERMARK,
+      { ...scopeParams(key), watermark: watermark ?? '' },
     );
-    const byDay = new Map<string, ClassCounts>();
-    for (const row of rows) {
-      const counts = byDay.get(row.day) ?? zeroCounts();
-      counts[row.class as keyof ClassCounts] += Number(row.individuals);
-      byDay.set(row.day, counts);
-    }
-    return [...byDay.entries()].map(([day, counts]) => ({ day, counts }));
+    const days = dailyFromRows(rows);
+    if (watermark !== undefined) keepBounded(this.dailies, id, { watermark, days });
+    return days;
   }
+}
+
+const DAILY_AT_LATEST_CHECKPOINT = `SELECT toString(day) AS day, class, individuals FROM daily_new_individuals FINAL
+  WHERE ${SCOPE_CONDITION} AND watermark = (SELECT max(watermark) FROM count_checkpoints FINAL WHERE ${SCOPE_CONDITION})
+  ORDER BY day`;
+const DAILY_AT_WATERMARK = `SELECT toString(day) AS day, class, individuals FROM daily_new_individuals FINAL
+  WHERE ${SCOPE_CONDITION} AND watermark = toDateTime64({watermark:String}, 6, 'UTC')
+  ORDER BY day`;
+
+/** Per scope: the daily figures of one checkpoint (see dailyNewIndividuals). */
+interface KeptDaily {
+  watermark: string;
+  days: DailyNew;
+}
+
+/** Sets `id` as the newest entry of `map`, dropping the oldest beyond {@link MAX_TAIL_STATES}. */
+function keepBounded<T>(map: Map<string, T>, id: string, value: T): void {
+  map.delete(id);
+  map.set(id, value);
+  if (map.size > MAX_TAIL_STATES) map.delete(map.keys().next().value!);
+}
+
+function dailyFromRows(rows: ReadonlyArray<{ day: string; class: string; individuals: string }>): DailyNew {
+  const byDay = new Map<string, ClassCounts>();
+  for (const row of rows) {
+    const counts = byDay.get(row.day) ?? zeroCounts();
+    counts[row.class as keyof ClassCounts] += Number(row.individuals);
+    byDay.set(row.day, counts);
+  }
+  return [...byDay.entries()].map(([day, counts]) => ({ day, counts }));
 }

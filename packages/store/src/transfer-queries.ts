@@ -7,13 +7,15 @@ export class TransferQueries {
 
   /** Did the processor send important data in a counted transfer this year? */
   async hasImportantData(processorId: string, year: number): Promise<boolean> {
-    const [row] = await selectRows<{ n: number }>(
+    // Whether one such row exists: no FINAL and no count (it scanned the year's transfers on every
+    // GET /usage). A re-judged transfer's rows all carry its event's own important_data flag.
+    const rows = await selectRows<{ one: number }>(
       this.client,
-      `SELECT count() AS n FROM transfers FINAL
-       WHERE processor_id = {processorId:String} AND year = {year:UInt16} AND important_data`,
+      `SELECT 1 AS one FROM transfers
+       WHERE processor_id = {processorId:String} AND year = {year:UInt16} AND important_data LIMIT 1`,
       { processorId, year },
     );
-    return Number(row?.n ?? 0) > 0;
+    return rows.length > 0;
   }
 
   /**
