@@ -245,3 +245,13 @@ ALTER TABLE transfers ON CLUSTER pi_egress ADD COLUMN IF NOT EXISTS domestic Boo
 ALTER TABLE transfers_local ON CLUSTER pi_egress ADD COLUMN IF NOT EXISTS channel LowCardinality(String) DEFAULT 'transfer' AFTER mechanism;
 
 ALTER TABLE transfers ON CLUSTER pi_egress ADD COLUMN IF NOT EXISTS channel LowCardinality(String) DEFAULT 'transfer' AFTER mechanism;
+
+ALTER TABLE subject_first_seen_local ON CLUSTER pi_egress ADD INDEX IF NOT EXISTS inserted_at_minmax inserted_at TYPE minmax GRANULARITY 1;
+
+ALTER TABLE subject_first_seen_local ON CLUSTER pi_egress MATERIALIZE INDEX inserted_at_minmax;
+
+DROP TABLE IF EXISTS subject_recent_mv ON CLUSTER pi_egress SYNC;
+
+DROP TABLE IF EXISTS subject_recent ON CLUSTER pi_egress SYNC;
+
+DROP TABLE IF EXISTS subject_recent_local ON CLUSTER pi_egress SYNC;

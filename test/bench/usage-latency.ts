@@ -6,7 +6,7 @@ import { SERVE_QUERY_ID } from '@pi-egress/clickhouse-embedded';
 import type { ScopeKey } from '@pi-egress/store';
 import { sleep } from '../harness/process.js';
 import { diskBytes, measureDiyPeer, seedDiyPeer, type DiskUse, type DiyPeer } from './diy-peer.js';
-import { BENCH_SETTLE_MS, benchCertificate, benchEvent, type MonitorRig } from './monitor-rig.js';
+import { BENCH_SETTLE_MS, benchCertificate, benchEvent, peakRss, resetPeakRss, type MonitorRig, type PeakRss } from './monitor-rig.js';
 import { timed, timeEach, type Latency } from './stats.js';
 
 export const USAGE_LEVELS = ['certificate', 'processor', 'group'] as const;
@@ -33,8 +33,10 @@ export interface UsageLatency {
   /** The exact count straight from the truth table (certificate level). */
   fullCount: Latency;
   diy: DiyPeer;
-  /** The monitor's subject tables (subject_first_seen, subject_recent, every scope of the run so far) after the seed. */
+  /** The monitor's subject table (subject_first_seen, every scope of the run so far) after the seed. */
   oursDisk: DiskUse;
+  /** Peak RSS of both processes while the reads were measured (reset after the seed, before the do-it-yourself peer). */
+  servingRss: PeakRss;
 }
 
 const ROUTE: Record<UsageLevel, string> = { certificate: 'certificates', processor: 'processors', group: 'groups' };
@@ -89,12 +91,12 @@ async function engineQuiet(rig: MonitorRig): Promise<void> {
   }
 }
 
-/** Waits until the engine merges nothing in the subject tables (at most 10 minutes). */
+/** Waits until the engine merges nothing in the subject table (at most 10 minutes). */
 async function mergesSettled(rig: MonitorRig): Promise<void> {
   const deadline = Date.now() + 600_000;
   while (Date.now() < deadline) {
     const result = await rig.store.client.query({
-      query: `SELECT count() AS merges FROM system.merges WHERE database = currentDatabase() AND table IN ('subject_first_seen', 'subject_recent')`,
+      query: `SELECT count() AS merges FROM system.merges WHERE database = currentDatabase() AND table = 'subject_first_seen'`,
       format: 'JSONEachRow',
     });
     const [row] = await result.json<{ merges: number | string }>();
@@ -147,6 +149,7 @@ export async function measureUsageLatency(
     if (counts.nonSensitive !== expected) throw new Error(`usage of ${level} ${scopes[level]}: ${counts.nonSensitive}, expected ${expected}`);
   };
   const levels: LevelLatency[] = [];
+  resetPeakRss(rig);
   for (const level of USAGE_LEVELS) {
     await engineQuiet(rig);
     const store = await timeEach(opts.samples, () => read(level));
@@ -166,8 +169,9 @@ export async function measureUsageLatency(
     );
     levels.push({ level, store, afterWrite, http });
   }
+  const servingRss = peakRss(rig);
   const fullCount = await timeEach(opts.baselineSamples, () => rig.store.usage.fullCount(keyOf('certificate')), 1);
-  const oursDisk = await diskBytes(rig.store, 'currentDatabase()', ['subject_first_seen', 'subject_recent']);
+  const oursDisk = await diskBytes(rig.store, 'currentDatabase()', ['subject_first_seen']);
   const diySeed = await seedDiyPeer(rig.store, keyOf('certificate'));
   const diy = await measureDiyPeer(rig.store, keyOf('certificate'), expected, opts.baselineSamples, diySeed);
   return {
@@ -179,5 +183,6 @@ export async function measureUsageLatency(
     fullCount,
     diy,
     oursDisk,
+    servingRss,
   };
 }

@@ -5,7 +5,7 @@ import type { ClassCounts, ScopeKey } from './scope.js';
 import { earliest, IN_SCOPES, keyOfRow, scopesParam, type ScopeColumns } from './scope-batch.js';
 
 /**
- * A tail (the persons written since a mark, looked up through subject_recent by primary key) is
+ * A tail (the persons written since a mark, found by the inserted_at index and checked by primary key) is
  * cheap while it is small. A large one — a bulk load, the first read after a burst — puts every
  * pseudonym of it in an in-memory set and then groups the year's table by them: 10,000,000 people
  * written at once took minutes and gigabytes (usage bench at 10M), where counting the scope in full
@@ -85,7 +85,7 @@ export async function inTailBatches(
 /**
  * After a batched tail query hit its limit: the scopes regrouped so that each group's rows since
  * their marks fit under `limit` together, and the scopes whose own rows do not (to count in full).
- * Reads only the key columns of subject_recent since the earliest mark (up to `until`, when given).
+ * Reads only the key columns of the rows since the earliest mark (up to `until`, when given).
  */
 async function splitByTailSize(
   client: ClickHouseClient,
@@ -95,7 +95,7 @@ async function splitByTailSize(
 ): Promise<{ groups: ScopeMark[][]; oversized: ScopeKey[] }> {
   const rows = await selectRows<ScopeColumns & { recent: number | string }>(
     client,
-    `SELECT toString(scope_level) AS scope_level, scope_id, year, count() AS recent FROM subject_recent
+    `SELECT toString(scope_level) AS scope_level, scope_id, year, count() AS recent FROM subject_first_seen
      WHERE ${IN_SCOPES} AND inserted_at > {from:DateTime64(6, 'UTC')}
        AND inserted_at <= ifNull({until:Nullable(DateTime64(6, 'UTC'))}, now64(6))
      GROUP BY scope_level, scope_id, year`,

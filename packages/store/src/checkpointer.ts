@@ -191,7 +191,7 @@ export class Checkpointer {
 
   /**
    * The next checkpoint from the previous one: count(W2) = count(W1) + the persons whose first row
-   * was inserted in (W1, W2], found like the tail (subject_recent, then a check by primary key).
+   * was inserted in (W1, W2], found like the tail (the inserted_at index, then a check by primary key).
    * Exact because every row at or before W1 was counted at W1 (settle time and in-flight guard).
    * It reads only the rows written since W1: at 10M individuals a full recount took seconds per
    * scope on every evaluation, starving ingest and queries on a 2-core machine. Each scope steps
@@ -207,7 +207,7 @@ export class Checkpointer {
        FROM (SELECT scope_level, scope_id, year, class, id_hash, min(first_seen) AS first_seen, min(inserted_at) AS first_inserted
              FROM subject_first_seen
              WHERE ${IN_SCOPES} AND (scope_level, scope_id, year, class, id_hash) IN (
-               SELECT scope_level, scope_id, year, class, id_hash FROM subject_recent
+               SELECT scope_level, scope_id, year, class, id_hash FROM subject_first_seen
                WHERE ${IN_SCOPES} AND inserted_at > {from:DateTime64(6, 'UTC')} AND inserted_at <= {watermark:DateTime64(6, 'UTC')})
              GROUP BY scope_level, scope_id, year, class, id_hash) AS t
        INNER JOIN (SELECT m.1 AS scope_level, m.2 AS scope_id, m.3 AS year, m.4 AS previous FROM (SELECT arrayJoin({marks:${MARKS_TYPE}}) AS m)) AS k

@@ -21,7 +21,7 @@ import {
  * Counting it whole is exact but reads the whole year. Instead a count is split at a watermark W:
  *   count = checkpoint(W)  — exact distinct persons with a row inserted at or before W, stored
  *         + tail(W)        — distinct persons whose every row was inserted after W, found through
- *                            subject_recent (ordered by insertion time) and checked by primary key.
+ *                            the inserted_at minmax index (migration 0008) and checked by primary key.
  * Both parts are exact, and no person is in both. W trails the server clock by a settle time
  * (EGRESS_COUNT_SETTLE_MS) and never passes an insert still in flight, so the checkpoint misses no
  * row at or before W. A checkpoint steps from the previous one (persons first inserted since its
@@ -115,7 +115,7 @@ export class CountReader {
                  SELECT class, min_inserted <= c AS settled, count() AS individuals FROM (
                    SELECT class, id_hash, min(inserted_at) AS min_inserted FROM subject_first_seen
                    WHERE ${SCOPE_CONDITION} AND (class, id_hash) IN (
-                     SELECT class, id_hash FROM subject_recent WHERE ${SCOPE_CONDITION} AND inserted_at > f AND w > toDateTime64(0, 6, 'UTC'))
+                     SELECT class, id_hash FROM subject_first_seen WHERE ${SCOPE_CONDITION} AND inserted_at > f AND w > toDateTime64(0, 6, 'UTC'))
                    GROUP BY class, id_hash
                    HAVING min_inserted > f)
                  GROUP BY class, settled)) AS tail`,
@@ -171,7 +171,7 @@ export class CountReader {
       `SELECT toString(class) AS class, min_inserted <= {cursor:DateTime64(6, 'UTC')} AS settled, count() AS individuals FROM (
          SELECT class, id_hash, min(inserted_at) AS min_inserted FROM subject_first_seen
          WHERE ${SCOPE_CONDITION} AND (class, id_hash) IN (
-           SELECT class, id_hash FROM subject_recent
+           SELECT class, id_hash FROM subject_first_seen
            WHERE ${SCOPE_CONDITION} AND inserted_at > {from:DateTime64(6, 'UTC')})
          GROUP BY class, id_hash
          HAVING min_inserted > {from:DateTime64(6, 'UTC')})
@@ -255,20 +255,18 @@ export class CountReader {
         [...bases.values()].map(({ key, base }) => ({ key, watermark: base.cursor, counted: base.checkpoint })),
         cursor,
       );
-      // A tail too large to look up person by person: those scopes are counted in full.
-      const fullCounts = await this.fullCountsOfMany(oversized);
-      for (const key of oversized) {
-        bases.delete(scopeIdOf(key));
-        result.set(scopeIdOf(key), fullCounts.get(scopeIdOf(key)) ?? zeroCounts());
-      }
+      for (const key of oversized) bases.delete(scopeIdOf(key));
       for (const [id, { base, unmoved }] of bases) {
         const tail = this.extendTail(id, base, cursor, rows.get(id) ?? [], unmoved);
         const total = result.get(id)!;
         for (const dataClass of DATA_CLASSES) total[dataClass] += tail[dataClass];
       }
-      const unmarked = part.filter((key) => !bases.has(scopeIdOf(key)));
-      for (const [id, counts] of await this.fullCountsOfMany(unmarked)) result.set(id, counts);
-      for (const key of unmarked) if (!result.has(scopeIdOf(key))) result.set(scopeIdOf(key), zeroCounts());
+      // Counted in full, in one query: the scopes without a usable checkpoint and those whose tail
+      // was too large to look up person by person. (The oversized ones were counted twice, once
+      // with each: at 2,000 certificates, a batch of 500 processors on every cycle.)
+      const inFull = part.filter((key) => !bases.has(scopeIdOf(key)));
+      const fullCounts = await this.fullCountsOfMany(inFull);
+      for (const key of inFull) result.set(scopeIdOf(key), fullCounts.get(scopeIdOf(key)) ?? zeroCounts());
     }
     return result;
   }
@@ -299,7 +297,7 @@ export class CountReader {
               first_inserted <= {cursor:DateTime64(6, 'UTC')} AS settled, count() AS individuals
        FROM (SELECT scope_level, scope_id, year, class, id_hash, min(inserted_at) AS first_inserted FROM subject_first_seen
              WHERE ${IN_SCOPES} AND (scope_level, scope_id, year, class, id_hash) IN (
-               SELECT scope_level, scope_id, year, class, id_hash FROM subject_recent
+               SELECT scope_level, scope_id, year, class, id_hash FROM subject_first_seen
                WHERE ${IN_SCOPES} AND inserted_at > {from:DateTime64(6, 'UTC')})
              GROUP BY scope_level, scope_id, year, class, id_hash) AS t
        INNER JOIN (SELECT m.1 AS scope_level, m.2 AS scope_id, m.3 AS year, m.4 AS w

@@ -5,7 +5,7 @@ import { DATA_CLASSES, zeroCounts, type ClassCounts, type DataClass, type ScopeK
 export { DATA_CLASSES };
 export type { DataClass };
 
-/** A checkpoint older than this is not trusted: subject_recent keeps only 7 days. */
+/** A checkpoint older than this is not stepped from: its tail is most of the year, cheaper counted in full. */
 export const CHECKPOINT_MAX_AGE_MS = 6 * 24 * 3600_000;
 
 export const scopeIdOf = (key: ScopeKey) => `${key.level}\u0000${key.scopeId}\u0000${key.year}`;

@@ -26,7 +26,13 @@ describe('LeaderLease', () => {
   it('gives the lease to exactly one of many concurrent candidates, round after round', async () => {
     for (let round = 0; round < 5; round++) {
       const candidates = Array.from({ length: 8 }, (_, i) => lease(`candidate-${i}`, `race-${round}`));
-      const winners = await leaders(candidates);
+      // Never two. A claim whose round trip outlasts the guard lapses by design (safety first), so on
+      // an overloaded machine a round may end with none: the candidates then simply try again.
+      let winners: string[] = [];
+      for (let attempt = 0; attempt < 5 && winners.length === 0; attempt++) {
+        winners = await leaders(candidates);
+        expect(winners.length).toBeLessThanOrEqual(1);
+      }
       expect(winners).toHaveLength(1);
       expect(candidates.filter((candidate) => candidate.held())).toHaveLength(1);
       // The others keep standing by while the winner renews.
