@@ -27,7 +27,10 @@ describe('the README', () => {
   it('has each section once (a merge put five sections in twice, twice)', () => {
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
     // Headings outside code blocks: a `#` line inside a fenced shell example is a comment.
-    const outsideCode = readme.split(/^```.*$/m).filter((_, i) => i % 2 === 0).join('\n');
+    const outsideCode = readme
+      .split(/^```.*$/m)
+      .filter((_, i) => i % 2 === 0)
+      .join('\n');
     const headings = [...outsideCode.matchAll(/^(#{1,3}) (.+)$/gm)].map((m) => `${m[1]} ${m[2]}`);
     expect(headings.filter((heading, i) => headings.indexOf(heading) !== i)).toEqual([]);
   });
