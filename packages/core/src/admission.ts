@@ -16,7 +16,6 @@ import {
   type ClassCounts,
   type PreparedTransfer,
 } from '@pi-egress/domain';
-import { scopeIdOf } from '@pi-egress/store';
 import type { MonitorContext } from './context.js';
 import { judgingContext } from './pipeline/ingest.js';
 import type { ReservationBook } from './reservations.js';
@@ -69,7 +68,7 @@ async function projectScopes(
   // transfer's people: a count read per level cost each admission two or three heavy engine queries
   // at once (admission bench, system.query_log: ~28 ms of engine CPU each, against ~26 for the batch).
   const [usages, counted] = await Promise.all([
-    ctx.store.usage.individualsOfMany(keys),
+    ctx.store.usage.countsInOrder(keys),
     ctx.store.subjects.countedClasses(
       keys,
       transfer.subjects.map((s) => s.idHash),
@@ -81,7 +80,7 @@ async function projectScopes(
       const classes = subject.classes.filter((c) => !counted[i]!.get(subject.idHash)?.includes(c));
       if (classes.length > 0) people.set(subject.idHash, classes);
     }
-    const counts = { ...(usages.get(scopeIdOf(key)) ?? zeroCounts()) };
+    const counts = { ...usages[i]! };
     if (reservations) {
       const { held, alreadyHeld } = reservations.heldAt(key, people, transfer.eventId);
       for (const c of DATA_CLASSES) counts[c] += held[c];

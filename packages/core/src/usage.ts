@@ -11,7 +11,7 @@ import {
   type DataClass,
   type Pathway,
 } from '@pi-egress/domain';
-import { scopeIdOf, type ClassCounts, type ScopeKey } from '@pi-egress/store';
+import type { ClassCounts, ScopeKey } from '@pi-egress/store';
 import type { MonitorContext } from './context.js';
 
 export interface ClassUsage {
@@ -162,8 +162,7 @@ async function countsOfProcessors(ctx: MonitorContext, processorIds: readonly st
   const keys = processorIds.map((scopeId): ScopeKey => ({ level: 'processor', scopeId, year }));
   if (keys.length <= SEPARATE_COUNTS_UP_TO) return Promise.all(keys.map(async (key) => (await ctx.store.usage.individuals(key)).counts));
   // A group of fifty members asked fifty queries at once on every GET /usage.
-  const counts = await ctx.store.usage.individualsOfMany(keys);
-  return keys.map((key) => counts.get(scopeIdOf(key))!);
+  return ctx.store.usage.countsInOrder(keys);
 }
 
 export async function groupUsage(ctx: MonitorContext, groupId: string, year: number): Promise<GroupUsageReport> {

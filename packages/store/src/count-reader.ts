@@ -271,6 +271,12 @@ export class CountReader {
     return result;
   }
 
+  /** {@link individualsOfMany} as a list in the order of `keys`. */
+  async countsInOrder(keys: readonly ScopeKey[]): Promise<ClassCounts[]> {
+    const counts = await this.individualsOfMany(keys);
+    return keys.map((key) => counts.get(scopeIdOf(key)) ?? zeroCounts());
+  }
+
   /**
    * {@link tailsOfMany} within the tail limit: when the scopes' tails together exceed it, they are
    * regrouped to fit, and the scopes whose own tail does not fit are returned as `oversized`.
