@@ -4,8 +4,8 @@ import { ApiError } from './errors.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** secure-json-parse's own words when it refuses a key (its errors are SyntaxErrors like a syntax error's). */
-const POISONED_KEY_MESSAGES = new Set(['Object contains forbidden prototype property', 'Object contains forbidden constructor property']);
+/** secure-json-parse's own words when it refuses a `__proto__` or `constructor.prototype` key (a SyntaxError like a syntax error's). */
+const POISONED_KEY_MESSAGE = 'Object contains forbidden prototype property';
 
 /**
  * JSON bodies must be valid UTF-8. Fastify's own parser decodes bytes leniently, so two different
@@ -26,7 +26,7 @@ export function strictJsonBodies(app: FastifyInstance): void {
     try {
       return done(null, secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
     } catch (error) {
-      const poisoned = error instanceof Error && POISONED_KEY_MESSAGES.has(error.message);
+      const poisoned = error instanceof Error && error.message === POISONED_KEY_MESSAGE;
       const message = poisoned
         ? 'the body has a __proto__ key or a constructor.prototype, which are refused (prototype poisoning); nothing was stored'
         : 'the body is not valid JSON';
