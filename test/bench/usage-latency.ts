@@ -77,31 +77,32 @@ async function seed(rig: MonitorRig, scopes: Record<UsageLevel, string>, salt: s
  * the monitor's evaluator and checkpointer recount the new scopes in full once; reads measured
  * meanwhile measured those recounts (the first level measured paid for it: 182 ms p99 against 45).
  */
-async function engineQuiet(rig: MonitorRig): Promise<void> {
-  const deadline = Date.now() + 120_000;
-  for (let quietPolls = 0; quietPolls < 3 && Date.now() < deadline; await sleep(250)) {
-    const result = await rig.store.client.query({
-      query: `SELECT (SELECT count() FROM system.processes WHERE query_id NOT IN (queryID(), {serving:String}))
-                   + (SELECT count() FROM system.merges WHERE database = currentDatabase()) AS busy`,
-      query_params: { serving: SERVE_QUERY_ID },
-      format: 'JSONEachRow',
-    });
-    const [row] = await result.json<{ busy: number | string }>();
-    quietPolls = Number(row?.busy ?? 0) === 0 ? quietPolls + 1 : 0;
-  }
+function engineQuiet(rig: MonitorRig): Promise<void> {
+  return untilNoneBusy(
+    rig,
+    `SELECT (SELECT count() FROM system.processes WHERE query_id NOT IN (queryID(), {serving:String}))
+          + (SELECT count() FROM system.merges WHERE database = currentDatabase()) AS busy`,
+    { quietPolls: 3, intervalMs: 250, deadlineMs: 120_000 },
+  );
 }
 
 /** Waits until the engine merges nothing in the subject table (at most 10 minutes). */
-async function mergesSettled(rig: MonitorRig): Promise<void> {
-  const deadline = Date.now() + 600_000;
-  while (Date.now() < deadline) {
-    const result = await rig.store.client.query({
-      query: `SELECT count() AS merges FROM system.merges WHERE database = currentDatabase() AND table = 'subject_first_seen'`,
-      format: 'JSONEachRow',
-    });
-    const [row] = await result.json<{ merges: number | string }>();
-    if (Number(row?.merges ?? 0) === 0) return;
-    await sleep(1_000);
+function mergesSettled(rig: MonitorRig): Promise<void> {
+  return untilNoneBusy(rig, `SELECT count() AS busy FROM system.merges WHERE database = currentDatabase() AND table = 'subject_first_seen'`, {
+    quietPolls: 1,
+    intervalMs: 1_000,
+    deadlineMs: 600_000,
+  });
+}
+
+/** Polls `query` (one row, `busy`) until it answers 0 `quietPolls` times in a row, or the deadline passes. */
+async function untilNoneBusy(rig: MonitorRig, query: string, opts: { quietPolls: number; intervalMs: number; deadlineMs: number }): Promise<void> {
+  const deadline = Date.now() + opts.deadlineMs;
+  for (let quiet = 0; Date.now() < deadline; await sleep(opts.intervalMs)) {
+    const result = await rig.store.client.query({ query, query_params: { serving: SERVE_QUERY_ID }, format: 'JSONEachRow' });
+    const [row] = await result.json<{ busy: number | string }>();
+    quiet = Number(row?.busy ?? 0) === 0 ? quiet + 1 : 0;
+    if (quiet >= opts.quietPolls) return;
   }
 }
 
