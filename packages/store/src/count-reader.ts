@@ -64,6 +64,11 @@ const NEVER = '2299-12-31 00:00:00.000000';
 
 const noCheckpoint = (): ScopeHead => ({ watermark: EPOCH, checkpoint: zeroCounts() });
 
+const sum = (a: ClassCounts, b: ClassCounts): ClassCounts => ({
+  nonSensitive: a.nonSensitive + b.nonSensitive,
+  sensitive: a.sensitive + b.sensitive,
+});
+
 /** A checkpoint the tail can stand on: one exists and is recent enough (else: count in full). */
 const isUsable = (head: ScopeHead, now: string): boolean => {
   const watermark = fromClickHouseTime(head.watermark).getTime();
@@ -117,25 +122,24 @@ export class CountReader {
    * A call with nothing written since the last one needs a single round trip.
    */
   async individuals(key: ScopeKey): Promise<Usage> {
-    try {
-      return await this.checkpointPlusTail(key);
-    } catch (error) {
-      if (!isTailOverLimit(error)) throw error;
-      return this.fullUsage(key);
-    }
-  }
-
-  private async checkpointPlusTail(key: ScopeKey): Promise<Usage> {
     const id = scopeIdOf(key);
     const state = this.tails.get(id);
     const { now, cursor, heads } = await this.heads([key], state ? [state.cursor] : []);
     const head = heads.get(id) ?? noCheckpoint();
     if (!isUsable(head, now)) return this.fullUsage(key);
     const current = this.carriedOver(id, state, head.watermark, head.checkpoint);
-    const tail = current && !insertedSince(head, current) ? current.settled : await this.tailCounts(key, current ?? fromCheckpoint(head), cursor);
-    const counts = { ...head.checkpoint };
-    for (const dataClass of DATA_CLASSES) counts[dataClass] += tail[dataClass];
-    return { counts, asOf: fromClickHouseTime(now), watermark: head.watermark };
+    const usage = (tail: ClassCounts): Usage => ({ counts: sum(head.checkpoint, tail), asOf: fromClickHouseTime(now), watermark: head.watermark });
+    if (current && !insertedSince(head, current)) return usage(current.settled);
+    const base = current ?? fromCheckpoint(head);
+    const read = this.tails.get(id);
+    try {
+      return usage(await this.tailCounts(key, base, cursor));
+    } catch (error) {
+      if (!isTailOverLimit(error)) throw error;
+      // Too large to look up person by person: counted in full, its tail state kept.
+      const [counts] = (await this.fullCountsOfMany([{ key, base, unmoved: this.tails.get(id) === read }], cursor)).values();
+      return { ...usage(zeroCounts()), counts: counts! };
+    }
   }
 
   /**
@@ -262,7 +266,6 @@ export class CountReader {
       const kept = [...states.values()].filter((state) => state !== undefined).map((state) => state.cursor);
       const { now, cursor, heads } = await this.heads(part, kept);
       const bases = new Map<string, { key: ScopeKey; base: TailState; unmoved: boolean }>();
-      const unchanged = new Set<string>();
       for (const key of part) {
         const id = scopeIdOf(key);
         const head = heads.get(id);
@@ -270,11 +273,8 @@ export class CountReader {
         const state = states.get(id);
         const unmoved = this.tails.get(id) === state;
         const current = this.carriedOver(id, state, head.watermark, head.checkpoint);
-        const total = { ...head.checkpoint };
-        result.set(id, total);
         if (current && !insertedSince(head, current)) {
-          for (const dataClass of DATA_CLASSES) total[dataClass] += current.settled[dataClass];
-          unchanged.add(id);
+          result.set(id, sum(head.checkpoint, current.settled));
         } else {
           bases.set(id, { key, base: current ?? fromCheckpoint(head), unmoved });
         }
@@ -285,17 +285,12 @@ export class CountReader {
       );
       const oversizedIds = new Set(oversized.map(scopeIdOf));
       for (const [id, { base, unmoved }] of bases) {
-        if (oversizedIds.has(id)) continue;
-        const tail = this.extendTail(id, base, cursor, rows.get(id) ?? [], unmoved);
-        const total = result.get(id)!;
-        for (const dataClass of DATA_CLASSES) total[dataClass] += tail[dataClass];
+        if (!oversizedIds.has(id)) result.set(id, sum(base.checkpoint, this.extendTail(id, base, cursor, rows.get(id) ?? [], unmoved)));
       }
       // Counted in full, in one query: the scopes whose tail was too large to look up person by
       // person, and those without a usable checkpoint. (The oversized ones were counted twice, once
       // with each: at 2,000 certificates, a batch of 500 processors on every cycle.)
-      const inFull = part
-        .filter((key) => oversizedIds.has(scopeIdOf(key)) || (!bases.has(scopeIdOf(key)) && !unchanged.has(scopeIdOf(key))))
-        .map((key) => bases.get(scopeIdOf(key)) ?? { key });
+      const inFull = part.filter((key) => !result.has(scopeIdOf(key))).map((key) => bases.get(scopeIdOf(key)) ?? { key });
       for (const [id, counts] of await this.fullCountsOfMany(inFull, cursor)) result.set(id, counts);
     }
     return result;

@@ -64,4 +64,19 @@ describe('batched counts of scopes counted in full', () => {
     expect(many.get(scopeIdOf(checkpointed))).toEqual({ nonSensitive: 308, sensitive: 0 });
     expect(many.get(scopeIdOf(checkpointed))).toEqual(await store.usage.fullCount(checkpointed));
   });
+
+  it('keeps the tail state of a single read counted in full too', async () => {
+    const single: ScopeKey = { level: 'processor', scopeId: 'P-single-big-tail', year };
+    await insertPeople(store, single.scopeId, 0, 10);
+    await store.checkpoints.refresh();
+    await insertPeople(store, single.scopeId, 5, 300);
+    await sleep(1_100);
+    expect((await store.usage.individuals(single)).counts).toEqual({ nonSensitive: 305, sensitive: 0 });
+    await insertPeople(store, single.scopeId, 400, 3);
+    queries.length = 0;
+    const usage = await store.usage.individuals(single);
+    expect(queries.filter((query) => /FROM subject_first_seen FINAL/.test(query))).toHaveLength(0);
+    expect(usage.counts).toEqual({ nonSensitive: 308, sensitive: 0 });
+    expect(usage.counts).toEqual(await store.usage.fullCount(single));
+  });
 });
