@@ -1,9 +1,10 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import DataLoader from 'dataloader';
 import { selectRows } from './client.js';
 import { CHECKPOINT_MAX_AGE_MS, countsFrom, DATA_CLASSES, scopeIdOf, type DataClass } from './count-rows.js';
 import { fromClickHouseTime, zeroCounts, type ClassCounts, type ScopeKey } from './scope.js';
 import { IN_FLIGHT_SUBJECT_INSERTS, SCOPE_CONDITION, scopeParams } from './scope-sql.js';
-import { chunks, earliest, IN_SCOPES, keyOfRow, MARKS_TYPE, marksParam, scopesParam, type ScopeColumns } from './scope-batch.js';
+import { chunks, earliest, IN_SCOPES, keyOfRow, MARKS_TYPE, marksParam, SCOPES_PER_QUERY, scopesParam, type ScopeColumns } from './scope-batch.js';
 import {
   boundedTail,
   DEFAULT_TAIL_ROWS_LIMIT,
@@ -109,6 +110,21 @@ export class CountReader {
   private readonly dailies = new Map<string, KeptDaily>();
 
   /**
+   * Single reads started together (a certificate's usage reads its processor's too) share one
+   * {@link heads} round trip: one query on the engine instead of one each.
+   */
+  private readonly headLoader = new DataLoader<{ key: ScopeKey; cursor?: string }, { now: string; cursor: string; head: ScopeHead }, string>(
+    async (reads) => {
+      const { now, cursor, heads } = await this.heads(
+        reads.map((read) => read.key),
+        reads.flatMap((read) => (read.cursor === undefined ? [] : [read.cursor])),
+      );
+      return reads.map((read) => ({ now, cursor, head: heads.get(scopeIdOf(read.key)) ?? noCheckpoint() }));
+    },
+    { cache: false, maxBatchSize: SCOPES_PER_QUERY },
+  );
+
+  /**
    * Exact distinct individuals per class for one scope and year, as of now: checkpoint(W) + tail.
    *
    * Hot path (dashboards, the evaluator after every write, admission). Counting the whole tail on
@@ -124,8 +140,7 @@ export class CountReader {
   async individuals(key: ScopeKey): Promise<Usage> {
     const id = scopeIdOf(key);
     const state = this.tails.get(id);
-    const { now, cursor, heads } = await this.heads([key], state ? [state.cursor] : []);
-    const head = heads.get(id) ?? noCheckpoint();
+    const { now, cursor, head } = await this.headLoader.load({ key, cursor: state?.cursor });
     if (!isUsable(head, now)) return this.fullUsage(key);
     const current = this.carriedOver(id, state, head.watermark, head.checkpoint);
     const usage = (tail: ClassCounts): Usage => ({ counts: sum(head.checkpoint, tail), asOf: fromClickHouseTime(now), watermark: head.watermark });
