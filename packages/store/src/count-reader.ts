@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import DataLoader from 'dataloader';
+import pMap from 'p-map';
 import { selectRows } from './client.js';
 import { CHECKPOINT_MAX_AGE_MS, countsFrom, DATA_CLASSES, scopeIdOf, type DataClass } from './count-rows.js';
 import { fromClickHouseTime, zeroCounts, type ClassCounts, type ScopeKey } from './scope.js';
@@ -39,6 +40,9 @@ export interface Usage {
 
 /** New individuals per China-time day, per class. */
 export type DailyNew = Array<{ day: string; counts: ClassCounts }>;
+
+/** Batches of scopes counted at once by {@link CountReader.individualsOfMany}. */
+const BATCHES_AT_ONCE = 2;
 
 /** How far the tail cursor trails the server clock (see individuals). */
 const CURSOR_MARGIN_MS = 1_000;
@@ -276,38 +280,43 @@ export class CountReader {
    */
   async individualsOfMany(keys: readonly ScopeKey[]): Promise<Map<string, ClassCounts>> {
     const result = new Map<string, ClassCounts>();
-    for (const part of chunks(keys, (key) => key)) {
-      const states = new Map(part.map((key) => [scopeIdOf(key), this.tails.get(scopeIdOf(key))]));
-      const kept = [...states.values()].filter((state) => state !== undefined).map((state) => state.cursor);
-      const { now, cursor, heads } = await this.heads(part, kept);
-      const bases = new Map<string, { key: ScopeKey; base: TailState; unmoved: boolean }>();
-      for (const key of part) {
-        const id = scopeIdOf(key);
-        const head = heads.get(id);
-        if (!head || !isUsable(head, now)) continue;
-        const state = states.get(id);
-        const unmoved = this.tails.get(id) === state;
-        const current = this.carriedOver(id, state, head.watermark, head.checkpoint);
-        if (current && !insertedSince(head, current)) {
-          result.set(id, sum(head.checkpoint, current.settled));
-        } else {
-          bases.set(id, { key, base: current ?? fromCheckpoint(head), unmoved });
+    // Two batches at a time: each is a few round trips in a row, mostly waiting on the engine.
+    await pMap(
+      chunks(keys, (key) => key),
+      async (part) => {
+        const states = new Map(part.map((key) => [scopeIdOf(key), this.tails.get(scopeIdOf(key))]));
+        const kept = [...states.values()].filter((state) => state !== undefined).map((state) => state.cursor);
+        const { now, cursor, heads } = await this.heads(part, kept);
+        const bases = new Map<string, { key: ScopeKey; base: TailState; unmoved: boolean }>();
+        for (const key of part) {
+          const id = scopeIdOf(key);
+          const head = heads.get(id);
+          if (!head || !isUsable(head, now)) continue;
+          const state = states.get(id);
+          const unmoved = this.tails.get(id) === state;
+          const current = this.carriedOver(id, state, head.watermark, head.checkpoint);
+          if (current && !insertedSince(head, current)) {
+            result.set(id, sum(head.checkpoint, current.settled));
+          } else {
+            bases.set(id, { key, base: current ?? fromCheckpoint(head), unmoved });
+          }
         }
-      }
-      const { tails: rows, oversized } = await this.boundedTailsOfMany(
-        [...bases.values()].map(({ key, base }) => ({ key, watermark: base.cursor, counted: base.checkpoint })),
-        cursor,
-      );
-      const oversizedIds = new Set(oversized.map(scopeIdOf));
-      for (const [id, { base, unmoved }] of bases) {
-        if (!oversizedIds.has(id)) result.set(id, sum(base.checkpoint, this.extendTail(id, base, cursor, rows.get(id) ?? [], unmoved)));
-      }
-      // Counted in full, in one query: the scopes whose tail was too large to look up person by
-      // person, and those without a usable checkpoint. (The oversized ones were counted twice, once
-      // with each: at 2,000 certificates, a batch of 500 processors on every cycle.)
-      const inFull = part.filter((key) => !result.has(scopeIdOf(key))).map((key) => bases.get(scopeIdOf(key)) ?? { key });
-      for (const [id, counts] of await this.fullCountsOfMany(inFull, cursor)) result.set(id, counts);
-    }
+        const { tails: rows, oversized } = await this.boundedTailsOfMany(
+          [...bases.values()].map(({ key, base }) => ({ key, watermark: base.cursor, counted: base.checkpoint })),
+          cursor,
+        );
+        const oversizedIds = new Set(oversized.map(scopeIdOf));
+        for (const [id, { base, unmoved }] of bases) {
+          if (!oversizedIds.has(id)) result.set(id, sum(base.checkpoint, this.extendTail(id, base, cursor, rows.get(id) ?? [], unmoved)));
+        }
+        // Counted in full, in one query: the scopes whose tail was too large to look up person by
+        // person, and those without a usable checkpoint. (The oversized ones were counted twice, once
+        // with each: at 2,000 certificates, a batch of 500 processors on every cycle.)
+        const inFull = part.filter((key) => !result.has(scopeIdOf(key))).map((key) => bases.get(scopeIdOf(key)) ?? { key });
+        for (const [id, counts] of await this.fullCountsOfMany(inFull, cursor)) result.set(id, counts);
+      },
+      { concurrency: BATCHES_AT_ONCE },
+    );
     return result;
   }
 

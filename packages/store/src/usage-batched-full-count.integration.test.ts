@@ -79,4 +79,23 @@ describe('batched counts of scopes counted in full', () => {
     expect(usage.counts).toEqual({ nonSensitive: 308, sensitive: 0 });
     expect(usage.counts).toEqual(await store.usage.fullCount(single));
   });
+
+  it('counts more scopes than one query holds, several batches at once, each exactly', async () => {
+    // 1,201 scopes: three batches of SCOPES_PER_QUERY (500), two of them counted at once.
+    const keys: ScopeKey[] = Array.from({ length: 1_201 }, (_, i) => ({ level: 'processor', scopeId: `P-many-${String(i).padStart(4, '0')}`, year }));
+    for (const [i, people] of [
+      [0, 3],
+      [600, 5],
+      [1_200, 7],
+    ] as const)
+      await insertPeople(store, keys[i]!.scopeId, 0, people);
+    await store.checkpoints.refresh();
+    await insertPeople(store, keys[600]!.scopeId, 100, 2);
+    const many = await store.usage.individualsOfMany(keys);
+    expect(many.size).toBe(1_201);
+    expect(many.get(scopeIdOf(keys[0]!))).toEqual({ nonSensitive: 3, sensitive: 0 });
+    expect(many.get(scopeIdOf(keys[600]!))).toEqual({ nonSensitive: 7, sensitive: 0 });
+    expect(many.get(scopeIdOf(keys[1_200]!))).toEqual({ nonSensitive: 7, sensitive: 0 });
+    expect(many.get(scopeIdOf(keys[1]!))).toEqual({ nonSensitive: 0, sensitive: 0 });
+  });
 });
