@@ -41,4 +41,26 @@ describe('the scope registry while it reloads', () => {
     expect((await registry.instrument('C-RACE'))?.processorId).toBe('P-RACE');
     expect((await registry.processor('P-RACE')).groupId).toBe('G-RACE');
   });
+
+  it('reloads in the background from half a period on, and makes a read wait only once a whole period has passed', async () => {
+    const registry = new ScopeRegistry(slowReads(store.client), 3_000);
+    const elsewhere = new ScopeRegistry(store.client); // another instance of the monitor
+    const declare = async (certificateId: string) => {
+      const validated = validateCertificate(makeCertificate({ certificateId, processorId: `P-${certificateId}` }));
+      if (!validated.ok) throw new Error(validated.errors.join('; '));
+      await elsewhere.putVersion(validated.certificate, new Date('2026-01-01T00:00:00Z'));
+    };
+    const loadStarted = Date.now();
+    await registry.reload();
+    await declare('C-LATER');
+    await sleep(loadStarted + 1_600 - Date.now()); // over half a period: the next read starts a reload, not waiting for it
+    expect(await registry.instrument('C-LATER')).toBeUndefined();
+    // The background reload (its four reads held back 300 ms, at once) has landed, while the memory
+    // of the first load is not yet a period old: without it, the read would answer from that memory.
+    await sleep(loadStarted + 2_600 - Date.now());
+    expect((await registry.instrument('C-LATER'))?.processorId).toBe('P-C-LATER');
+    await declare('C-MUCH-LATER');
+    await sleep(3_100); // a whole period: the read waits for the reload
+    expect((await registry.instrument('C-MUCH-LATER'))?.processorId).toBe('P-C-MUCH-LATER');
+  });
 });
