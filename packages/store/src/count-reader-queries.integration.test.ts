@@ -9,20 +9,22 @@ const year = 2026;
 const checkpointed: ScopeKey = { level: 'processor', scopeId: 'P-big-tail', year };
 const unwritten: ScopeKey = { level: 'certificate', scopeId: 'C-never-written', year };
 
-function insertPeople(store: Store, scopeId: string, from: number, people: number): Promise<unknown> {
+/** `people` persons numbered from `from`, as subject rows of a processor (or of `level`). */
+function insertPeople(store: Store, scopeId: string, from: number, people: number, level: ScopeKey['level'] = 'processor'): Promise<unknown> {
   return store.client.command({
     query: `INSERT INTO subject_first_seen (scope_level, scope_id, year, class, id_hash, first_seen)
-            SELECT 'processor', '${scopeId}', ${year}, 'nonSensitive', SHA256(toString(number)), toDateTime64('2026-06-01 00:00:00', 3, 'UTC')
+            SELECT '${level}', '${scopeId}', ${year}, 'nonSensitive', SHA256(toString(number)), toDateTime64('2026-06-01 00:00:00', 3, 'UTC')
             FROM numbers(${from}, ${people})`,
   });
 }
 
 /**
- * A batch whose tail is over the tail limit is counted in full (bounded-tail.ts). Each such scope
- * was counted twice, once as "oversized" and again as "without a tail": the full count of a batch
- * of 500 processors ran twice on every evaluation cycle at 2,000 certificates (many-scopes bench).
+ * Which queries count reads send, seen on the real client. A batch whose tail is over the tail
+ * limit is counted in full (bounded-tail.ts). Each such scope was counted twice, once as
+ * "oversized" and again as "without a tail": the full count of a batch of 500 processors ran twice
+ * on every evaluation cycle at 2,000 certificates (many-scopes bench).
  */
-describe('batched counts of scopes counted in full', () => {
+describe('the queries count reads send', () => {
   let store: Store;
   const queries: string[] = [];
   beforeAll(async () => {
@@ -97,5 +99,22 @@ describe('batched counts of scopes counted in full', () => {
     expect(many.get(scopeIdOf(keys[600]!))).toEqual({ nonSensitive: 7, sensitive: 0 });
     expect(many.get(scopeIdOf(keys[1_200]!))).toEqual({ nonSensitive: 7, sensitive: 0 });
     expect(many.get(scopeIdOf(keys[1]!))).toEqual({ nonSensitive: 0, sensitive: 0 });
+  });
+
+  // A certificate's usage reads its processor's count too: the two reads, started together, share
+  // one head query (checkpoints, clock, latest inserts) instead of one each.
+  it('shares one head round trip between reads started together, each exact', async () => {
+    const certificate: ScopeKey = { level: 'certificate', scopeId: 'C-shared-head', year };
+    const processor: ScopeKey = { level: 'processor', scopeId: 'P-shared-head', year };
+    await insertPeople(store, certificate.scopeId, 0, 7, 'certificate');
+    await insertPeople(store, processor.scopeId, 0, 11);
+    await store.checkpoints.refresh();
+    await insertPeople(store, processor.scopeId, 100, 2);
+    queries.length = 0;
+    const [ofCertificate, ofProcessor] = await Promise.all([store.usage.individuals(certificate), store.usage.individuals(processor)]);
+    expect(queries.filter((query) => /FROM count_checkpoints FINAL/.test(query))).toHaveLength(1);
+    expect(ofCertificate.counts).toEqual({ nonSensitive: 7, sensitive: 0 });
+    expect(ofProcessor.counts).toEqual({ nonSensitive: 13, sensitive: 0 });
+    expect(ofProcessor.counts).toEqual(await store.usage.fullCount(processor));
   });
 });
