@@ -1,5 +1,5 @@
 import { declareInstrument, type MonitorContext } from '@pi-egress/core';
-import type { Instrument } from '@pi-egress/domain';
+import type { Instrument, Validation } from '@pi-egress/domain';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { type ZodObject, type ZodType, z } from 'zod';
 import { requireRole } from '../auth.js';
@@ -22,7 +22,7 @@ export type ScopeView = (app: ZodApp, options: ApiOptions, noun: string) => void
 export interface ScopeRules<Noun extends string, T extends Instrument> {
   schema: ZodType;
   /** The scope under the kind's noun (`{ ok: true, certificate }`), or every problem; the id must match the path's. */
-  validate(body: unknown, idFromPath: string): ({ ok: true } & Record<Noun, T>) | { ok: false; errors: string[] };
+  validate(body: unknown, idFromPath: string): Validation<Noun, T>;
   view(scope: T): unknown;
 }
 
