@@ -7,7 +7,7 @@ export function scopeParams(key: ScopeKey): { level: string; scopeId: string; ye
   return { level: key.level, scopeId: key.scopeId, year: key.year };
 }
 
-const IN_FLIGHT_BASE = `SELECT ifNull(minOrNull(now64(6) - toIntervalMicrosecond(toUInt64(elapsed * 1e6) + 1000000)), now64(6))
+const IN_FLIGHT_BASE = `SELECT ifNull(minOrNull(now64(6) - toIntervalMicrosecond(toUInt64(elapsed * 1e6) + 1000000)), now64(6)) AS in_flight_floor
   FROM system.processes
   WHERE query_kind = 'Insert' AND current_database = currentDatabase()`;
 
