@@ -49,8 +49,9 @@ const collection = (noun: string) => `/v1/${noun}s`;
 export const notFound = (noun: string) => new ApiError(404, 'not_found', `no ${noun} with this id`);
 
 /**
- * The routes of a kind of declared scope: those every kind has, declare a version (PUT `path/:id`,
- * admin), list (GET `path`) and read one (GET `path/:id`, viewers), then the kind's own views.
+ * The routes of a kind of declared scope: those every kind has, declare a version (PUT
+ * `/v1/<noun>s/:id`, admin), list (GET `/v1/<noun>s`) and read one (GET `/v1/<noun>s/:id`,
+ * viewers), then the kind's own views.
  */
 export function declaredScopeRoutes<Noun extends string, T extends Instrument, Query extends ZodObject>(
   app: ZodApp,
@@ -58,8 +59,9 @@ export function declaredScopeRoutes<Noun extends string, T extends Instrument, Q
   kind: DeclaredScopeKind<Noun, T, Query>,
 ): void {
   const { ctx, tokens, maxBodyBytes } = options;
+  const plural = `${kind.noun}s`;
   const path = collection(kind.noun);
-  const tags = [`${kind.noun}s`];
+  const tags = [plural];
   const viewer = requireRole(tokens, 'viewer');
 
   app.put(
@@ -89,10 +91,10 @@ export function declaredScopeRoutes<Noun extends string, T extends Instrument, Q
         summary: kind.list.summary,
         description: kind.list.description,
         querystring: kind.list.querystring,
-        response: responses({ 200: z.object({ [`${kind.noun}s`]: z.array(kind.answer) }) }),
+        response: responses({ 200: z.object({ [plural]: z.array(kind.answer) }) }),
       },
     },
-    async (request) => ({ [`${kind.noun}s`]: (await kind.list.load(ctx, request.query as z.output<Query>)).map((scope) => kind.rules.view(scope)) }),
+    async (request) => ({ [plural]: (await kind.list.load(ctx, request.query as z.output<Query>)).map((scope) => kind.rules.view(scope)) }),
   );
 
   app.get(
