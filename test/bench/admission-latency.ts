@@ -14,6 +14,7 @@ import { CategoryCatalogue, validateCertificate } from '@pi-egress/domain';
 import { openStore } from '@pi-egress/store';
 import { Registry } from 'prom-client';
 import { makeCertificate, makeEvent, subjects } from '@pi-egress/testing/fixtures';
+import { postJson } from '../harness/post-json.js';
 import { withBenchEngine } from './bench-engine.js';
 
 const TOKEN = 'bench-ingest-token-0123456789';
@@ -78,11 +79,7 @@ export async function runAdmissionLatencyBench(clickhouseUrl: string, samples: n
   });
   const url = await api.listen({ host: '127.0.0.1', port: 0 });
   const admit = async (body: unknown) => {
-    const response = await fetch(`${url}/v1/admission`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
+    const response = await postJson(`${url}/v1/admission`, TOKEN, body);
     if (response.status !== 200) throw new Error(`admission answered ${response.status}: ${await response.text()}`);
     await response.json();
   };

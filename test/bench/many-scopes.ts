@@ -13,6 +13,7 @@ import { CategoryCatalogue, declaredEffectiveFrom, validateCertificate, yearOf }
 import { startEvaluator } from '@pi-egress/evaluator';
 import { openStore, type Store } from '@pi-egress/store';
 import { pathToFileURL } from 'node:url';
+import { postJson } from '../harness/post-json.js';
 import { sleep } from '../harness/process.js';
 import { parseArgs } from 'node:util';
 import { Registry } from 'prom-client';
@@ -75,11 +76,7 @@ async function declare(store: Store, layout: ScopeLayout, year: number): Promise
 }
 
 async function post(url: string, path: string, body: unknown): Promise<Response> {
-  const response = await fetch(`${url}${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
+  const response = await postJson(`${url}${path}`, TOKEN, body);
   if (!response.ok) throw new Error(`POST ${path}: ${response.status} ${await response.text()}`);
   return response;
 }

@@ -2,13 +2,22 @@
 // to the API process and retried as a careful client would (connection failures and 502/503/504
 // until answered; 500s for up to 45 s, long enough for the engine to come back, then given up). An event counts in the truth only once the
 // monitor acknowledged it (a 200 that does not reject it).
+import { postJson } from '../harness/post-json.js';
 import { sleep } from '../harness/process.js';
 import type { AcknowledgeableEvent, EventSource, HostileKind } from './event-source.js';
 
 const VALID_PER_BATCH = 8;
 const HOSTILE_EVERY_BATCHES = 3;
-const GIVE_UP_AFTER_500_MS = 45_000;
-const REQUEST_TIMEOUT_MS = 60_000;
+/** How the careful client retries a batch. */
+const RETRY = {
+  /** Each request's time limit (an API process killed mid-batch never answers). */
+  requestTimeoutMs: 60_000,
+  /** How long 500s are retried before the batch is given up. */
+  giveUpAfter500sMs: 45_000,
+  /** The pause before try n is min(pauseUnitMs × 2^n, longestPauseMs). */
+  pauseUnitMs: 100,
+  longestPauseMs: 3_000,
+};
 
 export interface HttpIngestStats {
   batches: number;
@@ -89,22 +98,17 @@ export class HttpIngestClient {
   private async postBatch(batch: Entry[]): Promise<void> {
     this.stats.batches += 1;
     this.inFlight = true;
-    const body = JSON.stringify(batch.map((entry) => ('valid' in entry ? entry.valid.event : entry.event)));
+    const events = batch.map((entry) => ('valid' in entry ? entry.valid.event : entry.event));
     let first500: number | undefined;
     try {
       for (let attempt = 1; ; attempt++) {
         if (attempt > 1) {
           this.stats.retries += 1;
-          await sleep(Math.min(100 * 2 ** attempt, 3_000));
+          await sleep(Math.min(RETRY.pauseUnitMs * 2 ** attempt, RETRY.longestPauseMs));
         }
         let response: Response;
         try {
-          response = await fetch(`${this.url}/v1/events`, {
-            method: 'POST',
-            headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
-            body,
-            signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-          });
+          response = await postJson(`${this.url}/v1/events`, this.token, events, RETRY.requestTimeoutMs);
         } catch {
           this.stats.connectionFailures += 1; // the API process is down or restarting
           continue;
@@ -113,9 +117,9 @@ export class HttpIngestClient {
         this.stats.statuses[response.status] = (this.stats.statuses[response.status] ?? 0) + 1;
         if (response.status === 200) return this.acknowledge(batch, JSON.parse(text) as { rejected: Array<{ index: number; reason: string }> });
         first500 ??= response.status === 500 ? Date.now() : undefined;
-        if (first500 !== undefined && Date.now() - first500 >= GIVE_UP_AFTER_500_MS) {
+        if (first500 !== undefined && Date.now() - first500 >= RETRY.giveUpAfter500sMs) {
           this.stats.givenUp += 1;
-          this.note(`batch given up after 45 s of 500s: ${text.slice(0, 200)}`);
+          this.note(`batch given up after ${RETRY.giveUpAfter500sMs / 1000} s of 500s: ${text.slice(0, 200)}`);
           return;
         }
         if (response.status < 500 && response.status !== 429) {

@@ -1,6 +1,6 @@
 import { ConfigError, createLogger, parseEnv, type BaseEnv, type EnvSchema, type Logger } from '@pi-egress/config';
-import type { Store } from '@pi-egress/store';
-import { openStoreFromEnv } from './startup.js';
+import type { MonitorContext } from './context.js';
+import { contextFromEnv, openStoreFromEnv } from './startup.js';
 
 /** What a service's `start` is given. */
 export interface ServiceRun<Env extends BaseEnv> {
@@ -9,8 +9,11 @@ export interface ServiceRun<Env extends BaseEnv> {
   logger: Logger;
   /** Aborted when the service starts stopping (a signal or a fatal error), e.g. while waiting for the store. */
   signal: AbortSignal;
-  /** Opens the store at `url` (default CLICKHOUSE_URL) the way every service does; closed when the service stops. */
-  openStore(url?: string): Promise<Store>;
+  /**
+   * Opens the store at CLICKHOUSE_URL the way every service does (closed when the service stops)
+   * and gives the service's context over it (contextFromEnv).
+   */
+  openContext(): Promise<MonitorContext>;
   /** Registers what to stop; stops run last registered first. */
   onStop(stop: () => Promise<void> | void): void;
   /** A fatal error after start: logged, everything stopped, exit 1. */
@@ -71,11 +74,11 @@ export async function runService<Env extends BaseEnv>(definition: ServiceDefinit
       env,
       logger,
       signal: stopping.signal,
-      openStore: async (url = env.CLICKHOUSE_URL) => {
-        if (!url) throw new ConfigError('invalid configuration: CLICKHOUSE_URL is required');
-        const store = await openStoreFromEnv(env, url, logger, stopping.signal);
+      openContext: async () => {
+        if (!env.CLICKHOUSE_URL) throw new ConfigError('invalid configuration: CLICKHOUSE_URL is required');
+        const store = await openStoreFromEnv(env, env.CLICKHOUSE_URL, logger, stopping.signal);
         stops.push(() => store.close());
-        return store;
+        return contextFromEnv(store, env);
       },
       onStop: (stopOne) => void stops.push(stopOne),
       fail,

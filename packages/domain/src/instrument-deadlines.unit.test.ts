@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { addDaysToDate, daysBetween } from './calendar.js';
-import { assessmentExtensionSeverity, assessmentExtensionWindow, filingDueDate, filingDueSeverity } from './instrument-deadlines.js';
+import {
+  assessmentExtensionSeverity,
+  assessmentExtensionWindow,
+  type DeadlineSeverity,
+  filingDueDate,
+  filingDueSeverity,
+} from './instrument-deadlines.js';
 import { isWorkingDay, WORKING_DAY_YEARS } from './working-days.js';
 
 /*
@@ -85,44 +91,53 @@ describe('SA extension window (2024 Provisions Art. 8: the 60 working days befor
 });
 
 describe('FilingDue and AssessmentExtensionDue severity by day', () => {
-  // FilingDue of a contract effective 2026-09-30, due 2026-10-20; AssessmentExtensionDue of an
-  // approval valid to 2026-12-18 (its window worked out above).
+  // Each row is a timeline: the days of 2026 on which the severity changes, and what it changes to
+  // (1 January: where the year starts). Every day of the year is judged, so a row also says that
+  // nothing changes on the days between (National Day, weekends, make-up working days).
+  const SILENT_ALL_YEAR = { '2026-01-01': null };
+  function severityChangesIn2026(severity: (today: string) => DeadlineSeverity | null): Record<string, DeadlineSeverity | null> {
+    const changes: Record<string, DeadlineSeverity | null> = {};
+    let previous: DeadlineSeverity | null | undefined;
+    for (let day = '2026-01-01'; day <= '2026-12-31'; day = addDaysToDate(day, 1)) {
+      const current = severity(day);
+      if (current !== previous) changes[day] = current;
+      previous = current;
+    }
+    return changes;
+  }
+
   const scc = { effectiveOn: '2026-09-30', status: 'active' as const };
-  const sa = { validTo: '2026-12-18', status: 'active' as const };
-  const saOct12 = { ...sa, validTo: '2026-10-12' };
-  const FILING = 'FilingDue';
-  const EXTENSION = 'AssessmentExtensionDue';
-  const SEVERITY = { [FILING]: filingDueSeverity, [EXTENSION]: assessmentExtensionSeverity } as const;
   it.each([
-    { what: 'the day before it takes effect', alert: FILING, scope: scc, today: '2026-09-29', expected: null },
-    { what: 'the day it takes effect', alert: FILING, scope: scc, today: '2026-09-30', expected: 'warning' },
-    { what: 'during National Day', alert: FILING, scope: scc, today: '2026-10-05', expected: 'warning' },
-    { what: 'the due date itself', alert: FILING, scope: scc, today: '2026-10-20', expected: 'warning' },
-    { what: 'the day after the due date', alert: FILING, scope: scc, today: '2026-10-21', expected: 'critical' },
-    { what: 'weeks later', alert: FILING, scope: scc, today: '2026-12-01', expected: 'critical' },
-    { what: 'filed', alert: FILING, scope: { ...scc, filedOn: '2026-10-12' }, today: '2026-12-01', expected: null },
-    { what: 'suspended', alert: FILING, scope: { ...scc, status: 'suspended' as const }, today: '2026-12-01', expected: null },
-    { what: 'revoked', alert: FILING, scope: { ...scc, status: 'revoked' as const }, today: '2026-10-21', expected: null },
-    { what: 'no effective date', alert: FILING, scope: { status: 'active' as const }, today: '2026-12-01', expected: null },
-    { what: 'months before the window', alert: EXTENSION, scope: sa, today: '2026-01-10', expected: null },
-    { what: 'the day before the window (Sat 19 Sep)', alert: EXTENSION, scope: sa, today: '2026-09-19', expected: null },
-    { what: 'the window opens (make-up Sun 20 Sep)', alert: EXTENSION, scope: sa, today: '2026-09-20', expected: 'warning' },
-    { what: 'National Day, inside the window', alert: EXTENSION, scope: sa, today: '2026-10-04', expected: 'warning' },
-    { what: 'the day before criticalFrom', alert: EXTENSION, scope: sa, today: '2026-12-03', expected: 'warning' },
-    { what: 'criticalFrom', alert: EXTENSION, scope: sa, today: '2026-12-04', expected: 'critical' },
-    { what: 'the window closes', alert: EXTENSION, scope: sa, today: '2026-12-17', expected: 'critical' },
-    { what: 'validTo itself', alert: EXTENSION, scope: sa, today: '2026-12-18', expected: 'critical' },
-    { what: 'after validTo (expired: another alert)', alert: EXTENSION, scope: sa, today: '2026-12-19', expected: null },
-    { what: 'extension applied for', alert: EXTENSION, scope: { ...sa, extensionAppliedOn: '2026-10-09' }, today: '2026-12-10', expected: null },
-    { what: 'suspended', alert: EXTENSION, scope: { ...sa, status: 'suspended' as const }, today: '2026-12-10', expected: null },
-    // validTo Mon 12 Oct: opens Tue 14 Jul, critical from Mon 21 Sep, closes on make-up Sat 10 Oct.
-    { what: 'the day before the window, Jul 13', alert: EXTENSION, scope: saOct12, today: '2026-07-13', expected: null },
-    { what: 'the window opens, Jul 14', alert: EXTENSION, scope: saOct12, today: '2026-07-14', expected: 'warning' },
-    { what: 'make-up Sun 20 Sep, last warning day', alert: EXTENSION, scope: saOct12, today: '2026-09-20', expected: 'warning' },
-    { what: 'Mon 21 Sep, critical', alert: EXTENSION, scope: saOct12, today: '2026-09-21', expected: 'critical' },
-    { what: 'Sun 11 Oct, after it closes, before validTo', alert: EXTENSION, scope: saOct12, today: '2026-10-11', expected: 'critical' },
-  ])('$alert: $what ($today) → $expected', ({ alert, scope, today, expected }) => {
-    expect((SEVERITY[alert as keyof typeof SEVERITY] as (scope: object, today: string) => string | null)(scope, today)).toBe(expected);
+    // Warning from the day it takes effect through the due date Tue 20 Oct (worked out above), critical after it.
+    { what: 'effective Wed 30 Sep', scope: scc, changes: { '2026-01-01': null, '2026-09-30': 'warning', '2026-10-21': 'critical' } },
+    { what: 'filed', scope: { ...scc, filedOn: '2026-10-12' }, changes: SILENT_ALL_YEAR },
+    { what: 'suspended', scope: { ...scc, status: 'suspended' as const }, changes: SILENT_ALL_YEAR },
+    { what: 'revoked', scope: { ...scc, status: 'revoked' as const }, changes: SILENT_ALL_YEAR },
+    { what: 'without an effective date', scope: { status: 'active' as const }, changes: SILENT_ALL_YEAR },
+  ])('FilingDue of a contract $what', ({ scope, changes }) => {
+    expect(severityChangesIn2026((today) => filingDueSeverity(scope, today))).toEqual(changes);
+  });
+
+  const sa = { validTo: '2026-12-18', status: 'active' as const };
+  it.each([
+    // Window worked out above: opens make-up Sun 20 Sep, critical from Fri 4 Dec, closes Thu 17 Dec;
+    // critical through validTo itself, none after it (expired: another alert).
+    {
+      what: 'valid to Fri 18 Dec',
+      scope: sa,
+      changes: { '2026-01-01': null, '2026-09-20': 'warning', '2026-12-04': 'critical', '2026-12-19': null },
+    },
+    // Opens Tue 14 Jul, critical from Mon 21 Sep (make-up Sun 20 Sep the last warning day), closes
+    // make-up Sat 10 Oct; Sun 11 Oct, after it closes and before validTo, stays critical.
+    {
+      what: 'valid to Mon 12 Oct',
+      scope: { ...sa, validTo: '2026-10-12' },
+      changes: { '2026-01-01': null, '2026-07-14': 'warning', '2026-09-21': 'critical', '2026-10-13': null },
+    },
+    { what: 'with an extension applied for', scope: { ...sa, extensionAppliedOn: '2026-10-09' }, changes: SILENT_ALL_YEAR },
+    { what: 'suspended', scope: { ...sa, status: 'suspended' as const }, changes: SILENT_ALL_YEAR },
+  ])('AssessmentExtensionDue of an approval $what', ({ scope, changes }) => {
+    expect(severityChangesIn2026((today) => assessmentExtensionSeverity(scope, today))).toEqual(changes);
   });
 
   it('judges an approval expiring beyond the covered years while far from its window, and throws near it', () => {

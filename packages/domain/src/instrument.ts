@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { identifier, MAX_LONG_ID_LENGTH } from './fields.js';
-import { parseWithPathId } from './issues.js';
+import { declarationValidator, type Validation } from './issues.js';
 import { CEILINGS } from './pathway.js';
 import {
   ceilingLimitsSchema,
@@ -97,15 +97,15 @@ export type InstrumentInput = z.input<typeof instrumentSchema>;
 /** An instrument as the API shows it: `instrumentId` and `kind`, never `certificateId`. */
 export type InstrumentView = z.infer<typeof instrumentSchema>;
 
-export type InstrumentValidation = { ok: true; instrument: Instrument } | { ok: false; errors: string[] };
+export type InstrumentValidation = Validation<'instrument', Instrument>;
 
-/** Validates an instrument declaration; `instrumentId` must equal `idFromPath` when given. */
-export function validateInstrument(input: unknown, idFromPath?: string): InstrumentValidation {
-  const result = parseWithPathId(instrumentSchema, input, 'instrumentId', idFromPath);
-  if (!result.ok) return result;
-  const { instrumentId, ...rest } = result.value;
-  return { ok: true, instrument: { certificateId: instrumentId, ...rest } as Instrument };
-}
+/** Validates an instrument declaration; `instrumentId` must equal `idFromPath` when given. Stored as `certificateId`. */
+export const validateInstrument = declarationValidator(
+  instrumentSchema,
+  'instrumentId',
+  'instrument',
+  ({ instrumentId, ...rest }) => ({ certificateId: instrumentId, ...rest }) as Instrument,
+);
 
 export function instrumentKind(i: Pick<Instrument, 'kind'>): InstrumentKind {
   return i.kind ?? 'certification';

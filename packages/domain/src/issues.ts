@@ -94,22 +94,28 @@ export function joinReasons(reasons: readonly string[], max = 5): string {
   return reasons.length > max ? `${head}; (+${reasons.length - max} more)` : head;
 }
 
+/** A declaration's validation: the declared value under its noun (`{ ok: true, certificate }`), or one `field: message` per problem. */
+export type Validation<Noun extends string, T> = ({ ok: true } & { [K in Noun]: T }) | { ok: false; errors: string[] };
+
 /**
- * Parses `input` with `schema`, every error naming its field; when `idFromPath` is given, the
- * body's `idField` must equal it (a PUT /…/:id body names the same thing as its path).
+ * The validator of a kind of declaration: parses the input with `schema`, every error naming its
+ * field; when the id in the path is given, the input's `idField` must equal it (a PUT /…/:id body
+ * names the same thing as its path). The parsed value, through `toValue`, stands under `noun`.
  */
-export function parseWithPathId<T>(
-  schema: z.ZodType<T>,
-  input: unknown,
+export function declarationValidator<S extends z.ZodType, Noun extends string, T = z.output<S>>(
+  schema: S,
   idField: string,
-  idFromPath: string | undefined,
-): { ok: true; value: T } | { ok: false; errors: string[] } {
-  const result = schema.safeParse(input, { error: safeErrorMap });
-  const errors = result.success ? [] : formatIssues(result.error.issues);
-  if (idFromPath !== undefined) {
-    const id = typeof input === 'object' && input !== null ? (input as Record<string, unknown>)[idField] : undefined;
-    if (typeof id === 'string' && id !== idFromPath) errors.push(`${idField}: must match the id in the path`);
-  }
-  if (!result.success || errors.length > 0) return { ok: false, errors };
-  return { ok: true, value: result.data };
+  noun: Noun,
+  toValue: (parsed: z.output<S>) => T = (parsed) => parsed as T,
+): (input: unknown, idFromPath?: string) => Validation<Noun, T> {
+  return (input, idFromPath) => {
+    const result = schema.safeParse(input, { error: safeErrorMap });
+    const errors = result.success ? [] : formatIssues(result.error.issues);
+    if (idFromPath !== undefined) {
+      const id = typeof input === 'object' && input !== null ? (input as Record<string, unknown>)[idField] : undefined;
+      if (typeof id === 'string' && id !== idFromPath) errors.push(`${idField}: must match the id in the path`);
+    }
+    if (!result.success || errors.length > 0) return { ok: false, errors };
+    return { ok: true, [noun]: toValue(result.data) } as Validation<Noun, T>;
+  };
 }

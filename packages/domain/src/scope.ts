@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { addMonthsToDate, isValidDate, lastDayOfYears } from './calendar.js';
 import { categoryCodeSchema, identifier, MAX_LONG_ID_LENGTH, overseasRecipientSchema, purposeSchema } from './fields.js';
-import { parseWithPathId } from './issues.js';
+import { declarationValidator, type Validation } from './issues.js';
 import { CEILINGS } from './pathway.js';
 
 /** Declared scope of a certification (SPEC §4; Order No. 20). */
@@ -134,16 +134,13 @@ export type Certificate = z.infer<typeof certificateSchema>;
 /** Certificate as written by an administrator (defaults not yet applied). */
 export type CertificateInput = z.input<typeof certificateSchema>;
 
-export type CertificateValidation = { ok: true; certificate: Certificate } | { ok: false; errors: string[] };
+export type CertificateValidation = Validation<'certificate', Certificate>;
 
 /**
  * Validates a declared scope; every error names its field ("limits.nonSensitive: must not exceed
  * 999999 ..."). When `idFromPath` is given, `certificateId` must equal it.
  */
-export function validateCertificate(input: unknown, idFromPath?: string): CertificateValidation {
-  const result = parseWithPathId(certificateSchema, input, 'certificateId', idFromPath);
-  return result.ok ? { ok: true, certificate: result.value } : result;
-}
+export const validateCertificate = declarationValidator(certificateSchema, 'certificateId', 'certificate');
 
 /** Date a renewal application is due: validTo − 6 months (month-end clamped). */
 export function renewalDueDate(c: Pick<Certificate, 'validTo'>): string {

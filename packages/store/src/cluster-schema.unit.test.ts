@@ -52,20 +52,22 @@ describe('cluster mode of the migrations', () => {
     expect(view).toMatch(/FROM subject_first_seen_local$/);
   });
 
-  it('drops, alters and optimizes the right tables', () => {
-    expect(rewrite('DROP TABLE IF EXISTS transfers')).toEqual([
-      'DROP TABLE IF EXISTS transfers ON CLUSTER pi SYNC',
-      'DROP TABLE IF EXISTS transfers_local ON CLUSTER pi SYNC',
-    ]);
-    expect(rewrite('DROP TABLE IF EXISTS subject_recent_mv')).toEqual(['DROP TABLE IF EXISTS subject_recent_mv ON CLUSTER pi SYNC']);
-    expect(rewrite('ALTER TABLE transfers ADD COLUMN note String')).toEqual([
-      'ALTER TABLE transfers_local ON CLUSTER pi ADD COLUMN note String',
-      'ALTER TABLE transfers ON CLUSTER pi ADD COLUMN note String',
-    ]);
-    expect(rewrite("ALTER TABLE transfers DELETE WHERE system = 'x'")).toEqual([
-      "ALTER TABLE transfers_local ON CLUSTER pi DELETE WHERE system = 'x'",
-    ]);
-    expect(rewrite('OPTIMIZE TABLE transfers FINAL')).toEqual(['OPTIMIZE TABLE transfers_local ON CLUSTER pi FINAL']);
+  // Drops, alters and optimizes the right tables: data statements (DELETE, OPTIMIZE) the local table
+  // only, schema statements (DROP, ADD COLUMN) the Distributed table as well.
+  it.each([
+    [
+      'DROP TABLE IF EXISTS transfers',
+      ['DROP TABLE IF EXISTS transfers ON CLUSTER pi SYNC', 'DROP TABLE IF EXISTS transfers_local ON CLUSTER pi SYNC'],
+    ],
+    ['DROP TABLE IF EXISTS subject_recent_mv', ['DROP TABLE IF EXISTS subject_recent_mv ON CLUSTER pi SYNC']],
+    [
+      'ALTER TABLE transfers ADD COLUMN note String',
+      ['ALTER TABLE transfers_local ON CLUSTER pi ADD COLUMN note String', 'ALTER TABLE transfers ON CLUSTER pi ADD COLUMN note String'],
+    ],
+    ["ALTER TABLE transfers DELETE WHERE system = 'x'", ["ALTER TABLE transfers_local ON CLUSTER pi DELETE WHERE system = 'x'"]],
+    ['OPTIMIZE TABLE transfers FINAL', ['OPTIMIZE TABLE transfers_local ON CLUSTER pi FINAL']],
+  ])('rewrites %s', (statement, rewritten) => {
+    expect(rewrite(statement)).toEqual(rewritten);
   });
 
   it('leaves out ON CLUSTER and replication when told to (DDL run per node, no Keeper)', () => {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The API service alone (production, next to the ingest and evaluator services on one ClickHouse):
 // certificates, HTTP ingest, usage, evidence, admission, /healthz /readyz /metrics.
-import { contextFromEnv, createMetrics, loadOrCreateEvidenceKey, runService } from '@pi-egress/core';
+import { createMetrics, loadOrCreateEvidenceKey, runService } from '@pi-egress/core';
 import { buildApi } from './app.js';
 import { parseTokens } from './auth.js';
 import { apiEnvSchema, apiOptionsFromEnv } from './env.js';
@@ -9,10 +9,9 @@ import { apiEnvSchema, apiOptionsFromEnv } from './env.js';
 await runService({
   name: 'pi-egress-api',
   envSchema: apiEnvSchema,
-  async start({ env, logger, openStore, onStop }) {
-    const store = await openStore();
+  async start({ env, logger, openContext, onStop }) {
     const api = await buildApi({
-      ctx: contextFromEnv(store, env),
+      ctx: await openContext(),
       metrics: createMetrics(),
       logger,
       tokens: parseTokens(env.EGRESS_TOKENS),

@@ -6,7 +6,7 @@ import { requireRole } from '../auth.js';
 import type { ApiOptions } from '../options.js';
 import { cleanIdentifier, idParams, refuseOddText } from '../params.js';
 import { responses } from '../responses.js';
-import { type DeclaredScopeKind, declaredScopeRoutes, notFound } from './declared-scopes.js';
+import { type DeclaredScopeKind, declaredScopeRoutes, scopeView } from './declared-scopes.js';
 
 const processorSettingsBody = z.strictObject({
   groupId: cleanIdentifier().optional(),
@@ -32,17 +32,10 @@ const versionsAnswer = z.object({
   versions: z.array(z.object({ effectiveFrom: z.string(), declaredAt: z.string(), scope: certificateAnswer })),
 });
 
-const certificates: DeclaredScopeKind<Certificate, ZodObject> = {
-  path: '/v1/certificates',
+const certificates: DeclaredScopeKind<'certificate', Certificate, ZodObject> = {
   noun: 'certificate',
-  tags: ['certificates'],
-  body: certificateSchema,
+  rules: { schema: certificateSchema, validate: validateCertificate, view: certificateView },
   answer: certificateAnswer,
-  validate: (body, id) => {
-    const result = validateCertificate(body, id);
-    return result.ok ? { ok: true, value: result.certificate } : result;
-  },
-  view: certificateView,
   declare: {
     summary: 'Declare a certificate scope, or a new version of it',
     description:
@@ -59,38 +52,33 @@ const certificates: DeclaredScopeKind<Certificate, ZodObject> = {
   },
   read: { summary: 'Read a certificate scope', description: 'The declared scope of one certificate; 404 when none is declared.' },
   find: (ctx, id) => ctx.store.scopes.certificate(id),
+  views: [
+    scopeView({
+      name: 'versions',
+      tags: ['certificates'],
+      summary: 'The scope versions of a certificate with their effectiveFrom',
+      description: 'Every declared version of the scope, oldest first; 404 when none is declared.',
+      answer: versionsAnswer,
+      load: async (ctx, id) => {
+        const versions = await ctx.store.scopes.certificateVersions(id);
+        if (versions.length === 0) return undefined;
+        return {
+          certificateId: id,
+          versions: versions.map((v) => ({
+            effectiveFrom: v.effectiveFrom.toISOString(),
+            declaredAt: v.declaredAt.toISOString(),
+            scope: v.certificate,
+          })),
+        };
+      },
+    }),
+  ],
 };
 
 /** Declared scopes (SPEC §4) and processor settings: admin writes, viewers read. */
 export const certificateRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, options) => {
   const { ctx, tokens } = options;
   declaredScopeRoutes(app, options, certificates);
-
-  app.get(
-    '/v1/certificates/:id/versions',
-    {
-      onRequest: requireRole(tokens, 'viewer'),
-      schema: {
-        tags: ['certificates'],
-        summary: 'The scope versions of a certificate with their effectiveFrom',
-        description: 'Every declared version of the scope, oldest first; 404 when none is declared.',
-        params: idParams,
-        response: responses({ 200: versionsAnswer }, 404),
-      },
-    },
-    async (request) => {
-      const versions = await ctx.store.scopes.certificateVersions(request.params.id);
-      if (versions.length === 0) throw notFound('certificate');
-      return {
-        certificateId: request.params.id,
-        versions: versions.map((v) => ({
-          effectiveFrom: v.effectiveFrom.toISOString(),
-          declaredAt: v.declaredAt.toISOString(),
-          scope: v.certificate,
-        })),
-      };
-    },
-  );
 
   app.put(
     '/v1/processors/:id',

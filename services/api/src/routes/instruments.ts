@@ -1,12 +1,8 @@
 import { certificateUsage } from '@pi-egress/core';
 import { INSTRUMENT_KINDS, type Instrument, instrumentSchema, instrumentView, validateInstrument, yearOf } from '@pi-egress/domain';
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requireRole } from '../auth.js';
-import type { ApiOptions } from '../options.js';
-import { cleanIdentifier, idParams, yearQuery } from '../params.js';
-import { responses } from '../responses.js';
-import { type DeclaredScopeKind, declaredScopeRoutes, notFound } from './declared-scopes.js';
+import { cleanIdentifier, yearQuery } from '../params.js';
+import { type DeclaredScopeKind, declaredScopePlugin, scopeView } from './declared-scopes.js';
 import { usageReport } from './usage.js';
 
 /** The declared scope as stored (the request body with its defaults filled in). */
@@ -24,17 +20,10 @@ const instrumentAnswer = z
 
 const instrumentFilter = z.strictObject({ kind: z.enum(INSTRUMENT_KINDS).optional(), processorId: cleanIdentifier().optional() });
 
-const instruments: DeclaredScopeKind<Instrument, typeof instrumentFilter> = {
-  path: '/v1/instruments',
+const instruments: DeclaredScopeKind<'instrument', Instrument, typeof instrumentFilter> = {
   noun: 'instrument',
-  tags: ['instruments'],
-  body: instrumentSchema,
+  rules: { schema: instrumentSchema, validate: validateInstrument, view: instrumentView },
   answer: instrumentAnswer,
-  validate: (body, id) => {
-    const result = validateInstrument(body, id);
-    return result.ok ? { ok: true, value: result.instrument } : result;
-  },
-  view: instrumentView,
   declare: {
     summary: 'Declare an instrument (certificate, standard contract, assessment approval), or a new version of it',
     description:
@@ -49,6 +38,22 @@ const instruments: DeclaredScopeKind<Instrument, typeof instrumentFilter> = {
   },
   read: { summary: 'Read an instrument', description: 'The declared scope of one instrument as it stands; 404 when none is declared.' },
   find: (ctx, id) => ctx.store.scopes.instrument(id),
+  views: [
+    scopeView({
+      name: 'usage',
+      tags: ['usage', 'instruments'],
+      summary: 'Counts of an instrument against its caps',
+      description:
+        'Distinct individuals per class this year under the instrument, with caps (declared, or the ceilings for a standard contract), ' +
+        'utilisation and forecast; an assessment approval declaring no caps shows counts only.',
+      querystring: yearQuery,
+      answer: usageReport,
+      load: async (ctx, id, query) => {
+        const instrument = await ctx.store.scopes.instrument(id);
+        return instrument && certificateUsage(ctx, instrument, query.year ?? yearOf(ctx.now()));
+      },
+    }),
+  ],
 };
 
 /**
@@ -56,29 +61,4 @@ const instruments: DeclaredScopeKind<Instrument, typeof instrumentFilter> = {
  * security-assessment approvals, declared and versioned alike. Certificates are the instruments
  * of kind `certification` and keep their own routes too.
  */
-export const instrumentRoutes: FastifyPluginAsyncZod<ApiOptions> = async (app, options) => {
-  const { ctx, tokens } = options;
-  declaredScopeRoutes(app, options, instruments);
-
-  app.get(
-    '/v1/instruments/:id/usage',
-    {
-      onRequest: requireRole(tokens, 'viewer'),
-      schema: {
-        tags: ['usage', 'instruments'],
-        summary: 'Counts of an instrument against its caps',
-        description:
-          'Distinct individuals per class this year under the instrument, with caps (declared, or the ceilings for a standard contract), ' +
-          'utilisation and forecast; an assessment approval declaring no caps shows counts only.',
-        params: idParams,
-        querystring: yearQuery,
-        response: responses({ 200: usageReport }, 404),
-      },
-    },
-    async (request) => {
-      const instrument = await ctx.store.scopes.instrument(request.params.id);
-      if (!instrument) throw notFound('instrument');
-      return certificateUsage(ctx, instrument, request.query.year ?? yearOf(ctx.now()));
-    },
-  );
-};
+export const instrumentRoutes = declaredScopePlugin(instruments);
