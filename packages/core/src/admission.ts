@@ -64,9 +64,9 @@ async function projectScopes(
   reservations?: ReservationBook,
 ): Promise<ProjectedScope[]> {
   if (keys.length === 0) return [];
-  // All levels' counts in one batched read (two round trips in all), beside the lookup of the
-  // transfer's people: a count read per level cost each admission two or three heavy engine queries
-  // at once (admission bench, system.query_log: ~28 ms of engine CPU each, against ~26 for the batch).
+  // All levels' counts in one batched read (one head query, a tail look-up only where someone came
+  // since), beside the lookup of the transfer's people: a count read per level cost each admission
+  // two or three heavy engine queries at once (admission bench, system.query_log).
   const [usages, counted] = await Promise.all([
     ctx.store.usage.countsInOrder(keys),
     ctx.store.subjects.countedClasses(

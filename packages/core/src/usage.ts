@@ -154,24 +154,14 @@ export async function certificateUsage(
   return { year, asOf: usage.asOf.toISOString(), pathway: processorReport.pathway, nonSensitive, sensitive };
 }
 
-/** Up to this many processors are counted one query each (concurrently); more in a few batched queries. */
-const SEPARATE_COUNTS_UP_TO = 4;
-
-/** Each processor's counts for the year, in the order given. */
-async function countsOfProcessors(ctx: MonitorContext, processorIds: readonly string[], year: number): Promise<ClassCounts[]> {
-  const keys = processorIds.map((scopeId): ScopeKey => ({ level: 'processor', scopeId, year }));
-  if (keys.length <= SEPARATE_COUNTS_UP_TO) return Promise.all(keys.map(async (key) => (await ctx.store.usage.individuals(key)).counts));
-  // A group of fifty members asked fifty queries at once on every GET /usage.
-  return ctx.store.usage.countsInOrder(keys);
-}
-
 export async function groupUsage(ctx: MonitorContext, groupId: string, year: number): Promise<GroupUsageReport> {
   // The group's people are counted under its current membership epoch (rebuilt when it changes).
   const [usage, memberIds] = await Promise.all([
     ctx.store.scopes.groupScopeId(groupId).then((scopeId) => ctx.store.usage.individuals({ level: 'group', scopeId, year })),
     ctx.store.scopes.groupMembers(groupId),
   ]);
-  const memberCounts = await countsOfProcessors(ctx, memberIds, year);
+  // One batched read for every member (a group of fifty asked fifty queries at once on every GET).
+  const memberCounts = await ctx.store.usage.countsInOrder(memberIds.map((scopeId): ScopeKey => ({ level: 'processor', scopeId, year })));
   const members = memberIds.map((processorId, i) => ({
     processorId,
     nonSensitive: { count: memberCounts[i]!.nonSensitive },

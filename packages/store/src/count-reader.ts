@@ -147,17 +147,17 @@ export class CountReader {
     const { now, cursor, head } = await this.headLoader.load({ key, cursor: state?.cursor });
     if (!isUsable(head, now)) return this.fullUsage(key);
     const current = this.carriedOver(id, state, head.watermark, head.checkpoint);
-    const usage = (tail: ClassCounts): Usage => ({ counts: sum(head.checkpoint, tail), asOf: fromClickHouseTime(now), watermark: head.watermark });
-    if (current && !insertedSince(head, current)) return usage(current.settled);
+    const usage = (counts: ClassCounts): Usage => ({ counts, asOf: fromClickHouseTime(now), watermark: head.watermark });
+    if (current && !insertedSince(head, current)) return usage(sum(head.checkpoint, current.settled));
     const base = current ?? fromCheckpoint(head);
     const read = this.tails.get(id);
     try {
-      return usage(await this.tailCounts(key, base, cursor));
+      return usage(sum(head.checkpoint, await this.tailCounts(key, base, cursor)));
     } catch (error) {
       if (!isTailOverLimit(error)) throw error;
       // Too large to look up person by person: counted in full, its tail state kept.
       const [counts] = (await this.fullCountsOfMany([{ key, base, unmoved: this.tails.get(id) === read }], cursor)).values();
-      return { ...usage(zeroCounts()), counts: counts! };
+      return usage(counts!);
     }
   }
 
@@ -401,7 +401,6 @@ export class CountReader {
         cursor,
       },
     );
-    const byId = new Map(scopes.map((scope) => [scopeIdOf(scope.key), scope]));
     const before = new Map<string, ClassCounts>();
     const tails = new Map<string, TailRows>();
     for (const row of rows) {
@@ -409,23 +408,19 @@ export class CountReader {
       const scopeBefore = before.get(id) ?? zeroCounts();
       scopeBefore[row.class as DataClass] += Number(row.before);
       before.set(id, scopeBefore);
+      const total = counts.get(id) ?? zeroCounts();
+      total[row.class as DataClass] += Number(row.before) + Number(row.settled) + Number(row.later);
+      counts.set(id, total);
       tails.set(id, [...(tails.get(id) ?? []), [row.class, 1, row.settled] as const, [row.class, 0, row.later] as const]);
     }
-    for (const [id, { base, unmoved = false }] of byId) {
+    for (const { key, base, unmoved = false } of scopes) {
+      const id = scopeIdOf(key);
+      if (!counts.has(id)) counts.set(id, zeroCounts());
+      // The tail state is kept when what came before the tail's cursor is its checkpoint and settled
+      // tail (were it not, a state of another process's lagging view, the count is still exact).
       const scopeBefore = before.get(id) ?? zeroCounts();
-      if (!base) {
-        const total = { ...scopeBefore };
-        for (const [dataClass, , individuals] of tails.get(id) ?? []) total[dataClass as DataClass] += Number(individuals);
-        counts.set(id, total);
-        continue;
-      }
-      // What came before the tail's cursor is the checkpoint and the settled tail: were it not (a
-      // state of another process's lagging view), the state is not kept, the count still exact.
-      const consistent = DATA_CLASSES.every((dataClass) => scopeBefore[dataClass] === base.checkpoint[dataClass] + base.settled[dataClass]);
-      const tail = this.extendTail(id, base, cursor, tails.get(id) ?? [], unmoved && consistent);
-      const total = { ...scopeBefore };
-      for (const dataClass of DATA_CLASSES) total[dataClass] += tail[dataClass] - base.settled[dataClass];
-      counts.set(id, total);
+      const consistent = base && DATA_CLASSES.every((dataClass) => scopeBefore[dataClass] === base.checkpoint[dataClass] + base.settled[dataClass]);
+      if (consistent) this.extendTail(id, base, cursor, tails.get(id) ?? [], unmoved);
     }
     return counts;
   }
