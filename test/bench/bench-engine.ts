@@ -5,7 +5,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { removeDir, tempDir } from '../harness/process.js';
 
-const QUERY_LOG_CONFIG = `<clickhouse>
+/** Engine configuration that turns on `system.query_log` (flushed every second). */
+export const QUERY_LOG_CONFIG = `<clickhouse>
   <query_log>
     <database>system</database>
     <table>query_log</table>

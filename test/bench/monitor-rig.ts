@@ -10,6 +10,8 @@ import { type MonitorProcess, startMonitorProcess } from '@pi-egress/testing/mon
 import { MOCK_TUNING_ENV } from '../harness/ingest-kafka.js';
 import { startKafkaMock, type KafkaMock } from '../harness/kafka-mock.js';
 import { removeDir, tempDir } from '../harness/process.js';
+import { join } from 'node:path';
+import { QUERY_LOG_CONFIG } from './bench-engine.js';
 
 export const BENCH_TOPIC = 'pi.egress.events';
 export const BENCH_SUBJECT_KEY = 'bench-subject-key';
@@ -58,8 +60,13 @@ function engineOf(monitor: MonitorProcess): { url: string; pid: number } {
 }
 
 /** The monitor as `npm start` runs it; `env` adds or overrides settings (e.g. EGRESS_ENGINE_SETTINGS). */
-export async function startMonitorRig(env: Record<string, string> = {}): Promise<MonitorRig> {
+export async function startMonitorRig(env: Record<string, string> = {}, opts: { queryLog?: boolean } = {}): Promise<MonitorRig> {
   const dataDir = await tempDir('bench-monitor');
+  if (opts.queryLog) {
+    // The engine-side profile (query-log.ts); the memory figures use a monitor without it.
+    writeFileSync(join(dataDir, 'query-log.xml'), QUERY_LOG_CONFIG);
+    env = { EGRESS_ENGINE_CONFIG_FILE: join(dataDir, 'query-log.xml'), ...env };
+  }
   const mock: KafkaMock = await startKafkaMock({
     topics: [
       { name: BENCH_TOPIC, partitions: 4 },

@@ -34,6 +34,8 @@ export const baseEnvSchema = z.object({
     )
     .default('')
     .transform((value) => Object.fromEntries(value === '' ? [] : value.split(',').map((pair) => pair.split('=') as [string, string]))),
+  /** An extra ClickHouse configuration file for the embedded engine (e.g. one that turns on `system.query_log`). */
+  EGRESS_ENGINE_CONFIG_FILE: optionalString,
   CLICKHOUSE_USER: z.string().default('default'),
   CLICKHOUSE_PASSWORD: z.string().default(''),
   CLICKHOUSE_DATABASE: z

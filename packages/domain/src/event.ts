@@ -146,10 +146,12 @@ function redactSubjectKeys(issue: z.core.$ZodIssue): z.core.$ZodIssue {
   return { ...issue, message: 'unrecognized key (allowed: id, idHash, categories)' };
 }
 
+const eventIdSchema = identifier();
+
 function eventIdOf(input: unknown): string | undefined {
   if (typeof input !== 'object' || input === null) return undefined;
   const id = (input as { eventId?: unknown }).eventId;
-  return identifier().safeParse(id).success ? (id as string) : undefined;
+  return eventIdSchema.safeParse(id).success ? (id as string) : undefined;
 }
 
 /**
@@ -158,9 +160,9 @@ function eventIdOf(input: unknown): string | undefined {
  */
 export function parseEvent(input: unknown, now: Date): EventParseResult {
   const result = egressEventSchema.safeParse(input, { error: safeErrorMap });
-  const eventId = eventIdOf(input);
   const fail = (code: EventRejectionCode, ...reasons: string[]): EventParseResult => {
     const failure = { ok: false as const, code, reason: joinReasons(reasons), reasons };
+    const eventId = eventIdOf(input);
     return eventId === undefined ? failure : { ...failure, eventId };
   };
   if (!result.success) {

@@ -36,6 +36,7 @@ export interface NormaliseOptions {
 const EMAIL_RE = /^([^\s@]+)@([^\s@]+)$/;
 /** Digits and the usual phone separators (spaces, '-', '.', '(', ')', '/'), optionally after '+'. */
 const PHONE_LIKE_RE = /^\+?[\d\s\-.()/]*\d[\d\s\-.()/]*$/;
+const PLAIN_ASCII_RE = /^[\x21-\x7e]*$/;
 /** Zero-width and invisible formatting characters producers' systems leave in ids. */
 const INVISIBLE_RE = /[\u00AD\u180E\u200B-\u200F\u2060-\u2064\uFEFF]/g;
 
@@ -48,9 +49,22 @@ function normalisePhone(id: string, region: CountryCode): string | undefined {
   return id.startsWith('+') ? `+${id.replace(/\D/g, '')}` : undefined;
 }
 
+/** ASCII form of each domain seen lately: a batch's addresses share few domains, and IDNA is not cheap. */
+const asciiDomains = new Map<string, string>();
+const ASCII_DOMAINS_KEPT = 10_000;
+
+function asciiDomain(lower: string): string {
+  let ascii = asciiDomains.get(lower);
+  if (ascii === undefined) {
+    ascii = domainToASCII(lower) || lower;
+    if (asciiDomains.size >= ASCII_DOMAINS_KEPT) asciiDomains.clear();
+    asciiDomains.set(lower, ascii);
+  }
+  return ascii;
+}
+
 function normaliseEmail(local: string, domain: string): string {
-  const lower = domain.toLowerCase();
-  return `${local.toLowerCase()}@${domainToASCII(lower) || lower}`;
+  return `${local.toLowerCase()}@${asciiDomain(domain.toLowerCase())}`;
 }
 
 /**
@@ -62,7 +76,8 @@ function normaliseEmail(local: string, domain: string): string {
  * '+8613900138000'). Anything else is only trimmed. Lone UTF-16 surrogates are left as they are.
  */
 export function normaliseSubjectId(raw: string, options: NormaliseOptions = {}): string {
-  const id = raw.normalize('NFKC').replace(INVISIBLE_RE, '').trim();
+  // Printable ASCII without spaces is its own NFKC form, holds nothing invisible and nothing to trim.
+  const id = PLAIN_ASCII_RE.test(raw) ? raw : raw.normalize('NFKC').replace(INVISIBLE_RE, '').trim();
   const email = EMAIL_RE.exec(id);
   if (email) return normaliseEmail(email[1]!, email[2]!);
   return normalisePhone(id, options.phoneRegion ?? DEFAULT_PHONE_REGION) ?? id;

@@ -36,7 +36,7 @@ export type CertificateOwnership = 'own' | 'foreign' | 'pending';
 export interface PreparedSubject {
   /** Pseudonym; never the raw id. */
   idHash: string;
-  classes: DataClass[];
+  classes: readonly DataClass[];
 }
 
 /** An accepted event reduced to what is stored and counted. Holds no raw subject id. */
@@ -119,7 +119,8 @@ export function prepareTransfer(event: EgressEvent, ctx: PrepareContext): Prepar
   const unknown = new Set<string>();
   const ownCache = new Map<string, Classification>();
 
-  const bySubject = new Map<string, Set<DataClass>>();
+  // A person's classes: the classification's own sorted array, merged only when the person repeats.
+  const bySubject = new Map<string, DataClass[]>();
   for (const subject of event.subjects) {
     let classification = transferClassification;
     if (subject.categories === undefined) {
@@ -131,15 +132,17 @@ export function prepareTransfer(event: EgressEvent, ctx: PrepareContext): Prepar
       for (const code of classification.unknown) unknown.add(code);
     }
     const idHash = subjectHash(subject, ctx.key, ctx);
-    const classes = bySubject.get(idHash) ?? new Set<DataClass>();
-    for (const c of classification.classes) classes.add(c);
-    bySubject.set(idHash, classes);
+    const seen = bySubject.get(idHash);
+    bySubject.set(idHash, seen === undefined ? classification.classes : sortClasses([...seen, ...classification.classes]));
   }
 
   const subjects: PreparedSubject[] = [];
   const all = new Set<DataClass>();
+  let lastClasses: DataClass[] | undefined;
   for (const [idHash, classes] of bySubject) {
-    subjects.push({ idHash, classes: sortClasses(classes) });
+    subjects.push({ idHash, classes });
+    if (classes === lastClasses) continue;
+    lastClasses = classes;
     for (const c of classes) all.add(c);
   }
 

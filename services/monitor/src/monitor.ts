@@ -37,6 +37,7 @@ export async function startMonitor(env: MonitorEnv, logger: Logger = createLogge
       const engine = await superviseEmbeddedClickHouse({
         dataDir: join(dataDir, 'clickhouse'),
         settings: env.EGRESS_ENGINE_SETTINGS,
+        ...(env.EGRESS_ENGINE_CONFIG_FILE ? { configFile: resolve(env.EGRESS_ENGINE_CONFIG_FILE) } : {}),
         logger,
         onRestart: () => metrics.engineRestarts.inc(),
       });
