@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { normaliseSubjectId, pseudonymise, subjectHash } from './subject.js';
 
 const KEY = 'test-subject-key';
@@ -115,5 +116,19 @@ describe('subjectHash', () => {
   it('rejects a malformed idHash or a subject with neither', () => {
     expect(() => subjectHash({ idHash: 'xyz' }, KEY)).toThrow(/64 hex/);
     expect(() => subjectHash({}, KEY)).toThrow(/id or idHash/);
+  });
+});
+
+describe('the plain-ASCII shortcut of the normal form', () => {
+  // A zero-width space sends an id down the full path (NFKC, invisible characters removed, trimmed);
+  // printable ASCII without spaces must come out of the shortcut exactly as out of that path.
+  it('gives what the full path gives', () => {
+    const printableAscii = fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)), minLength: 1 });
+    fc.assert(
+      fc.property(printableAscii, (id) => {
+        expect(normaliseSubjectId(id)).toBe(normaliseSubjectId(`${id}\u200B`));
+      }),
+      { numRuns: 2_000 },
+    );
   });
 });
