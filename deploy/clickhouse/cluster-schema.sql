@@ -255,3 +255,7 @@ DROP TABLE IF EXISTS subject_recent_mv ON CLUSTER pi_egress SYNC;
 DROP TABLE IF EXISTS subject_recent ON CLUSTER pi_egress SYNC;
 
 DROP TABLE IF EXISTS subject_recent_local ON CLUSTER pi_egress SYNC;
+
+ALTER TABLE transfers_local ON CLUSTER pi_egress ADD INDEX IF NOT EXISTS important_data_minmax important_data TYPE minmax GRANULARITY 1;
+
+ALTER TABLE transfers_local ON CLUSTER pi_egress MATERIALIZE INDEX important_data_minmax;

@@ -4,6 +4,7 @@ import type { IngestThroughput } from './http-ingest.js';
 import type { ThroughputResult } from './ingest-throughput.js';
 import type { ScopeScaleResult } from './many-scopes.js';
 import type { MemoryRun } from './memory-settings.js';
+import { perRead } from './query-log.js';
 import type { Figure } from './report.js';
 import { ms, p50p99, summarise, thousands, type Latency } from './stats.js';
 import type { UsageLatency } from './usage-latency.js';
@@ -29,6 +30,14 @@ export function httpIngestFigure(http: IngestThroughput): Figure {
     target: '≥ 80 %',
     met: ratio >= 0.8,
   };
+}
+
+/** Where the cores went during the HTTP ingest: each process's CPU, and the engine's costliest queries. */
+export function httpIngestProfile(http: IngestThroughput): string {
+  const { monitor, engine, client } = http.cpu;
+  const cores = (monitor + engine + client) / http.ingestSeconds;
+  const queries = http.queries.map((q) => `${q.calls} × “${q.query.slice(0, 60)}…” ${(q.cpuMs / 1000).toFixed(2)} s`).join('; ');
+  return `During the monitor's ${http.ingestSeconds.toFixed(1)} s of HTTP ingest the processes used ${monitor.toFixed(1)} s of CPU (monitor), ${engine.toFixed(1)} s (engine) and ${client.toFixed(1)} s (this benchmark's client): ${cores.toFixed(2)} of the machine's cores. The engine's costliest queries then (CPU): ${queries}.`;
 }
 
 const LEVEL_ROUTE = { certificate: 'certificates', processor: 'processors', group: 'groups' } as const;
@@ -75,7 +84,12 @@ export function usageNote(usage: UsageLatency): string {
     usage.checkpointSeconds === undefined
       ? 'recomputed by the monitor’s own evaluator first'
       : `recomputed in ${usage.checkpointSeconds.toFixed(2)} s`;
-  return `Usage at ${thousands(usage.individuals)} individuals (certificate, processor and group level, ${thousands(3 * usage.individuals)} rows): seeded in ${usage.seedSeconds.toFixed(1)} s, its parts merged ${usage.mergeSeconds.toFixed(1)} s later (reads are measured after that: a real year's parts were merged long ago); checkpoint over the year ${checkpoint}; 1,000 people ingested after the checkpoint form the tail; the do-it-yourself table was filled in ${usage.diy.seedSeconds.toFixed(1)} s.`;
+  return `Usage at ${thousands(usage.individuals)} individuals (certificate, processor and group level, ${thousands(3 * usage.individuals)} rows): seeded in ${usage.seedSeconds.toFixed(1)} s, its parts merged ${usage.mergeSeconds.toFixed(1)} s later (reads are measured after that: a real year's parts were merged long ago); checkpoint over the year ${checkpoint}; 1,000 people ingested after the checkpoint form the tail; the do-it-yourself table was filled in ${usage.diy.seedSeconds.toFixed(1)} s. Engine profile (system.query_log): ${usage.levels
+    .map(
+      (level) =>
+        `${level.level} GET /usage: ${perRead(level.engine.http, level.http.samples)}; ${level.level} right after a write (the write's own insert and the evaluation it starts included): ${perRead(level.engine.afterWrite, level.afterWrite.samples)}`,
+    )
+    .join('. ')}.`;
 }
 
 /** How each read's cost grows with the people of one processor-year: one column per size. */

@@ -3,7 +3,8 @@
 import { pseudonymise } from '@pi-egress/domain';
 import type { Store } from '@pi-egress/store';
 import { Readable } from 'node:stream';
-import { BENCH_SUBJECT_KEY, benchEvent, declareCertificate, type MonitorRig } from './monitor-rig.js';
+import { BENCH_DATABASE, BENCH_SUBJECT_KEY, benchEvent, type CpuUse, cpuDuring, declareCertificate, type MonitorRig } from './monitor-rig.js';
+import { topQueries, type QueryCost } from './query-log.js';
 import { perSecond, timed } from './stats.js';
 
 export interface IngestThroughput {
@@ -16,6 +17,11 @@ export interface IngestThroughput {
   baselineRecordsPerSecond: number;
   /** The baseline before and after the ingest, records/s. */
   baselineRuns: [number, number];
+  /** Wall time of the monitor's ingest, and the CPU seconds each process spent in it. */
+  ingestSeconds: number;
+  cpu: CpuUse;
+  /** The engine's costliest queries during the monitor's ingest (system.query_log). */
+  queries: QueryCost[];
 }
 
 const SUBJECTS_PER_EVENT = 100;
@@ -119,7 +125,9 @@ export async function measureHttpIngest(
     return run.ms;
   };
   const before = await baseline();
-  const monitor = await ingestOverHttp(rig, opts);
+  const ingestFrom = new Date();
+  const { result: monitor, cpu } = await cpuDuring(rig, () => ingestOverHttp(rig, opts));
+  const queries = await topQueries(rig.store, BENCH_DATABASE, ingestFrom, 5);
   const after = await baseline();
   return {
     events: monitor.events.length,
@@ -129,5 +137,8 @@ export async function measureHttpIngest(
     recordsPerSecond: perSecond(opts.records, monitor.ms),
     baselineRecordsPerSecond: perSecond(opts.records, (before + after) / 2),
     baselineRuns: [perSecond(opts.records, before), perSecond(opts.records, after)],
+    ingestSeconds: monitor.ms / 1000,
+    cpu,
+    queries,
   };
 }

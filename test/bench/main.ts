@@ -15,6 +15,7 @@ import { withBenchEngine } from './bench-engine.js';
 import {
   admissionFigures,
   httpIngestFigure,
+  httpIngestProfile,
   kafkaIngestFigure,
   latencyFigure,
   memoryFigure,
@@ -82,16 +83,16 @@ const log = (message: string) => console.log(`[bench ${new Date().toISOString().
 async function monitorFigures(year: number, figures: Figure[], notes: string[], usages: UsageLatency[]): Promise<string> {
   log('starting the all-in-one monitor (embedded engine, mock Kafka)');
   // Seeding 10M-100M people inside the engine and the do-it-yourself peer's uniqExact over them
-  // need more than the monitor's own memory cap: this monitor's engine gets 8 GiB (the memory
-  // figure is measured on a fresh monitor with the defaults).
-  const rig = await startMonitorRig({ EGRESS_ENGINE_SETTINGS: `max_server_memory_usage=${8 * 1024 ** 3}` });
+  // need more than the monitor's own memory cap: this monitor's engine gets 8 GiB, and its query
+  // log for the engine profiles (the memory figure is measured on a fresh monitor with the defaults).
+  const rig = await startMonitorRig({ EGRESS_ENGINE_SETTINGS: `max_server_memory_usage=${8 * 1024 ** 3}` }, { queryLog: true });
   try {
     log(`HTTP ingest of ${thousands(SIZES.httpRecords)} distinct people between two bare inserts`);
     const http = await measureHttpIngest(rig, { records: SIZES.httpRecords, year, certificateId: 'C-HTTP', processorId: 'P-HTTP' });
     figures.push(httpIngestFigure(http));
     const catchUpMs = await metricsCatchUp(rig, 'C-HTTP', SIZES.httpRecords);
     notes.push(
-      `After the HTTP burst (${thousands(SIZES.httpRecords)} new people in ${(SIZES.httpRecords / http.recordsPerSecond).toFixed(0)} s), /metrics showed all of them ${(catchUpMs / 1000).toFixed(1)} s later. The bare insert ran before and after it: ${http.baselineRuns.map(thousands).join(' and ')} records/s.`,
+      `After the HTTP burst (${thousands(SIZES.httpRecords)} new people in ${(SIZES.httpRecords / http.recordsPerSecond).toFixed(0)} s), /metrics showed all of them ${(catchUpMs / 1000).toFixed(1)} s later. The bare insert ran before and after it: ${http.baselineRuns.map(thousands).join(' and ')} records/s. ${httpIngestProfile(http)}`,
     );
     await sleep(BENCH_SETTLE_MS); // the burst's checkpoint steps, as in steady state
 

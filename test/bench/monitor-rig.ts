@@ -15,7 +15,8 @@ import { QUERY_LOG_CONFIG } from './bench-engine.js';
 
 export const BENCH_TOPIC = 'pi.egress.events';
 export const BENCH_SUBJECT_KEY = 'bench-subject-key';
-const DATABASE = 'pi_egress';
+/** The monitor's database (CLICKHOUSE_DATABASE): its queries' current_database in the query log. */
+export const BENCH_DATABASE = 'pi_egress';
 /** The monitor's count settle time (EGRESS_COUNT_SETTLE_MS, its default). */
 export const BENCH_SETTLE_MS = 10_000;
 const TOKENS = { admin: 'bench-admin-token-0123456789', viewer: 'bench-viewer-token-0123456789' };
@@ -81,7 +82,7 @@ export async function startMonitorRig(env: Record<string, string> = {}, opts: { 
     EGRESS_SUBJECT_KEY: BENCH_SUBJECT_KEY,
     EGRESS_COUNT_SETTLE_MS: String(BENCH_SETTLE_MS),
     EGRESS_RATE_LIMIT_PER_MINUTE: '0',
-    CLICKHOUSE_DATABASE: DATABASE,
+    CLICKHOUSE_DATABASE: BENCH_DATABASE,
     KAFKA_BROKERS: mock.bootstrap,
     EGRESS_TOPIC: BENCH_TOPIC,
     EGRESS_DLQ_TOPIC: `${BENCH_TOPIC}.dlq`,
@@ -89,7 +90,7 @@ export async function startMonitorRig(env: Record<string, string> = {}, opts: { 
     ...env,
   });
   const engine = engineOf(monitor);
-  const store = await openStore({ url: engine.url, database: DATABASE, settleMs: BENCH_SETTLE_MS, migrate: false });
+  const store = await openStore({ url: engine.url, database: BENCH_DATABASE, settleMs: BENCH_SETTLE_MS, migrate: false });
   const kafka = new Kafka({ clientId: 'bench', brokers: mock.brokers, logLevel: logLevel.NOTHING });
   return {
     monitor,
@@ -109,6 +110,34 @@ export async function startMonitorRig(env: Record<string, string> = {}, opts: { 
       await monitor.stop();
       await mock.stop();
       await removeDir(dataDir);
+    },
+  };
+}
+
+/** CPU seconds (user + system) a process has used so far (/proc/<pid>/stat, clock ticks of 10 ms). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+export interface CpuUse {
+  monitor: number;
+  engine: number;
+  /** This benchmark process: the client side (building and sending requests). */
+  client: number;
+}
+
+/** CPU seconds each process spends while `run` runs: where the cores went. */
+export async function cpuDuring<T>(rig: MonitorRig, run: () => Promise<T>): Promise<{ result: T; cpu: CpuUse }> {
+  const pids = { monitor: rig.monitor.child.pid!, engine: rig.engine.pid, client: process.pid };
+  const before = { monitor: cpuSeconds(pids.monitor), engine: cpuSeconds(pids.engine), client: cpuSeconds(pids.client) };
+  const result = await run();
+  return {
+    result,
+    cpu: {
+      monitor: cpuSeconds(pids.monitor) - before.monitor,
+      engine: cpuSeconds(pids.engine) - before.engine,
+      client: cpuSeconds(pids.client) - before.client,
     },
   };
 }

@@ -33,3 +33,14 @@ export async function topQueries(store: Store, database: string, since: Date, li
     readRows: Number(row.read_rows),
   }));
 }
+
+/** What the engine spent on each of `reads` reads: every query of the window, per read. */
+export function perRead(queries: readonly QueryCost[], reads: number): string {
+  const total = queries.reduce((sum, q) => sum + q.totalMs, 0);
+  const calls = queries.reduce((sum, q) => sum + q.calls, 0);
+  const top = queries
+    .slice(0, 4)
+    .map((q) => `${(q.calls / reads).toFixed(1)} × “${q.query.slice(0, 70)}…” ${(q.totalMs / reads).toFixed(1)} ms`)
+    .join('; ');
+  return `${(calls / reads).toFixed(1)} queries and ${(total / reads).toFixed(1)} ms of engine time a read (${top})`;
+}

@@ -6,7 +6,17 @@ import { SERVE_QUERY_ID } from '@pi-egress/clickhouse-embedded';
 import type { ScopeKey } from '@pi-egress/store';
 import { sleep } from '../harness/process.js';
 import { diskBytes, measureDiyPeer, seedDiyPeer, type DiskUse, type DiyPeer } from './diy-peer.js';
-import { BENCH_SETTLE_MS, benchCertificate, benchEvent, peakRss, resetPeakRss, type MonitorRig, type PeakRss } from './monitor-rig.js';
+import { topQueries, type QueryCost } from './query-log.js';
+import {
+  BENCH_DATABASE,
+  BENCH_SETTLE_MS,
+  benchCertificate,
+  benchEvent,
+  peakRss,
+  resetPeakRss,
+  type MonitorRig,
+  type PeakRss,
+} from './monitor-rig.js';
 import { timed, timeEach, type Latency } from './stats.js';
 
 export const USAGE_LEVELS = ['certificate', 'processor', 'group'] as const;
@@ -20,6 +30,8 @@ export interface LevelLatency {
   afterWrite: Latency;
   /** GET /v1/{certificates|processors|groups}/:id/usage. */
   http: Latency;
+  /** The engine's side of the after-write reads and of the GETs (system.query_log; the writes' evaluations included). */
+  engine: { afterWrite: QueryCost[]; http: QueryCost[] };
 }
 
 export interface UsageLatency {
@@ -154,11 +166,14 @@ export async function measureUsageLatency(
   for (const level of USAGE_LEVELS) {
     await engineQuiet(rig);
     const store = await timeEach(opts.samples, () => read(level));
+    const httpFrom = new Date();
     const http = await timeEach(opts.samples, async () => {
       const response = await rig.view(`/v1/${ROUTE[level]}/${idOf[level]}/usage?year=${opts.year}`);
       const body = (await response.json()) as { nonSensitive: { count: number } };
       if (body.nonSensitive?.count !== expected) throw new Error(`GET usage of ${level} ${idOf[level]}: ${JSON.stringify(body).slice(0, 300)}`);
     });
+    const httpQueries = await topQueries(rig.store, BENCH_DATABASE, httpFrom, 8);
+    const afterWriteFrom = new Date();
     const afterWrite = await timeEach(
       opts.afterWriteSamples,
       () => read(level),
@@ -168,7 +183,8 @@ export async function measureUsageLatency(
         expected += 1;
       },
     );
-    levels.push({ level, store, afterWrite, http });
+    const afterWriteQueries = await topQueries(rig.store, BENCH_DATABASE, afterWriteFrom, 8);
+    levels.push({ level, store, afterWrite, http, engine: { afterWrite: afterWriteQueries, http: httpQueries } });
   }
   const servingRss = peakRss(rig);
   const fullCount = await timeEach(opts.baselineSamples, () => rig.store.usage.fullCount(keyOf('certificate')), 1);

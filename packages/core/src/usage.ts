@@ -95,27 +95,28 @@ export async function processorUsage(ctx: MonitorContext, processorId: string, y
  * caps and which instrument its counted transfers used (SPEC §6, "the company view").
  */
 export async function processorUsageWithInstruments(ctx: MonitorContext, processorId: string, year: number): Promise<ProcessorUsageReport> {
+  const instruments = await ctx.store.scopes.listInstruments({ processorId });
+  const using = ctx.store.transfers.instrumentUse(processorId, year);
+  // The processor's count and its instruments' start together, so that they share one head query.
   const processor = processorUsage(ctx, processorId, year);
-  const [usage, instruments, transfers] = await Promise.all([
+  // Its processor's report is the one just started: each instrument does not count the processor again.
+  const [usage, transfers, reports] = await Promise.all([
     processor,
-    ctx.store.scopes.listInstruments({ processorId }),
-    ctx.store.transfers.instrumentUse(processorId, year),
+    using,
+    Promise.all(instruments.map((instrument) => certificateUsage(ctx, instrument, year, processor))),
   ]);
-  const perInstrument = await Promise.all(
-    instruments.map(async (instrument): Promise<InstrumentUsage> => {
-      // Its processor's report is the one just read: each instrument does not count the processor again.
-      const report = await certificateUsage(ctx, instrument, year, processor);
-      const used = transfers.filter((t) => t.instrumentId === instrument.certificateId && t.mechanism === instrumentKind(instrument));
-      return {
-        instrumentId: instrument.certificateId,
-        kind: instrumentKind(instrument),
-        status: instrument.status,
-        nonSensitive: report.nonSensitive,
-        sensitive: report.sensitive,
-        transfers: used.reduce((sum, t) => sum + t.transfers, 0),
-      };
-    }),
-  );
+  const perInstrument = instruments.map((instrument, i): InstrumentUsage => {
+    const report = reports[i]!;
+    const used = transfers.filter((t) => t.instrumentId === instrument.certificateId && t.mechanism === instrumentKind(instrument));
+    return {
+      instrumentId: instrument.certificateId,
+      kind: instrumentKind(instrument),
+      status: instrument.status,
+      nonSensitive: report.nonSensitive,
+      sensitive: report.sensitive,
+      transfers: used.reduce((sum, t) => sum + t.transfers, 0),
+    };
+  });
   return { ...usage, instruments: perInstrument, transfers: transfers.map((t) => ({ ...t, instrumentId: t.instrumentId || null })) };
 }
 
@@ -156,12 +157,13 @@ export async function certificateUsage(
 
 export async function groupUsage(ctx: MonitorContext, groupId: string, year: number): Promise<GroupUsageReport> {
   // The group's people are counted under its current membership epoch (rebuilt when it changes).
-  const [usage, memberIds] = await Promise.all([
-    ctx.store.scopes.groupScopeId(groupId).then((scopeId) => ctx.store.usage.individuals({ level: 'group', scopeId, year })),
-    ctx.store.scopes.groupMembers(groupId),
+  const [scopeId, memberIds] = await Promise.all([ctx.store.scopes.groupScopeId(groupId), ctx.store.scopes.groupMembers(groupId)]);
+  // The group's count and one batched read for every member (a group of fifty asked fifty queries
+  // at once on every GET), side by side: the members' read waited for the group's before.
+  const [usage, memberCounts] = await Promise.all([
+    ctx.store.usage.individuals({ level: 'group', scopeId, year }),
+    ctx.store.usage.countsInOrder(memberIds.map((member): ScopeKey => ({ level: 'processor', scopeId: member, year }))),
   ]);
-  // One batched read for every member (a group of fifty asked fifty queries at once on every GET).
-  const memberCounts = await ctx.store.usage.countsInOrder(memberIds.map((scopeId): ScopeKey => ({ level: 'processor', scopeId, year })));
   const members = memberIds.map((processorId, i) => ({
     processorId,
     nonSensitive: { count: memberCounts[i]!.nonSensitive },

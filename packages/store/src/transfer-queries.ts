@@ -1,6 +1,10 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { selectRows } from './client.js';
 
+/** One transfer of the processor-year with important data, if any (its index: migration 0009). */
+export const IMPORTANT_DATA_SQL = `SELECT 1 AS one FROM transfers
+  WHERE processor_id = {processorId:String} AND year = {year:UInt16} AND important_data LIMIT 1`;
+
 /** Reads over stored transfers (never subject data). */
 export class TransferQueries {
   constructor(private readonly client: ClickHouseClient) {}
@@ -9,12 +13,7 @@ export class TransferQueries {
   async hasImportantData(processorId: string, year: number): Promise<boolean> {
     // Whether one such row exists: no FINAL and no count (it scanned the year's transfers on every
     // GET /usage). A re-judged transfer's rows all carry its event's own important_data flag.
-    const rows = await selectRows<{ one: number }>(
-      this.client,
-      `SELECT 1 AS one FROM transfers
-       WHERE processor_id = {processorId:String} AND year = {year:UInt16} AND important_data LIMIT 1`,
-      { processorId, year },
-    );
+    const rows = await selectRows<{ one: number }>(this.client, IMPORTANT_DATA_SQL, { processorId, year });
     return rows.length > 0;
   }
 

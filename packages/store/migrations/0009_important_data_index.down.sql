@@ -1,0 +1,1 @@
+ALTER TABLE transfers DROP INDEX IF EXISTS important_data_minmax;
