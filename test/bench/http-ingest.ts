@@ -49,7 +49,7 @@ async function postAll(rig: MonitorRig, batches: unknown[][]): Promise<number> {
   const worker = async () => {
     while (next < batches.length) {
       const batch = batches[next++]!;
-      const response = await rig.call('POST', '/v1/events', batch);
+      const response = await rig.send(batch);
       if (!response.ok) throw new Error(`POST /v1/events: ${response.status} ${await response.text()}`);
       rejected += ((await response.json()) as { rejected: unknown[] }).rejected.length;
     }

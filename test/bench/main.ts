@@ -30,6 +30,7 @@ import { runIngestThroughputBench } from './ingest-throughput.js';
 import { describeMachine } from './machine.js';
 import { runManyScopesBench } from './many-scopes.js';
 import { measureMonitorMemory } from './memory-settings.js';
+import { perRead } from './query-log.js';
 import { BENCH_SETTLE_MS, engineVersion, peakRss, startMonitorRig } from './monitor-rig.js';
 import { benchmarksMarkdown, markdownTable, writeBenchmarks, type Figure } from './report.js';
 import { summarise, thousands } from './stats.js';
@@ -164,7 +165,9 @@ async function engineFigures(figures: Figure[], notes: string[]): Promise<void> 
             `Many scopes: declared through the store in ${result.many.declareSeconds.toFixed(1)} s; the first evaluation cycle after the burst of ${thousands(scopes.events)} events (every scope's tail is the burst, the checkpoints not taken yet) took ${(result.many.catchUpMs / 1000).toFixed(1)} s (one certificate: ${(result.single.catchUpMs / 1000).toFixed(1)} s). Costliest engine queries during the steady-state cycles (system.query_log): ${result.many.queries
               .slice(0, 3)
               .map((q) => `${q.calls} × \`${q.query.slice(0, 70)}…\` ${(q.totalMs / 1000).toFixed(1)} s`)
-              .join('; ')}.`,
+              .join(
+                '; ',
+              )}. Admission checks (${result.many.admission.samples}, one after another): ${perRead(result.many.admissionQueries, result.many.admission.samples)}; ${result.many.cyclesDuringAdmission.count} evaluation cycles ran meanwhile (${(result.many.cyclesDuringAdmission.ms / 1000).toFixed(1)} s of cycles in the checks' ${(result.many.cyclesDuringAdmission.phaseMs / 1000).toFixed(1)} s); with one certificate: ${perRead(result.single.admissionQueries, result.single.admission.samples)}, ${result.single.cyclesDuringAdmission.count} cycles.`,
           );
           return scopeFigures(result);
         },

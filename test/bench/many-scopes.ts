@@ -47,6 +47,10 @@ export interface ScopeScaleResult extends ScopeLayout {
   admission: Latency;
   /** What the engine spent its time on during the evaluation cycles (system.query_log). */
   queries: QueryCost[];
+  /** The engine's side of the admission checks (system.query_log; the evaluator's cycles that ran meanwhile included). */
+  admissionQueries: QueryCost[];
+  /** Evaluation cycles that ran while the admission checks were measured, and their total time. */
+  cyclesDuringAdmission: { count: number; ms: number; phaseMs: number };
 }
 
 const certificateId = (i: number) => `C-${String(i).padStart(4, '0')}`;
@@ -117,7 +121,8 @@ export async function runScopeScale(
     ctx,
     metrics,
     logger,
-    tokens: parseTokens(`admin:${TOKEN}`),
+    // The producers' role (SPEC §6): an admin's every request writes an audit row.
+    tokens: parseTokens(`ingest:${TOKEN}`),
     maxBodyBytes: 32 * 1024 * 1024,
     rateLimit: { perTokenPerMinute: 0, anonymousPerMinute: 0 },
     evidenceKey: ephemeralEvidenceKey(),
@@ -152,6 +157,8 @@ export async function runScopeScale(
     const scrape = await timeEach(opts.scrapes, async () => {
       scrapeBytes = (await (await fetch(`${url}/metrics`)).text()).length;
     });
+    const admissionFrom = new Date();
+    cycles.length = 0;
     const admission = await timeEach(opts.admissions, async (i) => {
       const c = (i * 7919) % layout.certificates;
       const people = Array.from({ length: 10 }, (_, s) => ({ id: `${database}-${(i * 13) % opts.events}-${s}@bench.example` }));
@@ -162,6 +169,12 @@ export async function runScopeScale(
       } = benchEvent('x', certificateId(c), processorId(processorOf(layout, c)), people);
       await (await post(url, '/v1/admission', proposal)).json();
     });
+    const cyclesDuringAdmission = {
+      count: cycles.length,
+      ms: cycles.reduce((sum, ms) => sum + ms, 0),
+      phaseMs: Date.now() - admissionFrom.getTime(),
+    };
+    const admissionQueries = await topQueries(store, database, admissionFrom, 8);
     return {
       ...layout,
       declareSeconds: declared.ms / 1000,
@@ -174,6 +187,8 @@ export async function runScopeScale(
       scrapeBytes,
       admission,
       queries,
+      admissionQueries,
+      cyclesDuringAdmission,
     };
   } finally {
     await evaluator.stop();

@@ -19,7 +19,7 @@ export const BENCH_SUBJECT_KEY = 'bench-subject-key';
 export const BENCH_DATABASE = 'pi_egress';
 /** The monitor's count settle time (EGRESS_COUNT_SETTLE_MS, its default). */
 export const BENCH_SETTLE_MS = 10_000;
-const TOKENS = { admin: 'bench-admin-token-0123456789', viewer: 'bench-viewer-token-0123456789' };
+const TOKENS = { admin: 'bench-admin-token-0123456789', viewer: 'bench-viewer-token-0123456789', ingest: 'bench-ingest-token-0123456789' };
 
 export interface MonitorRig {
   monitor: MonitorProcess;
@@ -37,6 +37,8 @@ export interface MonitorRig {
    * every request also writes its audit entry before it is answered.
    */
   view(path: string): Promise<Response>;
+  /** POST /v1/events with the ingest token, as producers send (the admin's requests are audited). */
+  send(events: unknown[]): Promise<Response>;
   stop(): Promise<void>;
 }
 
@@ -105,6 +107,12 @@ export async function startMonitorRig(env: Record<string, string> = {}, opts: { 
         ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
       }),
     view: (path) => fetch(`${monitor.url}${path}`, { headers: { authorization: `Bearer ${TOKENS.viewer}` } }),
+    send: (events) =>
+      fetch(`${monitor.url}/v1/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKENS.ingest}`, 'content-type': 'application/json' },
+        body: JSON.stringify(events),
+      }),
     async stop() {
       await store.close();
       await monitor.stop();

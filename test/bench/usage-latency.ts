@@ -121,7 +121,7 @@ async function untilNoneBusy(rig: MonitorRig, query: string, opts: { quietPolls:
 /** People ingested through the monitor after the checkpoint: they form the tail (at every level). */
 async function addTail(rig: MonitorRig, processorId: string, certificateId: string, people: number, tag: string): Promise<void> {
   const subjects = Array.from({ length: people }, (_, i) => ({ id: `tail-${tag}-${i}@bench.example` }));
-  const response = await rig.call('POST', '/v1/events', [benchEvent(`tail-${certificateId}-${tag}`, certificateId, processorId, subjects)]);
+  const response = await rig.send([benchEvent(`tail-${certificateId}-${tag}`, certificateId, processorId, subjects)]);
   if (!response.ok) throw new Error(`tail ingest: ${response.status} ${await response.text()}`);
 }
 
