@@ -19,6 +19,7 @@ const CASES: Array<{ service: string; without?: string; spoil?: [string, string]
   ...Object.entries(COMPLETE).flatMap(([service, env]) => Object.keys(env).map((without) => ({ service, without }))),
   // The monitor needs nothing (embedded defaults); a bad value is refused the same way.
   { service: 'monitor', spoil: ['EGRESS_HTTP_PORT', 'eighty'] },
+  { service: 'monitor', spoil: ['EGRESS_ENGINE_CONFIG_FILE', '/nonexistent/query-log.xml'] },
   { service: 'evaluator', spoil: ['EGRESS_EVAL_INTERVAL_MS', '-5'] },
 ];
 

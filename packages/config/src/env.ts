@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
 
 /** A TCP port number (0: any free port). */
@@ -35,7 +36,7 @@ export const baseEnvSchema = z.object({
     .default('')
     .transform((value) => Object.fromEntries(value === '' ? [] : value.split(',').map((pair) => pair.split('=') as [string, string]))),
   /** An extra ClickHouse configuration file for the embedded engine (e.g. one that turns on `system.query_log`). */
-  EGRESS_ENGINE_CONFIG_FILE: optionalString,
+  EGRESS_ENGINE_CONFIG_FILE: optionalString.refine((file) => file === undefined || existsSync(file), 'no such file'),
   CLICKHOUSE_USER: z.string().default('default'),
   CLICKHOUSE_PASSWORD: z.string().default(''),
   CLICKHOUSE_DATABASE: z
