@@ -2,18 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '@pi-egress/store';
+import { QUERY_LOG_CONFIG } from '../bench/bench-engine.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type MonitorProcess, startMonitorProcess } from '@pi-egress/testing';
-
-/** The engine's own query log: off by default, on through an extra configuration file. */
-const QUERY_LOG = `<clickhouse>
-  <query_log>
-    <database>system</database>
-    <table>query_log</table>
-    <flush_interval_milliseconds>1000</flush_interval_milliseconds>
-  </query_log>
-</clickhouse>
-`;
 
 describe('EGRESS_ENGINE_CONFIG_FILE', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'pi-egress-engine-config-'));
@@ -25,7 +16,8 @@ describe('EGRESS_ENGINE_CONFIG_FILE', () => {
 
   it('gives the embedded engine that configuration (here: its query log, for profiling)', async () => {
     const configFile = join(dataDir, 'query-log.xml');
-    writeFileSync(configFile, QUERY_LOG);
+    // The engine's own query log: off by default, on through an extra configuration file.
+    writeFileSync(configFile, QUERY_LOG_CONFIG);
     monitor = await startMonitorProcess({ EGRESS_DATA_DIR: join(dataDir, 'data'), EGRESS_ENGINE_CONFIG_FILE: configFile });
     const started = monitor
       .output()
