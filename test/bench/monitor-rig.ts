@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { makeCertificate } from '@pi-egress/testing/fixtures';
 import { type MonitorProcess, startMonitorProcess } from '@pi-egress/testing/monitor-process';
 import { MOCK_TUNING_ENV } from '../harness/ingest-kafka.js';
+import { postJson } from '../harness/post-json.js';
 import { startKafkaMock, type KafkaMock } from '../harness/kafka-mock.js';
 import { removeDir, tempDir } from '../harness/process.js';
 import { join } from 'node:path';
@@ -107,12 +108,7 @@ export async function startMonitorRig(env: Record<string, string> = {}, opts: { 
         ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
       }),
     view: (path) => fetch(`${monitor.url}${path}`, { headers: { authorization: `Bearer ${TOKENS.viewer}` } }),
-    send: (events) =>
-      fetch(`${monitor.url}/v1/events`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${TOKENS.ingest}`, 'content-type': 'application/json' },
-        body: JSON.stringify(events),
-      }),
+    send: (events) => postJson(`${monitor.url}/v1/events`, TOKENS.ingest, events),
     async stop() {
       await store.close();
       await monitor.stop();
@@ -138,16 +134,11 @@ export interface CpuUse {
 /** CPU seconds each process spends while `run` runs: where the cores went. */
 export async function cpuDuring<T>(rig: MonitorRig, run: () => Promise<T>): Promise<{ result: T; cpu: CpuUse }> {
   const pids = { monitor: rig.monitor.child.pid!, engine: rig.engine.pid, client: process.pid };
-  const before = { monitor: cpuSeconds(pids.monitor), engine: cpuSeconds(pids.engine), client: cpuSeconds(pids.client) };
+  const used = () => ({ monitor: cpuSeconds(pids.monitor), engine: cpuSeconds(pids.engine), client: cpuSeconds(pids.client) });
+  const before = used();
   const result = await run();
-  return {
-    result,
-    cpu: {
-      monitor: cpuSeconds(pids.monitor) - before.monitor,
-      engine: cpuSeconds(pids.engine) - before.engine,
-      client: cpuSeconds(pids.client) - before.client,
-    },
-  };
+  const after = used();
+  return { result, cpu: { monitor: after.monitor - before.monitor, engine: after.engine - before.engine, client: after.client - before.client } };
 }
 
 /** Starts the peak RSS of both processes afresh (clear_refs 5 resets VmHWM), e.g. after a baseline ran on the engine. */
